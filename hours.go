@@ -1,0 +1,28 @@
+package maillage
+
+// Span is an opening interval within one day, in minutes since midnight
+// [Open, Close). Close may be 1440 (midnight at the end of the day).
+type Span struct {
+	Open, Close uint16
+}
+
+// Week is a venue's weekly opening schedule. Days are indexed from Monday (0)
+// to Sunday (6). The zero Week is "unknown", which is not the same as "closed
+// all week" (Known true, no spans).
+type Week struct {
+	Known bool
+	Days  [7][]Span
+}
+
+// Hours returns the weekly opening time in hours, or 0 if unknown.
+func (w Week) Hours() float64 {
+	m := 0
+	for _, d := range w.Days {
+		for _, s := range d {
+			if s.Close > s.Open {
+				m += int(s.Close - s.Open)
+			}
+		}
+	}
+	return float64(m) / 60
+}
