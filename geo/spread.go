@@ -1,0 +1,483 @@
+package geo
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/uber/h3-go/v4"
+)
+
+// Errors returned by the Spreader.
+var (
+	// ErrResolution: the H3 resolution is outside the supported range.
+	ErrResolution = errors.New("geo: H3 resolution outside 7..10")
+	// ErrSquare: a square has a non-positive size or lies outside the
+	// EPSG:3035 domain.
+	ErrSquare = errors.New("geo: invalid EPSG:3035 square")
+)
+
+// MinResolution and MaxResolution bound the H3 resolutions a Spreader
+// accepts; DefaultResolution is resolution 9 (mean cell area 0.105 km²).
+const (
+	MinResolution     = 7
+	MaxResolution     = 10
+	DefaultResolution = 9
+)
+
+// Square is one square of an EPSG:3035 (ETRS89-LAEA) grid: E and N are the
+// easting and northing of its south-west (lower-left) corner and Size its
+// side, all in metres.
+type Square struct {
+	E, N, Size int32
+}
+
+// spreadMaxVerts is the most vertices an H3 cell boundary has (a pentagon or
+// a class III cell crossing an icosahedron edge has up to 10).
+const spreadMaxVerts = 10
+
+// spreadCovered is the share of a square's area above which the cells found so
+// far are taken to cover it: the search for further overlapping cells stops.
+// What is left (< 1e-9 of the square, a few tens of mm²) is spread with the
+// rest by the normalisation of the fractions, so totals stay exact.
+const spreadCovered = 1 - 1e-9
+
+// Spreader splits EPSG:3035 squares over the H3 cells they overlap, in
+// proportion to the overlapping area. See the package documentation for the
+// method and its accuracy. The cells it meets get dense indices 0, 1, 2, …
+// (see Cell and NumCells), stable over the Spreader's life, so several calls
+// to Spread share one index. A Spreader is not safe for concurrent use.
+type Spreader struct {
+	res   int
+	index map[h3.Cell]int32
+	cells []spreadCell
+	geoms []spreadGeom
+	free  []int32 // unused slots of geoms
+	live  []int32 // records holding a geometry
+
+	// memo of the last cell→record lookup
+	lastCell h3.Cell
+	lastRec  int32
+
+	// per-call scratch, kept to avoid allocations
+	order      []spreadKey
+	bot, top   []spreadCorner
+	cand       []int32
+	area       []float64
+	bufA, bufB [2 * (spreadMaxVerts + 8)]float64
+}
+
+type spreadCell struct {
+	cell h3.Cell
+	geom int32 // index in geoms, -1 if not loaded
+}
+
+// spreadGeom is a cell's boundary projected to EPSG:3035 metres.
+type spreadGeom struct {
+	rec                    int32
+	n                      int32 // vertices
+	nnb                    int32 // neighbours, -1 until looked up
+	nb                     [6]int32
+	xy                     [2 * spreadMaxVerts]float64
+	minX, minY, maxX, maxY float64
+	area                   float64 // m²
+}
+
+type spreadKey struct {
+	size, n, e int32
+	i          int32
+}
+
+type spreadCorner struct {
+	e   int32
+	rec int32
+}
+
+// NewSpreader returns a Spreader onto H3 cells of resolution res
+// (MinResolution..MaxResolution).
+func NewSpreader(res int) (*Spreader, error) {
+	if res < MinResolution || res > MaxResolution {
+		return nil, fmt.Errorf("%w: %d", ErrResolution, res)
+	}
+	return &Spreader{res: res, index: make(map[h3.Cell]int32), lastRec: -1}, nil
+}
+
+// Resolution returns the H3 resolution of the Spreader's cells.
+func (s *Spreader) Resolution() int { return s.res }
+
+// NumCells returns how many cells the Spreader has met so far, including
+// cells it probed and found not to overlap any square.
+func (s *Spreader) NumCells() int { return len(s.cells) }
+
+// Cell returns the H3 cell of dense index i.
+func (s *Spreader) Cell(i int32) h3.Cell { return s.cells[i].cell }
+
+// Spread splits every square over the H3 cells it overlaps and calls
+// fn(i, cell, frac) once per square i and overlapping cell (a dense index,
+// see Cell) with the share frac of the square's area in that cell. For each
+// square the fractions are positive and sum to 1 (to rounding: the last one is
+// 1 minus the others). Squares are visited in (Size, N, E) order, not in
+// slice order. Squares of different sizes may be mixed.
+func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac float64)) error {
+	if len(squares) > math.MaxInt32 {
+		return fmt.Errorf("%w: too many squares (%d)", ErrSquare, len(squares))
+	}
+	s.order = s.order[:0]
+	for i, q := range squares {
+		if q.Size <= 0 || q.Size > 100_000 {
+			return fmt.Errorf("%w: square %d has size %d m", ErrSquare, i, q.Size)
+		}
+		s.order = append(s.order, spreadKey{q.Size, q.N, q.E, int32(i)})
+	}
+	byKey := func(a, b spreadKey) int {
+		if c := cmp.Compare(a.size, b.size); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.n, b.n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.e, b.e); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	}
+	if !slices.IsSortedFunc(s.order, byKey) {
+		slices.SortFunc(s.order, byKey)
+	}
+	s.bot, s.top = s.bot[:0], s.top[:0]
+	rowN, rowSize := int32(math.MinInt32), int32(0)
+	var bi, ti int // cursors in bot and top
+	lastBR := spreadCorner{e: math.MinInt32, rec: -1}
+	for _, k := range s.order {
+		if k.n != rowN || k.size != rowSize {
+			// A new row: its bottom corners are the previous row's top
+			// corners if the rows touch.
+			if k.size == rowSize && k.n == rowN+rowSize {
+				s.bot, s.top = s.top, s.bot
+			} else {
+				s.bot = s.bot[:0]
+			}
+			s.top = s.top[:0]
+			bi, ti = 0, 0
+			lastBR = spreadCorner{e: math.MinInt32, rec: -1}
+			rowN, rowSize = k.n, k.size
+			s.sweep(float64(k.n))
+		}
+		e, n, size := k.e, k.n, k.size
+		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n)
+		if err != nil {
+			return fmt.Errorf("square %d: %w", k.i, err)
+		}
+		r10, err := s.corner(&s.bot, &bi, &lastBR, e+size, n)
+		if err != nil {
+			return fmt.Errorf("square %d: %w", k.i, err)
+		}
+		lastBR = spreadCorner{e + size, r10}
+		noMemo := spreadCorner{e: math.MinInt32, rec: -1}
+		r01, err := s.corner(&s.top, &ti, &noMemo, e, n+size)
+		if err != nil {
+			return fmt.Errorf("square %d: %w", k.i, err)
+		}
+		r11, err := s.corner(&s.top, &ti, &noMemo, e+size, n+size)
+		if err != nil {
+			return fmt.Errorf("square %d: %w", k.i, err)
+		}
+		if r00 == r10 && r00 == r01 && r00 == r11 {
+			// All four corners in one cell: the cell is convex (to within
+			// 0.1 mm, see the package doc), so it holds the whole square.
+			fn(int(k.i), r00, 1)
+			continue
+		}
+		if err := s.split(int(k.i), float64(e), float64(n), float64(size), [4]int32{r00, r10, r01, r11}, fn); err != nil {
+			return fmt.Errorf("square %d: %w", k.i, err)
+		}
+	}
+	return nil
+}
+
+// corner returns the record of the cell holding grid corner (e, n), looked up
+// first in the sorted row list (from cursor *k), then in memo, and computed
+// otherwise; a computed corner is appended to the list when that keeps it
+// sorted.
+func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n int32) (int32, error) {
+	l := *list
+	if *k > 0 && l[*k-1].e >= e {
+		*k, _ = slices.BinarySearchFunc(l, e, func(c spreadCorner, e int32) int { return cmp.Compare(c.e, e) })
+	}
+	for *k < len(l) && l[*k].e < e {
+		*k++
+	}
+	if *k < len(l) && l[*k].e == e {
+		return l[*k].rec, nil
+	}
+	if memo.e == e {
+		return memo.rec, nil
+	}
+	lat, lon := laeaInverse(float64(e), float64(n))
+	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > math.Pi/2 {
+		return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
+	}
+	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+	if err != nil {
+		return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
+	}
+	r := s.record(c)
+	if *k == len(l) {
+		*list = append(l, spreadCorner{e, r})
+		*k = len(*list) - 1
+	}
+	return r, nil
+}
+
+// record returns the dense index of cell c, creating it if needed.
+func (s *Spreader) record(c h3.Cell) int32 {
+	if c == s.lastCell && s.lastRec >= 0 {
+		return s.lastRec
+	}
+	r, ok := s.index[c]
+	if !ok {
+		r = int32(len(s.cells))
+		s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+		s.index[c] = r
+	}
+	s.lastCell, s.lastRec = c, r
+	return r
+}
+
+// geom returns the index in s.geoms of the projected boundary of record r,
+// loading it if needed.
+func (s *Spreader) geom(r int32) (int32, error) {
+	if g := s.cells[r].geom; g >= 0 {
+		return g, nil
+	}
+	b, err := h3.CellToBoundary(s.cells[r].cell)
+	if err != nil {
+		return -1, fmt.Errorf("geo: boundary of cell %v: %w", s.cells[r].cell, err)
+	}
+	if len(b) < 3 || len(b) > spreadMaxVerts {
+		return -1, fmt.Errorf("geo: cell %v has %d boundary vertices", s.cells[r].cell, len(b))
+	}
+	var gi int32
+	if n := len(s.free); n > 0 {
+		gi = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		gi = int32(len(s.geoms))
+		s.geoms = append(s.geoms, spreadGeom{})
+	}
+	g := &s.geoms[gi]
+	*g = spreadGeom{rec: r, n: int32(len(b)), nnb: -1,
+		minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+	for i, v := range b {
+		x, y := laeaForward(v.Lat*(math.Pi/180), v.Lng*(math.Pi/180))
+		g.xy[2*i], g.xy[2*i+1] = x, y
+		g.minX, g.maxX = min(g.minX, x), max(g.maxX, x)
+		g.minY, g.maxY = min(g.minY, y), max(g.maxY, y)
+	}
+	// Area relative to the first vertex, for precision.
+	x0, y0 := g.xy[0], g.xy[1]
+	var a float64
+	for i := 1; i+1 < len(b); i++ {
+		ax, ay := g.xy[2*i]-x0, g.xy[2*i+1]-y0
+		bx, by := g.xy[2*i+2]-x0, g.xy[2*i+3]-y0
+		a += ax*by - bx*ay
+	}
+	g.area = math.Abs(a) / 2
+	s.cells[r].geom = gi
+	s.live = append(s.live, r)
+	return gi, nil
+}
+
+// sweep releases the geometry of cells lying wholly south of northing y: the
+// squares still to come (in increasing N) cannot overlap them.
+func (s *Spreader) sweep(y float64) {
+	kept := s.live[:0]
+	for _, r := range s.live {
+		gi := s.cells[r].geom
+		if s.geoms[gi].maxY < y {
+			s.cells[r].geom = -1
+			s.free = append(s.free, gi)
+			continue
+		}
+		kept = append(kept, r)
+	}
+	s.live = kept
+}
+
+// neighbours returns the records of the cells adjacent to record r.
+func (s *Spreader) neighbours(r int32) ([6]int32, int, error) {
+	gi, err := s.geom(r)
+	if err != nil {
+		return [6]int32{}, 0, err
+	}
+	if s.geoms[gi].nnb < 0 {
+		disk, err := h3.GridDisk(s.cells[r].cell, 1)
+		if err != nil {
+			return [6]int32{}, 0, fmt.Errorf("geo: neighbours of cell %v: %w", s.cells[r].cell, err)
+		}
+		var nb [6]int32
+		n := 0
+		for _, c := range disk {
+			if c == s.cells[r].cell || c == 0 || n == len(nb) {
+				continue
+			}
+			nb[n] = s.record(c)
+			n++
+		}
+		g := &s.geoms[gi] // s.geoms is not resized by record
+		g.nb, g.nnb = nb, int32(n)
+	}
+	g := &s.geoms[gi]
+	return g.nb, int(g.nnb), nil
+}
+
+// split spreads one square (south-west corner x0, y0, side, metres) whose
+// corners lie in more than one cell.
+func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(int, int32, float64)) error {
+	s.cand, s.area = s.cand[:0], s.area[:0]
+	full := side * side
+	covered := 0.0
+	for _, r := range corners {
+		if slices.Contains(s.cand, r) {
+			continue
+		}
+		a, err := s.overlap(r, x0, y0, side)
+		if err != nil {
+			return err
+		}
+		s.cand, s.area = append(s.cand, r), append(s.area, a)
+		covered += a
+	}
+	// Breadth-first search of the cells overlapping the square: the cells
+	// meeting a connected region form a connected set, so every one is
+	// reached through neighbours of cells already known to overlap.
+	for j := 0; covered < spreadCovered*full && j < len(s.cand); j++ {
+		if s.area[j] <= 0 {
+			continue
+		}
+		nb, n, err := s.neighbours(s.cand[j])
+		if err != nil {
+			return err
+		}
+		for _, r := range nb[:n] {
+			if slices.Contains(s.cand, r) {
+				continue
+			}
+			a, err := s.overlap(r, x0, y0, side)
+			if err != nil {
+				return err
+			}
+			s.cand, s.area = append(s.cand, r), append(s.area, a)
+			covered += a
+		}
+	}
+	if covered <= 0 {
+		// Unreachable for a valid square; keep the population anyway.
+		fn(i, corners[0], 1)
+		return nil
+	}
+	last := -1
+	for j, a := range s.area {
+		if a > 0 {
+			last = j
+		}
+	}
+	rest := 1.0
+	for j, a := range s.area {
+		switch {
+		case a <= 0:
+		case j == last:
+			fn(i, s.cand[j], max(rest, 0))
+		default:
+			f := a / covered
+			rest -= f
+			fn(i, s.cand[j], f)
+		}
+	}
+	return nil
+}
+
+// overlap returns the area (m²) of the intersection of record r's cell with
+// the square of south-west corner (x0, y0) and the given side, in the
+// EPSG:3035 plane. The cell is clipped by the square's four sides
+// (Sutherland–Hodgman; the square is the convex clip window).
+func (s *Spreader) overlap(r int32, x0, y0, side float64) (float64, error) {
+	gi, err := s.geom(r)
+	if err != nil {
+		return 0, err
+	}
+	g := &s.geoms[gi]
+	x1, y1 := x0+side, y0+side
+	if g.maxX <= x0 || g.minX >= x1 || g.maxY <= y0 || g.minY >= y1 {
+		return 0, nil
+	}
+	if g.minX >= x0 && g.maxX <= x1 && g.minY >= y0 && g.maxY <= y1 {
+		return g.area, nil
+	}
+	// Work relative to the square's corner for precision.
+	in := s.bufA[:0]
+	for k := range int(g.n) {
+		in = append(in, g.xy[2*k]-x0, g.xy[2*k+1]-y0)
+	}
+	out := s.bufB[:0]
+	out = spreadClip(out, in, 0, false, false) // x >= 0
+	in = spreadClip(in[:0], out, side, false, true)
+	out = spreadClip(out[:0], in, 0, true, false) // y >= 0
+	in = spreadClip(in[:0], out, side, true, true)
+	n := len(in) / 2
+	if n < 3 {
+		return 0, nil
+	}
+	var a float64
+	for k := range n {
+		j := (k + 1) % n
+		a += in[2*k]*in[2*j+1] - in[2*j]*in[2*k+1]
+	}
+	return math.Abs(a) / 2, nil
+}
+
+// spreadClip clips polygon in (flat x, y pairs) by one axis-aligned half-plane
+// and appends the result to out: coordinate (x, or y if useY) >= c, or <= c if
+// upper.
+func spreadClip(out, in []float64, c float64, useY, upper bool) []float64 {
+	n := len(in) / 2
+	if n == 0 {
+		return out
+	}
+	off := 0
+	if useY {
+		off = 1
+	}
+	inside := func(k int) bool {
+		v := in[2*k+off]
+		if upper {
+			return v <= c
+		}
+		return v >= c
+	}
+	prev := n - 1
+	prevIn := inside(prev)
+	for k := range n {
+		curIn := inside(k)
+		if curIn != prevIn {
+			// Intersection of edge prev→k with the line.
+			pv, cv := in[2*prev+off], in[2*k+off]
+			t := (c - pv) / (cv - pv)
+			x := in[2*prev] + t*(in[2*k]-in[2*prev])
+			y := in[2*prev+1] + t*(in[2*k+1]-in[2*prev+1])
+			if useY {
+				y = c
+			} else {
+				x = c
+			}
+			out = append(out, x, y)
+		}
+		if curIn {
+			out = append(out, in[2*k], in[2*k+1])
+		}
+		prev, prevIn = k, curIn
+	}
+	return out
+}
