@@ -16,7 +16,7 @@ import (
 // (a = 6,378,137 m, 1/f = 298.257222101, φ0 = 52°) and are re-derived by
 // TestLAEAConstants, so they cannot drift from the definition.
 const (
-	laeaA     = 6378137.0            // GRS80 semi-major axis, metres
+	laeaA     = 6378137.0             // GRS80 semi-major axis, metres
 	laeaE2    = 0.0066943800229007869 // GRS80 first eccentricity squared
 	laeaE     = 0.081819191042815792  // GRS80 first eccentricity
 	laeaQP    = 1.9955310874809387    // q at the pole
@@ -73,6 +73,12 @@ func laeaForward(lat, lon float64) (e, n float64) {
 	e = laeaFE + b*laeaD*cosB*sinDL
 	n = laeaFN + b/laeaD*(laeaCosB0*sinB-laeaSinB0*cosB*cosDL)
 	return e, n
+}
+
+// laeaInDomain reports whether (e, n) lies inside the projected disc, i.e.
+// is the image of some point of the ellipsoid.
+func laeaInDomain(e, n float64) bool {
+	return math.Hypot((e-laeaFE)/laeaD, laeaD*(n-laeaFN)) < 2*laeaRq
 }
 
 // laeaInverse returns the geodetic latitude and longitude (radians) of an

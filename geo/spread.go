@@ -216,7 +216,7 @@ func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n
 		return memo.rec, nil
 	}
 	lat, lon := laeaInverse(float64(e), float64(n))
-	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > math.Pi/2 {
+	if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
 		return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
 	}
 	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
