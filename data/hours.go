@@ -503,7 +503,10 @@ var FranceServicesDays = [6]string{"h_lundi", "h_mardi", "h_mercredi", "h_jeudi"
 // nil). Tolerated: "9h00", "9h", "12h30", blanks anywhere around ":" "h" "-",
 // ranges separated by "/", ",", ";" or blanks/newlines, and four chained
 // strictly increasing times "09:00-12:30-13:30-17:00" read as two ranges (a
-// form found in the 2022 file). Anything else is an error wrapping
+// form found in the 2022 file). An empty range ("00:00 - 00:00", 12 cells of
+// the 2022 file, sometimes beside real ranges) adds no time: unlike
+// OpenStreetMap, this format has no "equal times mean 24 hours" reading.
+// Anything else is an error wrapping
 // ErrHoursSyntax. Safe for concurrent use.
 func ParseFranceServicesDay(s string) ([]maillage.Span, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
@@ -553,12 +556,15 @@ func ParseFranceServicesDay(s string) ([]maillage.Span, error) {
 			if err != nil || !q.eof() || m > hoursDay {
 				return nil, fmt.Errorf("%w: bad time %q in %q", ErrHoursSyntax, part, s)
 			}
-			if k > 0 && m <= mins[k-1] {
+			if k > 0 && m < mins[k-1] || k > 1 && m == mins[k-1] {
 				return nil, fmt.Errorf("%w: times not increasing in %q", ErrHoursSyntax, s)
 			}
 			mins[k] = m
 		}
 		for k := 0; k < len(mins); k += 2 {
+			if mins[k] == mins[k+1] {
+				continue // "00:00 - 00:00": an empty placeholder, no opening time
+			}
 			out = append(out, maillage.Span{Open: uint16(mins[k]), Close: uint16(mins[k+1])})
 		}
 	}
@@ -568,10 +574,22 @@ func ParseFranceServicesDay(s string) ([]maillage.Span, error) {
 func hoursIsBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 func hoursGlue(c byte) bool    { return c == ':' || c == 'h' || c == '-' }
 
+// FranceServicesHoursError is a France Services weekday cell that failed to
+// parse: Column is e.g. "h_mardi".
+type FranceServicesHoursError struct {
+	Column string
+	Err    error
+}
+
+func (e *FranceServicesHoursError) Error() string { return e.Column + ": " + e.Err.Error() }
+
+func (e *FranceServicesHoursError) Unwrap() error { return e.Err }
+
 // ParseFranceServicesWeek builds the week from the six cells h_lundi …
 // h_samedi (in FranceServicesDays order); Sunday is closed. If every cell is
 // empty (or "-"), the hours are unknown: ErrHoursEmpty. If any cell fails to
-// parse, the whole week is unknown (the error names the column): a partly
+// parse, the whole week is unknown (a *FranceServicesHoursError names the
+// column): a partly
 // known week is never returned.
 func ParseFranceServicesWeek(cells [6]string) (maillage.Week, error) {
 	var w maillage.Week
@@ -582,7 +600,7 @@ func ParseFranceServicesWeek(cells [6]string) (maillage.Week, error) {
 		}
 		spans, err := ParseFranceServicesDay(c)
 		if err != nil {
-			return maillage.Week{}, fmt.Errorf("%s: %w", FranceServicesDays[i], err)
+			return maillage.Week{}, &FranceServicesHoursError{Column: FranceServicesDays[i], Err: err}
 		}
 		w.Days[i] = spans
 	}

@@ -165,6 +165,8 @@ func TestParseFranceServicesDay(t *testing.T) {
 		{"Fermé", 0, 0},
 		{" fermé ", 0, 0},
 		{"00:00 - 24:00", 1440, 1},
+		{"00:00 - 00:00", 0, 0},
+		{"00:00 - 00:00 / 09:00 - 12:00", 180, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
