@@ -1,0 +1,166 @@
+package road
+
+import "math"
+
+// unreached is the distance of a node not reached by a search.
+const unreached = math.MaxUint32
+
+// entry is a heap element: a node and its key (cost units).
+type entry struct {
+	key  uint32
+	node uint32
+}
+
+// scratch holds one goroutine's search state, reused across searches: a
+// node's dist, heap position and parent arc are valid only when its stamp
+// equals gen, so starting a search costs nothing per node.
+type scratch struct {
+	dist   []uint32
+	stamp  []uint32
+	pos    []int32 // heap position, -1 once settled
+	parent []uint32
+	gen    uint32
+	heap   []entry // indexed 4-ary min-heap on key
+	tmp    []float32
+}
+
+func newScratch(n int) *scratch {
+	return &scratch{
+		dist:  make([]uint32, n),
+		stamp: make([]uint32, n),
+		pos:   make([]int32, n),
+		heap:  make([]entry, 0, 1024),
+	}
+}
+
+// reset starts a new search.
+func (s *scratch) reset() {
+	s.gen++
+	if s.gen == 0 { // wrapped: clear the stamps once every 2^32 searches
+		clear(s.stamp)
+		s.gen = 1
+	}
+	s.heap = s.heap[:0]
+}
+
+// distance returns the distance label of v, unreached if none.
+func (s *scratch) distance(v uint32) uint32 {
+	if s.stamp[v] != s.gen {
+		return unreached
+	}
+	return s.dist[v]
+}
+
+// seed labels v with d (keeping the smaller label) and queues it.
+func (s *scratch) seed(v, d uint32) { s.relax(v, d, d) }
+
+// relax offers label d (heap key k ≥ d) to v; it returns true when the
+// label improved.
+func (s *scratch) relax(v, d, k uint32) bool {
+	if s.stamp[v] != s.gen {
+		s.stamp[v] = s.gen
+		s.dist[v] = d
+		i := len(s.heap)
+		s.heap = append(s.heap, entry{k, v})
+		s.pos[v] = int32(i)
+		s.up(i)
+		return true
+	}
+	if d >= s.dist[v] || s.pos[v] < 0 {
+		return false
+	}
+	s.dist[v] = d
+	i := int(s.pos[v])
+	s.heap[i].key = k
+	s.up(i)
+	return true
+}
+
+// pop removes the entry of least key; ok is false when the heap is empty.
+func (s *scratch) pop() (e entry, ok bool) {
+	h := s.heap
+	if len(h) == 0 {
+		return entry{}, false
+	}
+	e = h[0]
+	s.pos[e.node] = -1
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	s.heap = h
+	if len(h) > 0 {
+		h[0] = last
+		s.pos[last.node] = 0
+		s.down(0)
+	}
+	return e, true
+}
+
+func (s *scratch) up(i int) {
+	h := s.heap
+	e := h[i]
+	for i > 0 {
+		p := (i - 1) >> 2
+		if h[p].key <= e.key {
+			break
+		}
+		h[i] = h[p]
+		s.pos[h[i].node] = int32(i)
+		i = p
+	}
+	h[i] = e
+	s.pos[e.node] = int32(i)
+}
+
+func (s *scratch) down(i int) {
+	h := s.heap
+	n := len(h)
+	e := h[i]
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		mk := h[c].key
+		end := min(c+4, n)
+		for j := c + 1; j < end; j++ {
+			if h[j].key < mk {
+				m, mk = j, h[j].key
+			}
+		}
+		if mk >= e.key {
+			break
+		}
+		h[i] = h[m]
+		s.pos[h[i].node] = int32(i)
+		i = m
+	}
+	h[i] = e
+	s.pos[e.node] = int32(i)
+}
+
+// run settles nodes in order of distance over graph c until the heap is
+// empty or the least label exceeds bound; settle, when not nil, is called
+// for every settled node. It returns the number of settled nodes.
+func (s *scratch) run(c *csr, bound uint32, settle func(v, d uint32)) int {
+	settled := 0
+	first, head, cost := c.first, c.head, c.cost
+	for {
+		e, ok := s.pop()
+		if !ok || e.key > bound {
+			return settled
+		}
+		settled++
+		u, du := e.node, e.key
+		if settle != nil {
+			settle(u, du)
+		}
+		for i := first[u]; i < first[u+1]; i++ {
+			d := du + cost[i]
+			if d < du || d > bound { // overflow or beyond the bound
+				continue
+			}
+			s.relax(head[i], d, d)
+		}
+	}
+}

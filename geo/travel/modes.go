@@ -1,0 +1,171 @@
+package travel
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+)
+
+// Default crow-fly parameters. The detour factors were measured on the three
+// French OpenStreetMap extracts in ../shared/data/osm (Paris 3e/10e/11e,
+// Monaco and its French neighbours, Saint-Brieuc–Loudéac) by routing 600
+// random node pairs per extract (pairs between 500 m and 15 km apart, road
+// engine of package geo/road) and dividing the road distance by the
+// great-circle distance (see TestDetourFactors in geo/road):
+//
+//	network  median  p90
+//	foot     1.27    1.62
+//	car      1.40    2.05
+//	bike     1.30    1.71
+//
+// The defaults below are the rounded medians: half of the trips are longer
+// than predicted, so a crow-fly result is an estimate, not a bound. The car
+// crow-fly speed (35 km/h along the detoured distance) is the median average
+// speed of the same car routes, rounded down (urban Paris and Monaco pull it
+// down; the Breton corridor alone gives ≈ 60 km/h).
+const (
+	WalkKmh   = 4.5  // brisk adult walking speed, km/h
+	SeniorKmh = 3.5  // walking speed of an elderly person, km/h
+	BikeKmh   = 15.0 // everyday cycling speed, km/h
+	CarKmh    = 35.0 // average car speed along the road, km/h
+
+	FootDetour = 1.3 // measured median road/great-circle ratio on foot
+	BikeDetour = 1.3 // measured median for bicycles
+	CarDetour  = 1.4 // measured median for cars (one-ways, bigger roads)
+)
+
+// ErrUnknownMode is returned when a mode name is not among the known modes.
+var ErrUnknownMode = errors.New("travel: unknown mode")
+
+// Modes is a set of travel modes, looked up by name.
+type Modes []Mode
+
+// DefaultModes returns the built-in modes: "walk" (4.5 km/h), "senior"
+// (3.5 km/h, on the same foot network), "bike" (15 km/h) and "car" (road
+// speeds per OSM highway class; 35 km/h crow-fly), with the measured detour
+// factors documented on the constants above. The result is a fresh slice.
+func DefaultModes() Modes {
+	return Modes{
+		{Name: "walk", Network: "foot", SpeedKmh: WalkKmh, Detour: FootDetour},
+		{Name: "senior", Network: "foot", SpeedKmh: SeniorKmh, Detour: FootDetour},
+		{Name: "bike", Network: "bike", SpeedKmh: BikeKmh, Detour: BikeDetour},
+		{Name: "car", Network: "car", SpeedKmh: CarKmh, Detour: CarDetour},
+	}
+}
+
+// Get returns the mode called name.
+func (ms Modes) Get(name string) (Mode, error) {
+	for _, m := range ms {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	return Mode{}, fmt.Errorf("%w: %q", ErrUnknownMode, name)
+}
+
+// ConfigError reports an invalid modes configuration.
+type ConfigError struct {
+	File   string // the file read, "" when read from a reader
+	Mode   string // the mode concerned, "" for the whole file
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	s := "travel: modes config"
+	if e.File != "" {
+		s += " " + e.File
+	}
+	if e.Mode != "" {
+		s += fmt.Sprintf(": mode %q", e.Mode)
+	}
+	return s + ": " + e.Reason
+}
+
+// modeOverride is one entry of a config file: absent fields keep the default.
+type modeOverride struct {
+	Name     string   `json:"name"`
+	Network  *string  `json:"network"`
+	SpeedKmh *float64 `json:"speed_kmh"`
+	Detour   *float64 `json:"detour"`
+}
+
+// LoadModes reads a JSON modes file and applies it over DefaultModes. The
+// file is {"modes": [{"name": "senior", "speed_kmh": 3.0}, …]}: an entry
+// naming a default mode overrides only the fields it gives; a new name adds a
+// mode, which must then give network and speed_kmh (detour defaults to 1).
+func LoadModes(path string) (Modes, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("travel: modes config: %w", err)
+	}
+	ms, err := ParseModes(bytes.NewReader(b))
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		ce.File = path
+	}
+	return ms, err
+}
+
+// ParseModes is LoadModes on a reader.
+func ParseModes(r io.Reader) (Modes, error) {
+	var cfg struct {
+		Modes []modeOverride `json:"modes"`
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, &ConfigError{Reason: err.Error()}
+	}
+	ms := DefaultModes()
+	for _, o := range cfg.Modes {
+		if o.Name == "" {
+			return nil, &ConfigError{Reason: "a mode has no name"}
+		}
+		i := -1
+		for j := range ms {
+			if ms[j].Name == o.Name {
+				i = j
+			}
+		}
+		if i < 0 {
+			if o.Network == nil || o.SpeedKmh == nil {
+				return nil, &ConfigError{Mode: o.Name, Reason: "a new mode needs network and speed_kmh"}
+			}
+			ms = append(ms, Mode{Name: o.Name, Detour: 1})
+			i = len(ms) - 1
+		}
+		m := &ms[i]
+		if o.Network != nil {
+			m.Network = *o.Network
+		}
+		if o.SpeedKmh != nil {
+			m.SpeedKmh = *o.SpeedKmh
+		}
+		if o.Detour != nil {
+			m.Detour = *o.Detour
+		}
+		if err := m.validate(); err != nil {
+			return nil, &ConfigError{Mode: o.Name, Reason: err.Error()}
+		}
+	}
+	return ms, nil
+}
+
+func (m Mode) validate() error {
+	switch m.Network {
+	case "foot", "car", "bike":
+	default:
+		return fmt.Errorf("network %q is not foot, car or bike", m.Network)
+	}
+	if !(m.SpeedKmh > 0 && m.SpeedKmh <= 300) || math.IsInf(m.SpeedKmh, 0) {
+		return fmt.Errorf("speed_kmh %v is not in (0, 300]", m.SpeedKmh)
+	}
+	if !(m.Detour >= 1 && m.Detour <= 5) {
+		return fmt.Errorf("detour %v is not in [1, 5]", m.Detour)
+	}
+	return nil
+}
