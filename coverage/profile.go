@@ -273,7 +273,7 @@ type profileFile struct {
 	Name               string          `json:"name"`
 	Description        string          `json:"description"`
 	Population         json.RawMessage `json:"population"`
-	Weight             *weightFile     `json:"weight"`
+	Weight             json.RawMessage `json:"weight"`
 	Mode               string          `json:"mode"`
 	Engine             string          `json:"engine"`
 	SpeedKmh           *float64        `json:"speed_kmh"`
@@ -450,7 +450,15 @@ func (pf *profileFile) profile() (Profile, *ProfileError) {
 		}
 	}
 	// weight
-	if w := pf.Weight; w != nil {
+	if len(pf.Weight) > 0 && string(pf.Weight) != "null" {
+		w := &weightFile{}
+		if err := strictDecode(pf.Weight, w); err != nil {
+			f := "weight"
+			if sub := fieldOf(err, ""); sub != "" {
+				f += "." + sub
+			}
+			return p, bad(f, "%s", reasonOf(err))
+		}
 		for col, x := range w.Extra {
 			a, ok := maillage.ParseAttr(strings.TrimSpace(col))
 			if !ok {
