@@ -1,0 +1,585 @@
+package coverage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo/travel"
+)
+
+// ErrBadProfile is wrapped by every *ProfileError.
+var ErrBadProfile = errors.New("coverage: bad profile")
+
+// ProfileError reports what is wrong in a profile file: which profile (its
+// name, or its position when it has none), which field and why.
+type ProfileError struct {
+	Profile string // the profile's name, or "#N" (1-based position) when unnamed
+	Field   string // the JSON/YAML field, e.g. "population", "weight.extra"
+	Reason  string
+}
+
+func (e *ProfileError) Error() string {
+	if e.Profile == "" {
+		return fmt.Sprintf("coverage: profile file: field %q: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("coverage: profile %q: field %q: %s", e.Profile, e.Field, e.Reason)
+}
+
+// Unwrap returns ErrBadProfile.
+func (e *ProfileError) Unwrap() error { return ErrBadProfile }
+
+// Engine names accepted in a profile.
+const (
+	EngineCrowFly = "crowfly" // great-circle distance × detour, at the mode's speed
+	EngineRoad    = "road"    // shortest paths on the territory's road network
+	EngineAuto    = "auto"    // road when the territory has a network, else crow-fly (the caller's EngineFor decides)
+)
+
+// Modes returns the built-in travel modes by name, with their crow-fly speed
+// (km/h) and detour factor. These are documented assumptions, overridable per
+// profile with speed_kmh and detour:
+//   - walk: 4.5 km/h, detour 1.3 (adult walking pace ≈ 1.25 m/s; 1.3 is the
+//     usual network/crow-fly ratio in built-up areas);
+//   - senior: 3.0 km/h, detour 1.3 (gait speed of people over 75 is about
+//     0.8 m/s in geriatric studies, ≈ 2.9 km/h);
+//   - bike: 15 km/h, detour 1.3;
+//   - car: 60 km/h on the network with detour 1.4, i.e. 43 km/h as the crow
+//     flies, a mix of rural départementales and town streets.
+//
+// The returned map is new at each call.
+func Modes() map[string]travel.Mode {
+	return map[string]travel.Mode{
+		"walk":   {Name: "walk", Network: "foot", SpeedKmh: 4.5, Detour: 1.3},
+		"senior": {Name: "senior", Network: "foot", SpeedKmh: 3.0, Detour: 1.3},
+		"bike":   {Name: "bike", Network: "bike", SpeedKmh: 15, Detour: 1.3},
+		"car":    {Name: "car", Network: "car", SpeedKmh: 60, Detour: 1.4},
+	}
+}
+
+// Programmes lists the national programmes of the schema's
+// dispositif_programmes_nationaux field (v1.0.2) that a filter may name.
+var Programmes = []string{
+	"Aidants Connect", "Bibliothèques numérique de référence", "Certification PIX",
+	"Conseillers numériques", "Emmaüs Connect", "France Services",
+	"Grande école du numérique", "La Croix Rouge", "Point d'accès numérique CAF",
+	"Promeneurs du net", "Relais numérique (Emmaüs Connect)",
+}
+
+// Publics lists the schema's publics_specifiquement_adresses values that a
+// filter may name.
+var Publics = []string{"Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes"}
+
+// Filter selects the places a profile counts. Empty fields do not constrain.
+// A place must offer ANY of Services, belong to ANY of Programmes, address ANY
+// of Publics, and be "Gratuit" when Free is set (a place whose fees are
+// unknown or "Gratuit sous condition" is not free).
+type Filter struct {
+	Services   maillage.Service
+	Programmes []string
+	Publics    []string
+	Free       bool
+}
+
+// Match reports whether v passes the filter (position and hours aside).
+func (f *Filter) Match(v *maillage.Venue) bool {
+	if f.Services != 0 && v.Services&f.Services == 0 {
+		return false
+	}
+	if len(f.Programmes) > 0 && !slices.ContainsFunc(f.Programmes, v.HasProgramme) {
+		return false
+	}
+	if len(f.Publics) > 0 && !slices.ContainsFunc(f.Publics, func(p string) bool {
+		return slices.ContainsFunc(v.Publics, func(q string) bool { return strings.EqualFold(p, q) })
+	}) {
+		return false
+	}
+	if f.Free && !strings.EqualFold(strings.TrimSpace(v.Fees), "Gratuit") {
+		return false
+	}
+	return true
+}
+
+// Weight says how much each person of a profile's population counts in
+// weighted demand. For one commune part with attributes Pop:
+//
+//	base     = Σ_a NeedsHelp[a]·Pop[a]   when NeedsHelp is set,
+//	         = persons (Σ of the profile's population columns) otherwise
+//	weighted = (base + Σ_a Extra[a]·Pop[a]) · (1 + Fragility·F/10)
+//
+// where F ∈ [0, 10] is the commune's digital-fragility index (0 when unknown).
+// The zero Weight counts every person once.
+type Weight struct {
+	Extra     maillage.Pop  // extra weight per unit of an attribute (person or household)
+	NeedsHelp *maillage.Pop // per-attribute share of people likely to need help; nil: not used
+	Fragility float64       // slope of the fragility multiplier; 0: not used
+}
+
+// DefaultNeedsHelp returns the default "needs help" rates: the share of the
+// people of each age band who are likely to need help with an online
+// procedure. They are assumptions drawn from published surveys and can be
+// overridden per profile (weight.needs_help):
+//   - under 18: 0 (minors are not the applicants; their parents are counted);
+//   - 18-64 (and age unknown): 0.19, Bordeaux Métropole 2023 survey of 5,000
+//     residents: 19 % needed help with an online procedure;
+//   - 65-79: 0.6, Baromètre du numérique / Défenseur des droits: 6 adults in
+//     10 cannot manage an online procedure alone or have difficulties, the
+//     rate being higher for seniors than for adults overall;
+//   - 80 and over: 0.8, "people over 70 are often excluded outright"
+//     (Défenseur des droits 2022): most cannot do the procedure alone.
+func DefaultNeedsHelp() maillage.Pop {
+	var r maillage.Pop
+	for _, a := range []maillage.Attr{maillage.Ind18_24, maillage.Ind25_39, maillage.Ind40_54, maillage.Ind55_64, maillage.IndInc} {
+		r[a] = 0.19
+	}
+	r[maillage.Ind65_79] = 0.6
+	r[maillage.Ind80p] = 0.8
+	return r
+}
+
+// Decay names a distance-decay function of the 2SFCA family (see access.go).
+type Decay string
+
+// The decay functions. All are 0 beyond the profile's time limit T.
+const (
+	DecayStep        Decay = "step"        // 1 within T
+	DecayE2SFCA      Decay = "e2sfca"      // 1, 0.68, 0.22 over the thirds of T (Luo & Qi 2009)
+	DecayAPL         Decay = "apl"         // 1, 0.3, 0.1 over 0-5, 5-10, 10-15 min, then 0 (APL-style bands)
+	DecayLinear      Decay = "linear"      // 1 − t/T
+	DecayExponential Decay = "exponential" // exp(−β·t), β = DecayParam per minute (default 3/T)
+	DecayGaussian    Decay = "gaussian"    // (exp(−½(t/T)²) − exp(−½)) / (1 − exp(−½)) (Dai 2010)
+)
+
+var decays = []Decay{DecayStep, DecayE2SFCA, DecayAPL, DecayLinear, DecayExponential, DecayGaussian}
+
+// Profile is one demand profile: who, weighted how, reaching which places, by
+// which mode, within how long. Profiles are plain values, safe to copy.
+type Profile struct {
+	Name        string
+	Description string
+	// Population lists the attributes counted as persons (e.g. Ind65_79 and
+	// Ind80p); empty means everyone (Ind).
+	Population []maillage.Attr
+	Weight     Weight
+	Mode       travel.Mode
+	Engine     string  // EngineCrowFly, EngineRoad or EngineAuto
+	MaxMinutes float64 // travel-time limit, minutes
+	// MinWeeklyHours is the opening time, in hours per week summed over the
+	// suitable places within MaxMinutes, that a cell needs to be covered.
+	// Places whose hours are unknown add nothing to it (see the package doc).
+	MinWeeklyHours float64
+	Filter         Filter
+	Decay          Decay   // accessibility decay; "" means step
+	DecayParam     float64 // β of the exponential decay, per minute; 0: 3/MaxMinutes
+	// UnknownHoursSupply is the weekly supply, in hours, assumed for a place
+	// whose hours are unknown in the 2SFCA accessibility. 0 (the default)
+	// leaves such places out of the supply (they still count for binary
+	// coverage without a minimum of hours).
+	UnknownHoursSupply float64
+}
+
+// MaxSeconds returns the travel-time limit in seconds.
+func (p *Profile) MaxSeconds() float64 { return p.MaxMinutes * 60 }
+
+// Persons returns the number of persons of pop that the profile counts.
+func (p *Profile) Persons(pop *maillage.Pop) float64 {
+	if len(p.Population) == 0 {
+		return pop[maillage.Ind]
+	}
+	s := 0.0
+	for _, a := range p.Population {
+		s += pop[a]
+	}
+	return s
+}
+
+// Weighted returns the weighted demand of pop in a commune whose fragility
+// index is frag (0..10, 0 when unknown); see Weight.
+func (p *Profile) Weighted(pop *maillage.Pop, frag float64) float64 {
+	var base float64
+	if p.Weight.NeedsHelp != nil {
+		for a, r := range p.Weight.NeedsHelp {
+			if r != 0 && p.counts(maillage.Attr(a)) {
+				base += r * pop[a]
+			}
+		}
+	} else {
+		base = p.Persons(pop)
+	}
+	for a, x := range p.Weight.Extra {
+		if x != 0 {
+			base += x * pop[a]
+		}
+	}
+	if p.Weight.Fragility != 0 {
+		base *= 1 + p.Weight.Fragility*frag/10
+	}
+	return base
+}
+
+// counts reports whether the needs-help rate of attribute a applies: with
+// population "all" every attribute does; otherwise only the listed ones.
+func (p *Profile) counts(a maillage.Attr) bool {
+	return len(p.Population) == 0 || slices.Contains(p.Population, a)
+}
+
+// Builtins returns the built-in profiles (new values at each call):
+//   - france-services-30min-car: everyone within 30 min by car of a France
+//     Services site (the national target);
+//   - demarches-20min-car: everyone within 20 min by car of any place offering
+//     « Aide aux démarches administratives »;
+//   - seniors-20min-walk: people aged 65+ within 20 min on foot at a senior's
+//     pace of any place, 80+ counting double;
+//   - needs-help-30min-car: people likely to need help (DefaultNeedsHelp)
+//     within 30 min by car of places open at least 4 h a week in total.
+//
+// They use EngineAuto: road travel when the territory has a network.
+func Builtins() []Profile {
+	m := Modes()
+	nh := DefaultNeedsHelp()
+	var extra80 maillage.Pop
+	extra80[maillage.Ind80p] = 1
+	return []Profile{
+		{Name: "france-services-30min-car", Description: "everyone within 30 min by car of a France Services (national target)",
+			Mode: m["car"], Engine: EngineAuto, MaxMinutes: 30, Filter: Filter{Programmes: []string{"France Services"}}, Decay: DecayStep},
+		{Name: "demarches-20min-car", Description: "everyone within 20 min by car of help with administrative procedures",
+			Mode: m["car"], Engine: EngineAuto, MaxMinutes: 20, Filter: Filter{Services: maillage.ServiceDemarches}, Decay: DecayE2SFCA},
+		{Name: "seniors-20min-walk", Description: "people aged 65+ within 20 min on foot at a senior's pace (80+ count double)",
+			Population: []maillage.Attr{maillage.Ind65_79, maillage.Ind80p}, Weight: Weight{Extra: extra80},
+			Mode: m["senior"], Engine: EngineAuto, MaxMinutes: 20, Decay: DecayLinear},
+		{Name: "needs-help-30min-car", Description: "people likely to need help, within 30 min by car of places open 4 h a week or more",
+			Weight: Weight{NeedsHelp: &nh}, Mode: m["car"], Engine: EngineAuto, MaxMinutes: 30, MinWeeklyHours: 4, Decay: DecayGaussian},
+	}
+}
+
+// Builtin returns the built-in profile called name.
+func Builtin(name string) (Profile, bool) {
+	for _, p := range Builtins() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Profile{}, false
+}
+
+// profileFile is the file form of a profile.
+type profileFile struct {
+	Name               string          `json:"name"`
+	Description        string          `json:"description"`
+	Population         json.RawMessage `json:"population"`
+	Weight             json.RawMessage `json:"weight"`
+	Mode               string          `json:"mode"`
+	Engine             string          `json:"engine"`
+	SpeedKmh           *float64        `json:"speed_kmh"`
+	Detour             *float64        `json:"detour"`
+	MaxMinutes         *float64        `json:"max_minutes"`
+	MinWeeklyHours     float64         `json:"min_weekly_hours"`
+	Services           []string        `json:"services"`
+	Programmes         []string        `json:"programmes"`
+	Publics            []string        `json:"publics"`
+	Free               bool            `json:"free"`
+	Decay              string          `json:"decay"`
+	DecayParam         float64         `json:"decay_param"`
+	UnknownHoursSupply float64         `json:"unknown_hours_supply"`
+}
+
+type weightFile struct {
+	Extra     map[string]float64 `json:"extra"`
+	NeedsHelp json.RawMessage    `json:"needs_help"` // true, or {column: rate}
+	Fragility float64            `json:"fragility"`
+}
+
+// ParseProfiles reads a profile file, JSON or YAML (YAML is read with
+// github.com/goccy/go-yaml and converted to JSON), of the form
+//
+//	{"profiles":[{"name":"walk-1km","population":"all","mode":"walk",
+//	  "engine":"crowfly","speed_kmh":6,"detour":1.0,"max_minutes":10}]}
+//
+// Fields of a profile: name (required, unique), description, population
+// ("all" or a list of Filosofi columns in any case), weight {extra:
+// {column: w}, needs_help: true | {column: rate}, fragility: slope}, mode
+// (walk, senior, bike, car), engine (crowfly, road, auto; default auto),
+// speed_kmh, detour, max_minutes (required, > 0), min_weekly_hours, services
+// (schema labels), programmes, publics, free, decay (step, e2sfca, apl,
+// linear, exponential, gaussian), decay_param, unknown_hours_supply.
+// Unknown fields and values are errors (*ProfileError, naming the profile and
+// the field).
+func ParseProfiles(data []byte) ([]Profile, error) {
+	trim := bytes.TrimSpace(data)
+	if len(trim) == 0 {
+		return nil, &ProfileError{Field: "profiles", Reason: "empty file"}
+	}
+	if trim[0] != '{' {
+		j, err := yaml.YAMLToJSON(trim)
+		if err != nil {
+			return nil, &ProfileError{Field: "profiles", Reason: "not valid YAML: " + firstLine(err.Error())}
+		}
+		trim = j
+	}
+	var file struct {
+		Profiles []json.RawMessage `json:"profiles"`
+	}
+	if err := strictDecode(trim, &file); err != nil {
+		return nil, &ProfileError{Field: fieldOf(err, "profiles"), Reason: reasonOf(err)}
+	}
+	if len(file.Profiles) == 0 {
+		return nil, &ProfileError{Field: "profiles", Reason: "no profile"}
+	}
+	out := make([]Profile, 0, len(file.Profiles))
+	seen := map[string]bool{}
+	for i, raw := range file.Profiles {
+		label := fmt.Sprintf("#%d", i+1)
+		var named struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(raw, &named) == nil && named.Name != "" {
+			label = named.Name
+		}
+		var pf profileFile
+		if err := strictDecode(raw, &pf); err != nil {
+			return nil, &ProfileError{Profile: label, Field: fieldOf(err, "profile"), Reason: reasonOf(err)}
+		}
+		p, err := pf.profile()
+		if err != nil {
+			err.Profile = label
+			return nil, err
+		}
+		if seen[p.Name] {
+			return nil, &ProfileError{Profile: label, Field: "name", Reason: "duplicate profile name"}
+		}
+		seen[p.Name] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func strictDecode(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if d.More() {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// fieldOf names the field a JSON decoding error is about.
+func fieldOf(err error, def string) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return te.Field
+	}
+	if s, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return strings.Trim(s, `"`)
+	}
+	return def
+}
+
+func reasonOf(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "expected " + te.Type.String() + ", got " + te.Value
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return "unknown field"
+	}
+	return strings.TrimPrefix(firstLine(err.Error()), "json: ")
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func bad(field, format string, args ...any) *ProfileError {
+	return &ProfileError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// profile checks a file profile and converts it.
+func (pf *profileFile) profile() (Profile, *ProfileError) {
+	p := Profile{Name: strings.TrimSpace(pf.Name), Description: pf.Description}
+	if p.Name == "" {
+		return p, bad("name", "missing")
+	}
+	// population
+	if len(pf.Population) > 0 && string(pf.Population) != "null" {
+		var all string
+		var cols []string
+		switch {
+		case json.Unmarshal(pf.Population, &all) == nil:
+			if !strings.EqualFold(all, "all") {
+				a, ok := maillage.ParseAttr(all)
+				if !ok {
+					return p, bad("population", "unknown column %q (want \"all\" or Filosofi columns such as Ind_65_79)", all)
+				}
+				p.Population = []maillage.Attr{a}
+			}
+		case json.Unmarshal(pf.Population, &cols) == nil:
+			if len(cols) == 0 {
+				return p, bad("population", "empty list")
+			}
+			for _, c := range cols {
+				a, ok := maillage.ParseAttr(strings.TrimSpace(c))
+				if !ok {
+					return p, bad("population", "unknown column %q", c)
+				}
+				if a == maillage.Men || a == maillage.MenPauv || a == maillage.Men1Ind {
+					return p, bad("population", "%q counts households, not persons (use it in weight.extra)", c)
+				}
+				if !slices.Contains(p.Population, a) {
+					p.Population = append(p.Population, a)
+				}
+			}
+			if slices.Contains(p.Population, maillage.Ind) && len(p.Population) > 1 {
+				return p, bad("population", "Ind already counts everyone; do not combine it with age bands")
+			}
+		default:
+			return p, bad("population", "want \"all\" or a list of column names")
+		}
+	}
+	// weight
+	if len(pf.Weight) > 0 && string(pf.Weight) != "null" {
+		w := &weightFile{}
+		if err := strictDecode(pf.Weight, w); err != nil {
+			f := "weight"
+			if sub := fieldOf(err, ""); sub != "" {
+				f += "." + sub
+			}
+			return p, bad(f, "%s", reasonOf(err))
+		}
+		for col, x := range w.Extra {
+			a, ok := maillage.ParseAttr(strings.TrimSpace(col))
+			if !ok {
+				return p, bad("weight.extra", "unknown column %q", col)
+			}
+			if !finite(x) || x < 0 {
+				return p, bad("weight.extra", "weight %v of %q must be ≥ 0", x, col)
+			}
+			p.Weight.Extra[a] = x
+		}
+		if len(w.NeedsHelp) > 0 && string(w.NeedsHelp) != "null" {
+			var on bool
+			var rates map[string]float64
+			switch {
+			case json.Unmarshal(w.NeedsHelp, &on) == nil:
+				if on {
+					d := DefaultNeedsHelp()
+					p.Weight.NeedsHelp = &d
+				}
+			case json.Unmarshal(w.NeedsHelp, &rates) == nil:
+				d := DefaultNeedsHelp()
+				for col, r := range rates {
+					a, ok := maillage.ParseAttr(strings.TrimSpace(col))
+					if !ok {
+						return p, bad("weight.needs_help", "unknown column %q", col)
+					}
+					if !finite(r) || r < 0 || r > 1 {
+						return p, bad("weight.needs_help", "rate %v of %q must be within [0, 1]", r, col)
+					}
+					d[a] = r
+				}
+				p.Weight.NeedsHelp = &d
+			default:
+				return p, bad("weight.needs_help", "want true or {column: rate}")
+			}
+		}
+		if !finite(w.Fragility) || w.Fragility < 0 {
+			return p, bad("weight.fragility", "slope %v must be ≥ 0", w.Fragility)
+		}
+		p.Weight.Fragility = w.Fragility
+	}
+	// mode and engine
+	if pf.Mode == "" {
+		return p, bad("mode", "missing (walk, senior, bike or car)")
+	}
+	m, ok := Modes()[strings.ToLower(pf.Mode)]
+	if !ok {
+		return p, bad("mode", "unknown mode %q (walk, senior, bike or car)", pf.Mode)
+	}
+	if pf.SpeedKmh != nil {
+		if !finite(*pf.SpeedKmh) || *pf.SpeedKmh <= 0 || *pf.SpeedKmh > 200 {
+			return p, bad("speed_kmh", "%v km/h is not within (0, 200]", *pf.SpeedKmh)
+		}
+		m.SpeedKmh = *pf.SpeedKmh
+	}
+	if pf.Detour != nil {
+		if !finite(*pf.Detour) || *pf.Detour < 1 || *pf.Detour > 5 {
+			return p, bad("detour", "%v is not within [1, 5]", *pf.Detour)
+		}
+		m.Detour = *pf.Detour
+	}
+	p.Mode = m
+	switch e := strings.ToLower(pf.Engine); e {
+	case "":
+		p.Engine = EngineAuto
+	case EngineCrowFly, EngineRoad, EngineAuto:
+		p.Engine = e
+	default:
+		return p, bad("engine", "unknown engine %q (crowfly, road or auto)", pf.Engine)
+	}
+	// limits
+	if pf.MaxMinutes == nil {
+		return p, bad("max_minutes", "missing")
+	}
+	if x := *pf.MaxMinutes; !finite(x) || x <= 0 || x > 600 {
+		return p, bad("max_minutes", "%v is not within (0, 600]", x)
+	}
+	p.MaxMinutes = *pf.MaxMinutes
+	if x := pf.MinWeeklyHours; !finite(x) || x < 0 || x > 168*20 {
+		return p, bad("min_weekly_hours", "%v must be ≥ 0", x)
+	}
+	p.MinWeeklyHours = pf.MinWeeklyHours
+	if x := pf.UnknownHoursSupply; !finite(x) || x < 0 || x > 168 {
+		return p, bad("unknown_hours_supply", "%v is not within [0, 168]", x)
+	}
+	p.UnknownHoursSupply = pf.UnknownHoursSupply
+	// filter
+	for _, s := range pf.Services {
+		v, ok := maillage.ParseService(s)
+		if !ok {
+			return p, bad("services", "unknown service %q (use the schema's labels, e.g. « Aide aux démarches administratives »)", s)
+		}
+		p.Filter.Services |= v
+	}
+	for _, s := range pf.Programmes {
+		i := slices.IndexFunc(Programmes, func(q string) bool { return strings.EqualFold(q, strings.TrimSpace(s)) })
+		if i < 0 {
+			return p, bad("programmes", "unknown programme %q", s)
+		}
+		p.Filter.Programmes = append(p.Filter.Programmes, Programmes[i])
+	}
+	for _, s := range pf.Publics {
+		i := slices.IndexFunc(Publics, func(q string) bool { return strings.EqualFold(q, strings.TrimSpace(s)) })
+		if i < 0 {
+			return p, bad("publics", "unknown public %q", s)
+		}
+		p.Filter.Publics = append(p.Filter.Publics, Publics[i])
+	}
+	p.Filter.Free = pf.Free
+	// decay
+	p.Decay = DecayStep
+	if pf.Decay != "" {
+		d := Decay(strings.ToLower(pf.Decay))
+		if !slices.Contains(decays, d) {
+			return p, bad("decay", "unknown decay %q (step, e2sfca, apl, linear, exponential, gaussian)", pf.Decay)
+		}
+		p.Decay = d
+	}
+	if x := pf.DecayParam; !finite(x) || x < 0 {
+		return p, bad("decay_param", "%v must be ≥ 0", x)
+	}
+	p.DecayParam = pf.DecayParam
+	return p, nil
+}

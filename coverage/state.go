@@ -1,0 +1,685 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo/travel"
+	"github.com/paulmach/orb"
+)
+
+// Errors of the incremental operations.
+var (
+	ErrUnknownPlace   = errors.New("coverage: unknown place id")
+	ErrDuplicatePlace = errors.New("coverage: duplicate place id")
+	ErrNoID           = errors.New("coverage: place without id")
+)
+
+// Options configures New.
+type Options struct {
+	// Engines builds the travel engine of the profile; nil means
+	// CrowFlyEngines (crow-fly only).
+	Engines EngineFor
+	// Engine, when not nil, is used as is (it must be built over the
+	// territory's cell centres with the profile's mode); Engines is then not
+	// called. Callers computing several profiles share engines this way or
+	// with CachedEngines.
+	Engine travel.Engine
+	// Fragility maps a commune's INSEE code to its digital-fragility index
+	// (0..10, package data's ReadFragility); nil or a missing code counts 0.
+	Fragility map[string]float64
+	// Workers is the number of goroutines of a full computation; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Hit is one cell of a place's catchment: the cell's index in
+// Territory.Cells and the travel time from the place, in seconds.
+type Hit struct {
+	Cell    int32
+	Seconds float32
+}
+
+// CellCoverage is the coverage of one cell for one profile.
+type CellCoverage struct {
+	NearestSeconds float64 // time to the nearest suitable place; +Inf when none is within the limit
+	Nearest        int     // that place's index in Venues(), -1 if none
+	Places         int     // suitable places within the limit
+	WeeklyHours    float64 // their known weekly opening hours, summed
+	Covered        bool    // Places ≥ 1 and WeeklyHours ≥ Profile.MinWeeklyHours
+	Access         float64 // 2SFCA accessibility, hours per week per 1,000 weighted inhabitants
+}
+
+// cellState is the per-cell state of a State; see CellCoverage.
+type cellState struct {
+	nearest float32
+	place   int32
+	count   int32
+	minutes int32
+	access  float64
+}
+
+// place is one venue slot. Slots are never reused: removing a place clears
+// live, moving one makes a new slot.
+type place struct {
+	v        maillage.Venue
+	live     bool
+	match    bool // passes the profile's filter (position aside)
+	suitable bool // live, located and match
+	minutes  int32
+	supply   float64 // S_j, hours per week
+	demand   float64 // Σ_k P_k f(t_kj)
+	ratio    float64 // R_j = 1000 S_j / demand
+	catch    []Hit   // computed once the place has been suitable; nil before
+	reached  bool    // catch is computed
+	bound    orb.Bound
+}
+
+// sums are the summary counters of one commune or of the territory.
+type sums struct {
+	persons, covered, weighted, weightedCovered float64
+}
+
+// partDemand is one commune part of a cell, with its demand.
+type partDemand struct {
+	commune  int32
+	persons  float64
+	weighted float64
+}
+
+// State is the coverage and accessibility of a territory for one profile,
+// kept up to date by the incremental operations (Add, Remove, Update). For
+// every suitable place it keeps its catchment (the cells within the limit,
+// with times) and, per cell, counters (places and opening minutes within the
+// limit, the nearest place, the accessibility), so that one place changing
+// costs a walk over its catchment instead of a recomputation.
+//
+// A State is not safe for concurrent mutation; its read methods may run
+// concurrently when no mutation does. The territory must not change while a
+// State uses it (the incremental operations do not modify t.Venues).
+type State struct {
+	t       *maillage.Territory
+	prof    Profile
+	eng     travel.Engine
+	maxSec  float64
+	minMin  float64 // minimum weekly minutes
+	decay   decayFn
+	workers int
+
+	persons   []float64 // per cell
+	weighted  []float64 // per cell
+	partStart []int32   // cell i has parts[partStart[i]:partStart[i+1]]
+	parts     []partDemand
+
+	places []place
+	byID   map[string]int32
+
+	cell    []cellState
+	commune []sums
+	total   sums
+
+	mark    []uint32 // epoch marks for the nearest recomputation
+	epoch   uint32
+	scratch [][]cellState
+}
+
+// New computes the coverage and accessibility of t for profile p. The
+// territory's venues are copied into places (slots 0..len(t.Venues)-1).
+func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
+	if p.MaxMinutes <= 0 || !finite(p.MaxMinutes) {
+		return nil, fmt.Errorf("coverage: profile %q: max_minutes must be > 0", p.Name)
+	}
+	s := &State{t: t, prof: p, maxSec: p.MaxSeconds(), minMin: p.MinWeeklyHours * 60, decay: newDecay(&p)}
+	s.workers = opt.Workers
+	if s.workers <= 0 {
+		s.workers = runtime.GOMAXPROCS(0)
+	}
+	s.eng = opt.Engine
+	if s.eng == nil {
+		f := opt.Engines
+		if f == nil {
+			f = CrowFlyEngines
+		}
+		pts := make([]orb.Point, len(t.Cells))
+		for i := range t.Cells {
+			pts[i] = t.Cells[i].Center
+		}
+		e, err := f(p.Mode, p.Engine, pts)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: profile %q: %w", p.Name, err)
+		}
+		s.eng = e
+	}
+	s.demand(opt.Fragility)
+	s.byID = make(map[string]int32, len(t.Venues))
+	s.places = make([]place, 0, len(t.Venues))
+	for i := range t.Venues {
+		v := t.Venues[i]
+		if v.ID != "" {
+			if _, dup := s.byID[v.ID]; !dup {
+				s.byID[v.ID] = int32(i)
+			}
+		}
+		s.places = append(s.places, s.newPlace(v))
+	}
+	s.Recompute()
+	return s, nil
+}
+
+// demand fills the per-cell and per-part demand.
+func (s *State) demand(frag map[string]float64) {
+	t := s.t
+	fc := make([]float64, len(t.Communes))
+	for i, c := range t.Communes {
+		fc[i] = frag[c.Code]
+	}
+	s.persons = make([]float64, len(t.Cells))
+	s.weighted = make([]float64, len(t.Cells))
+	s.partStart = make([]int32, len(t.Cells)+1)
+	s.parts = make([]partDemand, 0, max(len(t.Parts), len(t.Cells)))
+	add := func(i int, commune int32, pop *maillage.Pop) {
+		f := 0.0
+		if commune >= 0 && int(commune) < len(fc) {
+			f = fc[commune]
+		}
+		pd := partDemand{commune: commune, persons: s.prof.Persons(pop), weighted: s.prof.Weighted(pop, f)}
+		s.parts = append(s.parts, pd)
+		s.persons[i] += pd.persons
+		s.weighted[i] += pd.weighted
+	}
+	for i := range t.Cells {
+		c := &t.Cells[i]
+		s.partStart[i] = int32(len(s.parts))
+		if c.PartEnd > c.PartStart && int(c.PartEnd) <= len(t.Parts) {
+			for k := c.PartStart; k < c.PartEnd; k++ {
+				add(i, t.Parts[k].Commune, &t.Parts[k].Pop)
+			}
+		} else {
+			add(i, c.Commune, &c.Pop)
+		}
+	}
+	s.partStart[len(t.Cells)] = int32(len(s.parts))
+}
+
+// weeklyMinutes returns a schedule's weekly opening time in minutes, and
+// whether it is known.
+func weeklyMinutes(w *maillage.Week) (int32, bool) {
+	if !w.Known {
+		return 0, false
+	}
+	m := 0
+	for _, d := range w.Days {
+		for _, sp := range d {
+			if sp.Close > sp.Open {
+				m += int(sp.Close - sp.Open)
+			}
+		}
+	}
+	return int32(min(m, 7*1440)), true
+}
+
+func (s *State) newPlace(v maillage.Venue) place {
+	p := place{v: v, live: true, match: s.prof.Filter.Match(&v)}
+	p.suitable = p.match && v.Located
+	var known bool
+	p.minutes, known = weeklyMinutes(&v.Hours)
+	if known {
+		p.supply = float64(p.minutes) / 60
+	} else {
+		p.supply = s.prof.UnknownHoursSupply
+	}
+	return p
+}
+
+// Recompute recomputes everything from the current places, on
+// Options.Workers goroutines, reusing the catchments already computed. It
+// is what New does; the incremental operations make it unnecessary.
+func (s *State) Recompute() {
+	s.recompute(true)
+}
+
+// recompute computes the per-cell state from scratch; with reuse false, every
+// catchment is recomputed with the engine.
+func (s *State) recompute(reuse bool) {
+	n := len(s.t.Cells)
+	inf := float32(math.Inf(1))
+	var todo []int32
+	for j := range s.places {
+		if s.places[j].suitable {
+			todo = append(todo, int32(j))
+		}
+	}
+	w := max(1, min(s.workers, len(todo)))
+	if len(s.scratch) < w {
+		s.scratch = append(s.scratch, make([][]cellState, w-len(s.scratch))...)
+	}
+	if len(s.cell) != n {
+		s.cell = make([]cellState, n)
+	}
+	accs := make([][]cellState, w)
+	accs[0] = s.cell
+	for k := 1; k < w; k++ {
+		if len(s.scratch[k]) != n {
+			s.scratch[k] = make([]cellState, n)
+		}
+		accs[k] = s.scratch[k]
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := 0; k < w; k++ {
+		wg.Add(1)
+		go func(acc []cellState) {
+			defer wg.Done()
+			for i := range acc {
+				acc[i] = cellState{nearest: inf, place: -1}
+			}
+			var buf []Hit
+			for {
+				from := int(next.Add(8)) - 8
+				if from >= len(todo) {
+					return
+				}
+				for _, j := range todo[from:min(from+8, len(todo))] {
+					p := &s.places[j]
+					if !reuse || !p.reached {
+						buf = s.reach(p, buf[:0])
+					}
+					s.settle(p)
+					addPlace(acc, p, j, 1, &s.decay)
+				}
+			}
+		}(accs[k])
+	}
+	wg.Wait()
+	if w > 1 {
+		s.merge(accs)
+	}
+	s.resum()
+}
+
+// reach computes the catchment of p with the engine, using buf as scratch,
+// and returns buf.
+func (s *State) reach(p *place, buf []Hit) []Hit {
+	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
+		buf = append(buf, Hit{i, t})
+	})
+	p.catch = append([]Hit(nil), buf...)
+	p.reached = true
+	p.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, h := range p.catch {
+		p.bound = p.bound.Extend(s.t.Cells[h.Cell].Center)
+	}
+	return buf
+}
+
+// settle computes the demand and ratio of p from its catchment.
+func (s *State) settle(p *place) {
+	d := 0.0
+	for _, h := range p.catch {
+		d += s.weighted[h.Cell] * s.decay.at(float64(h.Seconds))
+	}
+	p.demand = d
+	p.ratio = 0
+	if d > 0 {
+		p.ratio = 1000 * p.supply / d
+	}
+}
+
+// addPlace adds (sign 1) or removes (sign −1) the counters and accessibility
+// of place j to acc; with sign 1 it also updates the nearest place.
+func addPlace(acc []cellState, p *place, j int32, sign int32, d *decayFn) {
+	r := float64(sign) * p.ratio
+	m := sign * p.minutes
+	for _, h := range p.catch {
+		c := &acc[h.Cell]
+		c.count += sign
+		c.minutes += m
+		if r != 0 {
+			c.access += r * d.at(float64(h.Seconds))
+		}
+		if sign > 0 && (h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place) {
+			c.nearest, c.place = h.Seconds, j
+		}
+	}
+}
+
+// merge folds accs[1:] into accs[0], in parallel over cell ranges.
+func (s *State) merge(accs [][]cellState) {
+	n := len(accs[0])
+	var wg sync.WaitGroup
+	chunk := (n + len(accs) - 1) / len(accs)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dst := accs[0][lo:hi]
+			for _, a := range accs[1:] {
+				for i, c := range a[lo:hi] {
+					d := &dst[i]
+					d.count += c.count
+					d.minutes += c.minutes
+					d.access += c.access
+					if c.nearest < d.nearest || c.nearest == d.nearest && c.place >= 0 && c.place < d.place {
+						d.nearest, d.place = c.nearest, c.place
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// covered reports whether a cell state is covered.
+func (s *State) covered(c *cellState) bool {
+	return c.count > 0 && float64(c.minutes) >= s.minMin
+}
+
+// resum recomputes the summary counters from the per-cell state.
+func (s *State) resum() {
+	s.commune = make([]sums, len(s.t.Communes))
+	s.total = sums{}
+	for i := range s.cell {
+		s.addSums(i, s.covered(&s.cell[i]), 1, true)
+	}
+}
+
+// addSums adds (sign 1) or removes (sign −1) cell i's parts to the summary
+// counters: population too when all is set, covered figures when covered.
+func (s *State) addSums(i int, covered bool, sign float64, all bool) {
+	for _, pd := range s.parts[s.partStart[i]:s.partStart[i+1]] {
+		var d sums
+		if all {
+			d.persons, d.weighted = pd.persons, pd.weighted
+		}
+		if covered {
+			d.covered, d.weightedCovered = pd.persons, pd.weighted
+		}
+		s.total.add(d, sign)
+		if pd.commune >= 0 && int(pd.commune) < len(s.commune) {
+			s.commune[pd.commune].add(d, sign)
+		}
+	}
+}
+
+func (a *sums) add(d sums, sign float64) {
+	a.persons += sign * d.persons
+	a.covered += sign * d.covered
+	a.weighted += sign * d.weighted
+	a.weightedCovered += sign * d.weightedCovered
+}
+
+// --- incremental operations ---
+
+// apply adds (sign 1) or removes (sign −1) place j's contributions to the
+// per-cell state and the summaries. Removing does not fix the nearest
+// place: renearest does.
+func (s *State) apply(j int32, sign int32) {
+	p := &s.places[j]
+	if sign > 0 && !p.reached {
+		s.reach(p, nil)
+	}
+	if sign > 0 {
+		s.settle(p)
+	}
+	r := float64(sign) * p.ratio
+	m := sign * p.minutes
+	for _, h := range p.catch {
+		c := &s.cell[h.Cell]
+		was := s.covered(c)
+		c.count += sign
+		c.minutes += m
+		if r != 0 {
+			c.access += r * s.decay.at(float64(h.Seconds))
+		}
+		if sign > 0 && (h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place) {
+			c.nearest, c.place = h.Seconds, j
+		}
+		if now := s.covered(c); now != was {
+			sg := 1.0
+			if !now {
+				sg = -1
+			}
+			s.addSums(int(h.Cell), true, sg, false)
+		}
+	}
+}
+
+// renearest recomputes the nearest place of the cells whose nearest was j,
+// after j stopped being suitable: only places whose catchment's bounds meet
+// those cells are scanned.
+func (s *State) renearest(j int32) {
+	inf := float32(math.Inf(1))
+	if len(s.mark) != len(s.cell) {
+		s.mark = make([]uint32, len(s.cell))
+		s.epoch = 0
+	}
+	s.epoch++
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	n := 0
+	for _, h := range s.places[j].catch {
+		c := &s.cell[h.Cell]
+		if c.place == j {
+			c.nearest, c.place = inf, -1
+			s.mark[h.Cell] = s.epoch
+			b = b.Extend(s.t.Cells[h.Cell].Center)
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	for k := range s.places {
+		p := &s.places[k]
+		if !p.suitable || int32(k) == j || len(p.catch) == 0 || !p.bound.Intersects(b) {
+			continue
+		}
+		for _, h := range p.catch {
+			if s.mark[h.Cell] != s.epoch {
+				continue
+			}
+			c := &s.cell[h.Cell]
+			if h.Seconds < c.nearest || h.Seconds == c.nearest && int32(k) < c.place {
+				c.nearest, c.place = h.Seconds, int32(k)
+			}
+		}
+	}
+}
+
+// Add adds a place (a new permanence, a new site) and returns its index in
+// Venues(). Its ID must be new and not empty.
+func (s *State) Add(v maillage.Venue) (int, error) {
+	if v.ID == "" {
+		return 0, ErrNoID
+	}
+	if _, dup := s.byID[v.ID]; dup {
+		return 0, fmt.Errorf("%w: %q", ErrDuplicatePlace, v.ID)
+	}
+	j := int32(len(s.places))
+	s.places = append(s.places, s.newPlace(v))
+	s.byID[v.ID] = j
+	if s.places[j].suitable {
+		s.apply(j, 1)
+	}
+	return int(j), nil
+}
+
+// Remove removes the place with id.
+func (s *State) Remove(id string) error {
+	j, ok := s.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownPlace, id)
+	}
+	s.kill(j)
+	delete(s.byID, id)
+	return nil
+}
+
+func (s *State) kill(j int32) {
+	p := &s.places[j]
+	if p.suitable {
+		s.apply(j, -1)
+		p.suitable = false
+		s.renearest(j)
+	}
+	p.live = false
+}
+
+// Update replaces the place with v.ID by v (new hours, services,
+// programmes, position…). A place that keeps its position keeps its
+// catchment; a moved place gets a new slot and a new catchment.
+func (s *State) Update(v maillage.Venue) error {
+	j, ok := s.byID[v.ID]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownPlace, v.ID)
+	}
+	old := &s.places[j]
+	if old.v.Located != v.Located || v.Located && old.v.Point != v.Point {
+		s.kill(j)
+		delete(s.byID, v.ID)
+		_, err := s.Add(v)
+		return err
+	}
+	np := s.newPlace(v)
+	np.catch, np.reached, np.bound = old.catch, old.reached, old.bound
+	wasSuitable := old.suitable
+	if wasSuitable {
+		s.apply(j, -1)
+	}
+	s.places[j] = np
+	if np.suitable {
+		s.apply(j, 1)
+	}
+	if wasSuitable && !np.suitable {
+		s.renearest(j)
+	}
+	return nil
+}
+
+// --- read access ---
+
+// Profile returns the profile of the state.
+func (s *State) Profile() Profile { return s.prof }
+
+// Territory returns the territory of the state.
+func (s *State) Territory() *maillage.Territory { return s.t }
+
+// Engine returns the travel engine of the state (safe for concurrent use).
+func (s *State) Engine() travel.Engine { return s.eng }
+
+// Len returns the number of cells.
+func (s *State) Len() int { return len(s.cell) }
+
+// Persons returns the persons counted by the profile, per cell (indexed like
+// Territory.Cells). The slice is the state's own: do not modify it.
+func (s *State) Persons() []float64 { return s.persons }
+
+// Weights returns the weighted demand per cell (see Weight). The slice is
+// the state's own: do not modify it.
+func (s *State) Weights() []float64 { return s.weighted }
+
+// Covered reports whether cell i is covered.
+func (s *State) Covered(i int) bool { return s.covered(&s.cell[i]) }
+
+// CoveredCells returns a new slice saying, per cell, whether it is covered.
+func (s *State) CoveredCells() []bool {
+	out := make([]bool, len(s.cell))
+	for i := range s.cell {
+		out[i] = s.covered(&s.cell[i])
+	}
+	return out
+}
+
+// Cell returns the coverage of cell i.
+func (s *State) Cell(i int) CellCoverage {
+	c := &s.cell[i]
+	return CellCoverage{
+		NearestSeconds: float64(c.nearest),
+		Nearest:        int(c.place),
+		Places:         int(c.count),
+		WeeklyHours:    float64(c.minutes) / 60,
+		Covered:        s.covered(c),
+		Access:         c.access,
+	}
+}
+
+// Venues returns the places of the state, by index (removed and moved places
+// keep their slot; see Live).
+func (s *State) Venues() []maillage.Venue {
+	out := make([]maillage.Venue, len(s.places))
+	for j := range s.places {
+		out[j] = s.places[j].v
+	}
+	return out
+}
+
+// Live reports whether place j is still present (not removed or moved).
+func (s *State) Live(j int) bool { return s.places[j].live }
+
+// Suitable reports whether place j counts for the profile: live, located and
+// passing the filter.
+func (s *State) Suitable(j int) bool { return s.places[j].suitable }
+
+// Catchment returns the cells within the limit of place j with their times
+// (nil for a place that never was suitable). The slice is the state's own.
+func (s *State) Catchment(j int) []Hit { return s.places[j].catch }
+
+// Index returns the index of the live place with id.
+func (s *State) Index(id string) (int, bool) {
+	j, ok := s.byID[id]
+	return int(j), ok
+}
+
+// Ratio returns R_j of place j, hours per week per 1,000 weighted
+// inhabitants of its catchment (0 for a place that does not count).
+func (s *State) Ratio(j int) float64 {
+	if !s.places[j].suitable {
+		return 0
+	}
+	return s.places[j].ratio
+}
+
+// CommuneAccess returns, per commune (indexed like Territory.Communes), the
+// weighted mean accessibility Σ P_i A_i / Σ P_i over the commune's parts, in
+// hours per week per 1,000 weighted inhabitants (0 for a commune without
+// demand).
+func (s *State) CommuneAccess() []float64 {
+	num := make([]float64, len(s.t.Communes))
+	den := make([]float64, len(s.t.Communes))
+	for i := range s.cell {
+		for _, pd := range s.parts[s.partStart[i]:s.partStart[i+1]] {
+			if pd.commune >= 0 && int(pd.commune) < len(num) {
+				num[pd.commune] += pd.weighted * s.cell[i].access
+				den[pd.commune] += pd.weighted
+			}
+		}
+	}
+	for c := range num {
+		if den[c] > 0 {
+			num[c] /= den[c]
+		} else {
+			num[c] = 0
+		}
+	}
+	return num
+}
+
+// Clone returns an independent copy of s (for a scenario): per-cell state
+// and places are copied, catchments (never modified in place) are shared.
+func (s *State) Clone() *State {
+	c := *s
+	c.places = append([]place(nil), s.places...)
+	c.byID = make(map[string]int32, len(s.byID))
+	for k, v := range s.byID {
+		c.byID[k] = v
+	}
+	c.cell = append([]cellState(nil), s.cell...)
+	c.commune = append([]sums(nil), s.commune...)
+	c.mark, c.epoch, c.scratch = nil, 0, nil
+	return &c
+}
