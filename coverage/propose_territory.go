@@ -57,9 +57,9 @@ type ProposedSite struct {
 	Commune      string             `json:"commune,omitempty"` // INSEE code of the site's commune
 	CommuneName  string             `json:"commune_name,omitempty"`
 	Venue        string             `json:"venue,omitempty"`
-	Hours        float64            `json:"hours"`     // weekly hours assumed
-	Gain         float64            `json:"gain"`      // weighted demand newly covered (marginal)
-	Persons      float64            `json:"persons"`   // persons newly covered (marginal)
+	Hours        float64            `json:"hours"`   // weekly hours assumed
+	Gain         float64            `json:"gain"`    // weighted demand newly covered (marginal)
+	Persons      float64            `json:"persons"` // persons newly covered (marginal)
 	PersonsByAge map[string]float64 `json:"persons_by_age"`
 	Cells        int                `json:"cells"`    // cells newly covered
 	Communes     []string           `json:"communes"` // INSEE codes of communes with newly covered cells
