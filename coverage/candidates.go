@@ -183,14 +183,14 @@ func ReadCandidatesCSV(r io.Reader, file string) ([]Candidate, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &CandidateError{File: file, Line: pe.Line, Field: "csv", Reason: pe.Err.Error()}
+				return nil, &CandidateError{File: file, Line: pe.StartLine, Field: "csv", Reason: pe.Err.Error()}
 			}
-			return nil, &CandidateError{File: file, Line: line, Field: "csv", Reason: err.Error()}
+			return nil, &CandidateError{File: file, Field: "csv", Reason: err.Error()}
 		}
+		line, _ := cr.FieldPos(0)
 		if rec == 0 && candIsHeader(row) {
 			col = map[string]int{"hours": -1}
 			for i, h := range row {
