@@ -1,0 +1,483 @@
+package coverage
+
+// Site proposal on an abstract instance: the Maximal Covering Location
+// Problem (choose k sites maximising newly covered weighted demand) and its
+// set-cover sibling (fewest sites to reach a target share), solved by lazy
+// greedy (Minoux's accelerated greedy, a.k.a. CELF).
+//
+// Model. Demand point i has weight w_i ≥ 0 (weighted demand NOT yet covered:
+// existing places are fixed by giving the instance only uncovered demand, the
+// covered part is Instance.Base). Candidate j covers the sorted set S_j of
+// demand points it reaches within the travel limit. The covered weight of a
+// set of sites X is f(X) = Σ_{i ∈ ∪ S_j} w_i: monotone and submodular, so the
+// greedy answer is within 1 − 1/e of the optimum, and for every prefix S_r of
+// the greedy answer
+//
+//	OPT_k ≤ f(S_r) + (sum of the k largest marginal gains Δ(j | S_r))
+//
+// (Nemhauser, Wolsey & Fisher 1978; Minoux 1978). MaxCover computes the k
+// largest gains exactly at every round (lazily: stale heap keys are upper
+// bounds of the true gains, so popping until k fresh ones are found yields
+// the exact top k) and reports the minimum over r = 0..k as UpperBound.
+//
+// Hot loop. A gain evaluation is Σ_{i ∈ S_j} rem[i] where rem is the residual
+// weight (zeroed when a point becomes covered): no branch, no allocation. The
+// candidate heap is a hand-written binary max-heap over a flat slice.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Errors returned by the proposal functions.
+var (
+	// ErrInstance reports an inconsistent proposal instance (set indices out
+	// of range or unsorted, lengths that do not match, negative weights).
+	ErrInstance = errors.New("coverage: invalid proposal instance")
+)
+
+// Instance is an abstract covering problem: weighted demand points and
+// candidate sites with the sets of demand points they cover. Only Weight and
+// Sets are required; the other per-point slices are optional and only feed the
+// per-site reports. An Instance is read-only for MaxCover and SetCover, which
+// may run concurrently on the same Instance.
+type Instance struct {
+	// Weight is the weighted demand of each point not yet covered (≥ 0).
+	Weight []float64
+	// Sets[j] lists, in strictly increasing order, the demand points that
+	// candidate j covers.
+	Sets [][]int32
+	// Times[j], when not nil, holds the travel time in seconds from candidate
+	// j to each point of Sets[j] (same order). Used by the capacity model.
+	Times [][]float32
+	// Base is the weighted demand already covered by the existing places; it
+	// only enters the shares reported (covered before/after).
+	Base float64
+
+	// Persons, optional, is the number of persons at each point.
+	Persons []float64
+	// Bands, optional, is a row-major matrix len(Weight) × len(BandNames):
+	// persons by age band (or any breakdown) at each point.
+	Bands     []float64
+	BandNames []string
+	// Commune, optional, is the commune index of each point (−1 if none).
+	Commune []int32
+}
+
+// Validate checks the instance: lengths, non-negative finite weights, and
+// sets strictly increasing within [0, len(Weight)). It returns an error
+// wrapping ErrInstance.
+func (in *Instance) Validate() error {
+	n := len(in.Weight)
+	for i, w := range in.Weight {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("%w: weight %d is %v", ErrInstance, i, w)
+		}
+	}
+	if in.Times != nil && len(in.Times) != len(in.Sets) {
+		return fmt.Errorf("%w: %d time lists for %d sets", ErrInstance, len(in.Times), len(in.Sets))
+	}
+	for j, s := range in.Sets {
+		prev := int32(-1)
+		for _, i := range s {
+			if i <= prev || int(i) >= n {
+				return fmt.Errorf("%w: set %d: point %d out of order or out of range [0,%d)", ErrInstance, j, i, n)
+			}
+			prev = i
+		}
+		if in.Times != nil && len(in.Times[j]) != len(s) {
+			return fmt.Errorf("%w: set %d has %d points and %d times", ErrInstance, j, len(s), len(in.Times[j]))
+		}
+	}
+	if in.Persons != nil && len(in.Persons) != n {
+		return fmt.Errorf("%w: %d persons for %d points", ErrInstance, len(in.Persons), n)
+	}
+	if in.Commune != nil && len(in.Commune) != n {
+		return fmt.Errorf("%w: %d communes for %d points", ErrInstance, len(in.Commune), n)
+	}
+	if nb := len(in.BandNames); in.Bands != nil && len(in.Bands) != n*nb {
+		return fmt.Errorf("%w: %d band values for %d points × %d bands", ErrInstance, len(in.Bands), n, nb)
+	}
+	return nil
+}
+
+// TotalWeight returns Base plus the weight of every demand point.
+func (in *Instance) TotalWeight() float64 {
+	t := in.Base
+	for _, w := range in.Weight {
+		t += w
+	}
+	return t
+}
+
+// SiteGain is what one chosen site adds, given the sites chosen before it.
+type SiteGain struct {
+	Candidate int       `json:"candidate"` // index in Instance.Sets
+	Gain      float64   `json:"gain"`      // weighted demand newly covered
+	Points    int       `json:"points"`    // demand points newly covered
+	Persons   float64   `json:"persons"`   // persons newly covered (0 without Instance.Persons)
+	Bands     []float64 `json:"bands,omitempty"`
+	Communes  []int32   `json:"communes,omitempty"` // sorted commune indices with newly covered points
+}
+
+// Result is the answer of MaxCover or SetCover.
+type Result struct {
+	Sites []SiteGain `json:"sites"` // in the order chosen
+	// Gain is the weighted demand newly covered by all sites (Σ Sites[i].Gain).
+	Gain float64 `json:"gain"`
+	// Base and Total are Instance.Base and Base + Σ Weight: the shares
+	// covered before and after are Base/Total and (Base+Gain)/Total.
+	Base  float64 `json:"base"`
+	Total float64 `json:"total"`
+	// UpperBound bounds from above the gain of the best k sites (MaxCover; for
+	// SetCover, the best len(Sites) sites). Gap is 1 − Gain/UpperBound.
+	UpperBound float64 `json:"upper_bound"`
+	Gap        float64 `json:"gap"`
+	// SetCover only: the target share, whether it was reached, and a lower
+	// bound on the number of sites any solution needs to reach it.
+	Target   float64 `json:"target,omitempty"`
+	Reached  bool    `json:"reached,omitempty"`
+	MinSites int     `json:"min_sites,omitempty"`
+	// Evaluations counts marginal-gain evaluations (the work measure).
+	Evaluations int64 `json:"evaluations"`
+}
+
+// ShareBefore returns the share of the total weighted demand covered before
+// the new sites (0 when the total is 0).
+func (r *Result) ShareBefore() float64 { return propShare(r.Base, r.Total) }
+
+// ShareAfter returns the share covered with the new sites.
+func (r *Result) ShareAfter() float64 { return propShare(r.Base+r.Gain, r.Total) }
+
+func propShare(a, t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	return a / t
+}
+
+// propEntry is a heap entry: a candidate with an upper bound of its marginal
+// gain, exact when round equals the current round.
+type propEntry struct {
+	gain  float64
+	cand  int32
+	round int32
+}
+
+// propHeap is a binary max-heap on gain (ties: smaller candidate first, so
+// answers are deterministic).
+type propHeap []propEntry
+
+func (h propHeap) less(a, b int) bool { // a above b
+	if h[a].gain != h[b].gain {
+		return h[a].gain > h[b].gain
+	}
+	return h[a].cand < h[b].cand
+}
+
+func (h propHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (h propHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (h *propHeap) push(e propEntry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
+}
+
+func (h *propHeap) pop() propEntry {
+	old := *h
+	e := old[0]
+	n := len(old) - 1
+	old[0] = old[n]
+	*h = old[:n]
+	if n > 0 {
+		h.down(0)
+	}
+	return e
+}
+
+// propState is the mutable state of one greedy run.
+type propState struct {
+	in    *Instance
+	rem   []float64 // residual weight: 0 once covered
+	cov   []bool
+	stamp []int32 // per commune: 1 + index of the last site that touched it
+	evals int64
+}
+
+func propNewState(in *Instance) *propState {
+	s := &propState{in: in, rem: slices.Clone(in.Weight), cov: make([]bool, len(in.Weight))}
+	maxC := int32(-1)
+	for _, c := range in.Commune {
+		maxC = max(maxC, c)
+	}
+	s.stamp = make([]int32, maxC+1)
+	return s
+}
+
+// gain returns the marginal gain of candidate j: Σ rem over its set.
+func (s *propState) gain(j int32) float64 {
+	s.evals++
+	g := 0.0
+	rem := s.rem
+	for _, i := range s.in.Sets[j] {
+		g += rem[i]
+	}
+	return g
+}
+
+// take adds candidate j as the site number n and returns its report.
+func (s *propState) take(j int32, n int) SiteGain {
+	in := s.in
+	nb := len(in.BandNames)
+	sg := SiteGain{Candidate: int(j)}
+	if in.Bands != nil && nb > 0 {
+		sg.Bands = make([]float64, nb)
+	}
+	for _, i := range in.Sets[j] {
+		if s.cov[i] {
+			continue
+		}
+		s.cov[i] = true
+		sg.Gain += s.rem[i]
+		s.rem[i] = 0
+		sg.Points++
+		if in.Persons != nil {
+			sg.Persons += in.Persons[i]
+		}
+		if sg.Bands != nil {
+			row := in.Bands[int(i)*nb : int(i)*nb+nb]
+			for b, v := range row {
+				sg.Bands[b] += v
+			}
+		}
+		if in.Commune != nil {
+			if c := in.Commune[i]; c >= 0 && s.stamp[c] != int32(n+1) {
+				s.stamp[c] = int32(n + 1)
+				sg.Communes = append(sg.Communes, c)
+			}
+		}
+	}
+	slices.Sort(sg.Communes)
+	return sg
+}
+
+// initHeap evaluates every candidate once (round 0).
+func (s *propState) initHeap() propHeap {
+	h := make(propHeap, 0, len(s.in.Sets))
+	for j := range s.in.Sets {
+		h = append(h, propEntry{gain: s.gain(int32(j)), cand: int32(j)})
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+	return h
+}
+
+// freshTop pops entries until want of them are exact for round r (stale ones
+// are re-evaluated and pushed back) and appends them, in non-increasing
+// order of gain, to buf. Because stale keys bound true gains from above, the
+// result is exactly the want largest marginal gains. The entries stay out of
+// the heap: the caller pushes back the ones it does not take.
+func (s *propState) freshTop(h *propHeap, r int32, want int, buf []propEntry) []propEntry {
+	for len(buf) < want && len(*h) > 0 {
+		top := &(*h)[0]
+		if top.round == r {
+			buf = append(buf, h.pop())
+			continue
+		}
+		top.gain = s.gain(top.cand)
+		top.round = r
+		h.down(0)
+	}
+	return buf
+}
+
+// MaxCover chooses up to k sites maximising the newly covered weight, by lazy
+// greedy, and reports the gain of each site and the per-instance upper bound
+// on the optimum. It stops early when no candidate adds any weight. It is
+// safe to call concurrently on the same Instance.
+func MaxCover(in *Instance, k int) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	s := propNewState(in)
+	res := &Result{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
+	k = min(k, len(in.Sets))
+	if k <= 0 {
+		res.UpperBound = 0
+		return res, nil
+	}
+	h := s.initHeap()
+	buf := make([]propEntry, 0, k)
+	for r := int32(0); ; r++ {
+		buf = s.freshTop(&h, r, k, buf[:0])
+		top := 0.0
+		for _, e := range buf {
+			top += e.gain
+		}
+		res.UpperBound = min(res.UpperBound, res.Gain+top)
+		if int(r) == k || len(buf) == 0 || buf[0].gain <= 0 {
+			break
+		}
+		sg := s.take(buf[0].cand, int(r))
+		res.Gain += sg.Gain
+		res.Sites = append(res.Sites, sg)
+		for _, e := range buf[1:] {
+			h.push(e)
+		}
+	}
+	res.UpperBound = max(res.UpperBound, res.Gain) // guard rounding
+	res.Gap = propGap(res.Gain, res.UpperBound)
+	res.Evaluations = s.evals
+	return res, nil
+}
+
+func propGap(gain, bound float64) float64 {
+	if bound <= 0 {
+		return 0
+	}
+	return max(0, 1-gain/bound)
+}
+
+// SetCover chooses, greedily, sites until the covered share of the total
+// weighted demand ((Base + gain) / Total) reaches target (0..1], or no
+// candidate adds weight (Reached false). MinSites is a lower bound on the
+// number of sites any solution needs: for every prefix S_r, at least as many
+// sites as it takes for f(S_r) plus the largest marginal gains (heap keys,
+// which bound them) to reach the target. UpperBound bounds the best gain of
+// len(Sites) sites, as in MaxCover. Safe for concurrent use.
+func SetCover(in *Instance, target float64) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if !(target > 0 && target <= 1) {
+		return nil, fmt.Errorf("%w: target share %v not in (0, 1]", ErrInstance, target)
+	}
+	s := propNewState(in)
+	res := &Result{Base: in.Base, Total: in.TotalWeight(), Target: target}
+	need := target*res.Total - in.Base
+	eps := 1e-9 * max(1, res.Total)
+	h := s.initHeap()
+	var aux propHeap
+	for r := int32(0); ; r++ {
+		// Lower bound on the number of sites from this prefix, from heap keys.
+		if cnt := propTopKeys(h, &aux, need-res.Gain, eps); cnt < 0 {
+			res.MinSites = -1 // no solution reaches the target
+		} else if res.MinSites >= 0 {
+			res.MinSites = max(res.MinSites, cnt)
+		}
+		if res.Gain >= need-eps {
+			res.Reached = true
+			break
+		}
+		buf := s.freshTop(&h, r, 1, nil)
+		if len(buf) == 0 || buf[0].gain <= 0 {
+			break
+		}
+		sg := s.take(buf[0].cand, int(r))
+		res.Gain += sg.Gain
+		res.Sites = append(res.Sites, sg)
+		for _, e := range buf[1:] {
+			h.push(e)
+		}
+	}
+	res.MinSites = max(res.MinSites, 0)
+	// The greedy prefix of m sites is MaxCover's answer for k = m (same
+	// order, same ties): run it for the exact top-m bound.
+	mc, err := MaxCover(in, len(res.Sites))
+	if err != nil {
+		return nil, err
+	}
+	res.UpperBound = max(mc.UpperBound, res.Gain)
+	res.Gap = propGap(res.Gain, res.UpperBound)
+	res.Evaluations = s.evals + mc.Evaluations
+	return res, nil
+}
+
+// propTopKeys walks the heap's keys in non-increasing order (with an
+// auxiliary heap of heap positions) and returns how many it takes for their
+// sum to reach need, or −1 when all positive keys do not reach it.
+func propTopKeys(h propHeap, aux *propHeap, need, eps float64) int {
+	if need <= eps {
+		return 0
+	}
+	*aux = (*aux)[:0]
+	if len(h) > 0 {
+		aux.push(propEntry{gain: h[0].gain, cand: 0})
+	}
+	sum, n := 0.0, 0
+	for len(*aux) > 0 {
+		e := aux.pop()
+		if e.gain <= 0 {
+			break
+		}
+		n++
+		sum += e.gain
+		if sum >= need-eps {
+			return n
+		}
+		for _, c := range [2]int{2*int(e.cand) + 1, 2*int(e.cand) + 2} {
+			if c < len(h) {
+				aux.push(propEntry{gain: h[c].gain, cand: int32(c)})
+			}
+		}
+	}
+	return -1
+}
+
+// propPlainGreedy is the baseline: at every round it re-evaluates every
+// candidate. Same answer as MaxCover (same tie-breaking), without bounds.
+func propPlainGreedy(in *Instance, k int) *Result {
+	s := propNewState(in)
+	res := &Result{Base: in.Base, Total: in.TotalWeight()}
+	taken := make([]bool, len(in.Sets))
+	for r := 0; r < k; r++ {
+		best, bestG := int32(-1), 0.0
+		for j := range in.Sets {
+			if taken[j] {
+				continue
+			}
+			if g := s.gain(int32(j)); g > bestG {
+				best, bestG = int32(j), g
+			}
+		}
+		if best < 0 {
+			break
+		}
+		taken[best] = true
+		sg := s.take(best, r)
+		res.Gain += sg.Gain
+		res.Sites = append(res.Sites, sg)
+	}
+	res.Evaluations = s.evals
+	return res
+}
