@@ -105,7 +105,9 @@ func TestValidateRejects(t *testing.T) {
 			"changes[0].venue_id", "already a place of territory", false},
 		{"id added twice", Options{}, with(func(s *Scenario) { s.Changes = append(s.Changes, s.Changes[0]); s.Changes[4].VenueID = "new-1" }),
 			"changes[4].venue_id", "already added by change 0", false},
-		{"place used after removal", Options{}, with(func(s *Scenario) { s.Changes = append(s.Changes, Change{Op: OpHours, VenueID: "v2", Hours: s.Changes[1].Hours}) }),
+		{"place used after removal", Options{}, with(func(s *Scenario) {
+			s.Changes = append(s.Changes, Change{Op: OpHours, VenueID: "v2", Hours: s.Changes[1].Hours})
+		}),
 			"changes[4].venue_id", "removed by change 2", false},
 		{"empty scenario name", Options{}, with(func(s *Scenario) { s.Name = " " }), "name", "empty", false},
 		{"empty place name", Options{}, with(func(s *Scenario) { s.Changes[0].Name = "" }), "changes[0].name", "empty", false},
