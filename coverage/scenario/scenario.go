@@ -1,0 +1,213 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/maillage/maillage"
+)
+
+// Error codes. Every error a Store or a validation returns matches at most one
+// of them with errors.Is; the web layer maps them to HTTP statuses (404, 409,
+// 400/422, 413).
+var (
+	ErrNotFound = errors.New("scenario: not found")
+	ErrConflict = errors.New("scenario: conflict")
+	ErrInvalid  = errors.New("scenario: invalid")
+	// ErrTooLarge is returned for a scenario over Options.MaxBytes or
+	// Options.MaxChanges; such an error also matches ErrInvalid.
+	ErrTooLarge = errors.New("scenario: too large")
+)
+
+// Default limits (see Options).
+const (
+	DefaultMaxChanges   = 1000
+	DefaultMaxBytes     = 1 << 20 // 1 MiB of JSON
+	DefaultBufferMeters = 1000
+	// MaxNameLen is the longest scenario or place name, in bytes.
+	MaxNameLen = 200
+)
+
+// Op is the kind of a change.
+type Op string
+
+// The changes a scenario can make.
+const (
+	OpAdd      Op = "add"      // a new place: name, lat, lon, hours, services, programmes, itinerant
+	OpRemove   Op = "remove"   // close the place venue_id
+	OpHours    Op = "hours"    // replace the weekly hours of venue_id
+	OpServices Op = "services" // replace the services of venue_id
+	OpMove     Op = "move"     // move venue_id to lat, lon
+)
+
+// Scenario is a named set of changes to the base territory Base. ID, Created,
+// Updated and Version are set by the Store: Version starts at 1 and grows by
+// one at each update (optimistic concurrency: an update must carry the
+// version it was read at).
+type Scenario struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Base        string    `json:"base"` // name of the base territory
+	Changes     []Change  `json:"changes"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Version     int64     `json:"version"`
+}
+
+// Change is one change of a scenario. Which fields are used depends on Op:
+//
+//	add:      venue_id (optional: "new-<n>" for the n-th change, 1-based), name,
+//	          lat, lon, hours and/or opening_hours, services, programmes, itinerant
+//	remove:   venue_id
+//	hours:    venue_id, hours and/or opening_hours
+//	services: venue_id, services
+//	move:     venue_id, lat, lon
+//
+// Hours are structured spans (parsed here); OpeningHours is an OpenStreetMap
+// opening_hours string, parsed by Options.ParseOpeningHours. When both are
+// given they must describe the same week.
+type Change struct {
+	Op           Op        `json:"op"`
+	VenueID      string    `json:"venue_id,omitempty"`
+	Name         string    `json:"name,omitempty"`
+	Lat          *float64  `json:"lat,omitempty"` // WGS84 degrees
+	Lon          *float64  `json:"lon,omitempty"` // WGS84 degrees
+	Hours        []DaySpan `json:"hours,omitempty"`
+	OpeningHours string    `json:"opening_hours,omitempty"` // OSM syntax; see Options.ParseOpeningHours
+	Services     []string  `json:"services,omitempty"`      // schema labels (maillage.ServiceNames)
+	Programmes   []string  `json:"programmes,omitempty"`    // e.g. "France Services"
+	Itinerant    bool      `json:"itinerant,omitempty"`
+}
+
+// Options holds the limits and hooks of validation and application. The zero
+// value uses the defaults.
+type Options struct {
+	// MaxChanges is the largest number of changes (DefaultMaxChanges if 0).
+	MaxChanges int
+	// MaxBytes is the largest JSON encoding of a scenario (DefaultMaxBytes if 0).
+	MaxBytes int
+	// BufferMeters is how far, in metres, a place may lie outside the
+	// territory: outside every commune polygon when the territory has
+	// polygons, else outside the bounding box of its cell centres
+	// (DefaultBufferMeters if 0; negative means no buffer).
+	BufferMeters float64
+	// ParseOpeningHours parses an OpenStreetMap opening_hours string into a
+	// week (the coordinator sets it to data.ParseOpeningHours). When nil,
+	// a change with opening_hours is rejected.
+	ParseOpeningHours func(string) (maillage.Week, error)
+}
+
+func (o Options) maxChanges() int {
+	if o.MaxChanges > 0 {
+		return o.MaxChanges
+	}
+	return DefaultMaxChanges
+}
+
+func (o Options) maxBytes() int {
+	if o.MaxBytes > 0 {
+		return o.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+func (o Options) buffer() float64 {
+	switch {
+	case o.BufferMeters > 0:
+		return o.BufferMeters
+	case o.BufferMeters < 0:
+		return 0
+	}
+	return DefaultBufferMeters
+}
+
+// Problem is one thing wrong with a scenario: which change (index in
+// Changes, -1 for the scenario itself), which field (a JSON path such as
+// "changes[3].hours[0].close") and why.
+type Problem struct {
+	Change int    `json:"change"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+func (p Problem) String() string { return p.Field + ": " + p.Reason }
+
+// ValidationError lists every problem found in a scenario. It matches
+// ErrInvalid with errors.Is, and also ErrTooLarge when the scenario was
+// rejected for its size.
+type ValidationError struct {
+	Problems []Problem
+	TooLarge bool
+}
+
+// maxListed is how many problems Error lists before summarising.
+const maxListed = 5
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("scenario: invalid: ")
+	for i, p := range e.Problems {
+		if i == maxListed {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-maxListed)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrInvalid (or ErrTooLarge for a size problem).
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrInvalid || (e.TooLarge && target == ErrTooLarge)
+}
+
+// problems accumulates Problems.
+type problems struct{ list []Problem }
+
+func (ps *problems) add(change int, field, format string, args ...any) {
+	if change >= 0 {
+		field = fmt.Sprintf("changes[%d].%s", change, field)
+	}
+	ps.list = append(ps.list, Problem{Change: change, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: ps.list}
+}
+
+// Filter selects scenarios in Store.List: those of base territory Base (all
+// when empty), ordered by id, skipping Offset and returning at most Limit
+// (a store default when 0).
+type Filter struct {
+	Base   string `json:"base,omitempty"`
+	Offset int    `json:"offset,omitempty"`
+	Limit  int    `json:"limit,omitempty"`
+}
+
+// Store persists scenarios. Implementations are safe for concurrent use and
+// return errors matching ErrNotFound, ErrConflict or ErrInvalid.
+type Store interface {
+	// Create stores s as a new scenario and sets its ID, Created, Updated and
+	// Version (1).
+	Create(ctx context.Context, s *Scenario) error
+	// Get returns the scenario id, or ErrNotFound.
+	Get(ctx context.Context, id int64) (*Scenario, error)
+	// List returns one page of scenarios and the number matching f in all.
+	List(ctx context.Context, f Filter) ([]*Scenario, int, error)
+	// Update replaces the scenario s.ID if it is still at s.Version (else
+	// ErrConflict; ErrNotFound if it is gone), then sets s.Version to the new
+	// version and s.Updated. Created cannot be changed.
+	Update(ctx context.Context, s *Scenario) error
+	// Delete removes the scenario id, or returns ErrNotFound.
+	Delete(ctx context.Context, id int64) error
+}
