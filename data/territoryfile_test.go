@@ -46,6 +46,10 @@ func terrSynthetic(n int, seed uint64) *maillage.Territory {
 			for a := range p.Pop {
 				p.Pop[a] = r.Float64() * 20
 			}
+			p.Pop[maillage.Ind] = 0
+			for _, a := range maillage.AgeBands {
+				p.Pop[maillage.Ind] += p.Pop[a]
+			}
 			c.Pop.Add(p.Pop)
 			t.Parts = append(t.Parts, p)
 		}
@@ -53,7 +57,7 @@ func terrSynthetic(n int, seed uint64) *maillage.Territory {
 	}
 	t.Venues = []maillage.Venue{
 		{ID: "v1", Name: "Médiathèque", Point: orb.Point{0.1, 0.2}, Located: true, Services: maillage.ServiceDemarches | maillage.ServiceAcces,
-			Programmes: []string{"France Services"}, Hours: maillage.Week{Known: true, Days: [7][]maillage.Span{{{540, 720}, {810, 1020}}}}},
+			Programmes: []string{"France Services"}, Hours: maillage.Week{Known: true, Days: [7][]maillage.Span{{{Open: 540, Close: 720}, {Open: 810, Close: 1020}}}}},
 		{ID: "v2", Name: "Bus", Itinerant: true, Publics: []string{"Seniors"}},
 	}
 	t.Findings = []maillage.Finding{{File: "a.csv", Line: 12, Field: "latitude", Reason: "missing coordinates", Severity: maillage.Warning}}
