@@ -1,0 +1,159 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/maillage/maillage"
+	"github.com/paulmach/orb"
+)
+
+// Summary describes a territory in a few numbers: what `maillage stats
+// --json` prints and `GET /api/v1/territory` returns. Population figures are
+// in persons, household figures in households.
+type Summary struct {
+	Name      string `json:"name"`
+	Fictional bool   `json:"fictional"`
+
+	Population       float64 `json:"population"`
+	Households       float64 `json:"households"`
+	PoorHouseholds   float64 `json:"poor_households"`
+	SingleHouseholds float64 `json:"single_person_households"`
+	// AgeBands maps each age band's Filosofi name (maillage.AgeBands, with
+	// "Ind_inc" for unknown ages) to persons; the bands sum to Population.
+	AgeBands map[string]float64 `json:"age_bands"`
+
+	Cells        int `json:"cells"`
+	H3Resolution int `json:"h3_resolution"`
+	Communes     int `json:"communes"`
+
+	Venues VenueCounts `json:"venues"`
+	// Issues lists every validation finding made while reading the sources.
+	Issues []maillage.Finding `json:"issues"`
+
+	// BBox is the bounding box of the cell centres and located venues,
+	// [minLon, minLat, maxLon, maxLat], or nil for an empty territory.
+	BBox      []float64 `json:"bbox"`
+	Roads     bool      `json:"roads"` // a road network is included
+	RoadBytes int       `json:"road_bytes"`
+	Sources   []string  `json:"sources"`
+}
+
+// VenueCounts counts the venue records of a territory.
+type VenueCounts struct {
+	Read         int `json:"read"`          // records read from the sources
+	Kept         int `json:"kept"`          // venues in the model, located or not
+	Located      int `json:"located"`       // venues with a usable position
+	Rejected     int `json:"rejected"`      // records dropped (findings of severity "rejected")
+	Merged       int `json:"merged"`        // duplicates merged into another record
+	HoursUnknown int `json:"hours_unknown"` // kept venues whose weekly hours are unknown
+	Itinerant    int `json:"itinerant"`     // kept venues that are itinerant stops
+}
+
+// Summarize computes the summary of t. It does not modify t.
+func Summarize(t *maillage.Territory) Summary {
+	s := Summary{
+		Name:         t.Name,
+		Fictional:    t.Fictional,
+		Cells:        len(t.Cells),
+		H3Resolution: t.Resolution,
+		Communes:     len(t.Communes),
+		AgeBands:     make(map[string]float64, len(maillage.AgeBands)),
+		Issues:       make([]maillage.Finding, 0, len(t.Findings)),
+		Roads:        len(t.Roads) > 0,
+		RoadBytes:    len(t.Roads),
+		Sources:      append([]string{}, t.Sources...),
+	}
+	var total maillage.Pop
+	b := orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}} // empty
+	extend := func(p orb.Point) {
+		if b.Min[0] > b.Max[0] {
+			b = orb.Bound{Min: p, Max: p}
+			return
+		}
+		b = b.Extend(p)
+	}
+	for i := range t.Cells {
+		total.Add(t.Cells[i].Pop)
+		extend(t.Cells[i].Center)
+	}
+	s.Population = total[maillage.Ind]
+	s.Households = total[maillage.Men]
+	s.PoorHouseholds = total[maillage.MenPauv]
+	s.SingleHouseholds = total[maillage.Men1Ind]
+	for _, a := range maillage.AgeBands {
+		s.AgeBands[a.String()] = total[a]
+	}
+
+	s.Venues.Kept = len(t.Venues)
+	for i := range t.Venues {
+		v := &t.Venues[i]
+		if v.Located {
+			s.Venues.Located++
+			extend(v.Point)
+		}
+		if !v.Hours.Known {
+			s.Venues.HoursUnknown++
+		}
+		if v.Itinerant {
+			s.Venues.Itinerant++
+		}
+	}
+	type terrRecord struct {
+		file string
+		line int
+	}
+	rejected, merged := map[terrRecord]bool{}, map[terrRecord]bool{}
+	for _, f := range t.Findings {
+		s.Issues = append(s.Issues, f)
+		switch f.Severity {
+		case maillage.Rejected:
+			rejected[terrRecord{f.File, f.Line}] = true
+		case maillage.Merged:
+			merged[terrRecord{f.File, f.Line}] = true
+		}
+	}
+	s.Venues.Rejected, s.Venues.Merged = len(rejected), len(merged)
+	s.Venues.Read = max(t.VenuesRead, s.Venues.Kept+s.Venues.Rejected+s.Venues.Merged)
+	if b.Min[0] <= b.Max[0] {
+		s.BBox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
+	return s
+}
+
+// WriteText writes s for people: one fact per line, then the findings (at
+// most maxIssues of them; all when maxIssues < 0).
+func (s Summary) WriteText(w io.Writer, maxIssues int) error {
+	var sb strings.Builder
+	name := s.Name
+	if s.Fictional {
+		name += " (fictional)"
+	}
+	fmt.Fprintf(&sb, "territory      %s\n", name)
+	fmt.Fprintf(&sb, "population     %.1f persons in %d H3 cells (resolution %d), %d communes\n", s.Population, s.Cells, s.H3Resolution, s.Communes)
+	fmt.Fprintf(&sb, "households     %.1f (poor %.1f, single-person %.1f)\n", s.Households, s.PoorHouseholds, s.SingleHouseholds)
+	sb.WriteString("age bands     ")
+	for _, a := range maillage.AgeBands {
+		fmt.Fprintf(&sb, " %s=%.0f", a, s.AgeBands[a.String()])
+	}
+	sb.WriteString("\n")
+	v := s.Venues
+	fmt.Fprintf(&sb, "venues         %d read, %d kept, %d located, %d rejected, %d merged, %d with hours unknown, %d itinerant\n",
+		v.Read, v.Kept, v.Located, v.Rejected, v.Merged, v.HoursUnknown, v.Itinerant)
+	roads := "none (crow-fly travel)"
+	if s.Roads {
+		roads = fmt.Sprintf("%d bytes", s.RoadBytes)
+	}
+	fmt.Fprintf(&sb, "roads          %s\n", roads)
+	fmt.Fprintf(&sb, "issues         %d\n", len(s.Issues))
+	for i, f := range s.Issues {
+		if maxIssues >= 0 && i >= maxIssues {
+			fmt.Fprintf(&sb, "  … %d more (use --json for all)\n", len(s.Issues)-i)
+			break
+		}
+		fmt.Fprintf(&sb, "  %s\n", f)
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
