@@ -33,6 +33,7 @@ const VenueMergeDistance = 100.0
 //   - both belong to the same national programme "France Services" (a France
 //     Services site and a Conseillers numériques record labelled France
 //     Services at the same address).
+//
 // Records of the same source are never merged with each other (two
 // conseillers at one address are two records of that source). A record is
 // merged into the nearest matching group; a group holds at most one record

@@ -101,5 +101,5 @@ func venueReadFranceServices(b []byte, name string) ([]maillage.Venue, []maillag
 		fs = append(fs, row.findings...)
 	}
 	vs, f := venueDedupIDs(vs, keys, name)
-	return vs, append(fs, f...), nil
+	return vs, venueSortFindings(append(fs, f...)), nil
 }

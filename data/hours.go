@@ -317,7 +317,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 		w := p.word()
 		if len(w) > 2 && !hoursUnsupportedWords[w] {
 			if _, ok := hoursWeekday(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
-				return p.errorf(ErrHoursSyntax, "unknown day %q", w)
+				return p.errorf(ErrHoursSyntax, "unknown word %q", w)
 			}
 		}
 		if hoursUnsupportedWords[w] || (w != "" && len(w) == 3 && hoursUnsupportedWords[w[:3]]) {
