@@ -90,10 +90,14 @@ var venueSupports = []string{"Surdité", "Handicaps moteurs", "Handicaps mentaux
 
 var venueFees = []string{"Gratuit", "Gratuit sous condition", "Payant"}
 
+// venueSplitReplacer turns the older separators into "|" (read-only, safe
+// for concurrent use).
+var venueSplitReplacer = strings.NewReplacer(";", "|", ", ", "|")
+
 // venueSplit splits a multi-valued cell on "|" (current schema), ";" or ", "
 // (older exports).
 func venueSplit(s string) []string {
-	s = strings.NewReplacer(";", "|", ", ", "|").Replace(s)
+	s = venueSplitReplacer.Replace(s)
 	var out []string
 	for _, p := range strings.Split(s, "|") {
 		if p = strings.TrimSpace(p); p != "" {
