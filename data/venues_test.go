@@ -234,7 +234,7 @@ func TestReadVenuesRealFiles(t *testing.T) {
 	})
 	t.Run("france-services", func(t *testing.T) {
 		path := shareddata.Path(t, "venues/france-services-2022-12-01.csv")
-		rows, noLat, noHours, all := venueIndependentCSV(t, path, FranceServicesDays[:]...)
+		rows, noLat, noHours, all := venueIndependentCSV(t, path, hoursFSColumns[:]...)
 		vs, fs, err := ReadVenues(path)
 		if err != nil {
 			t.Fatal(err)
