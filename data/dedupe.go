@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -49,10 +50,14 @@ const VenueMergeDistance = 100.0
 func MergeVenues(lists ...[]maillage.Venue) ([]maillage.Venue, []maillage.Finding) {
 	type group struct {
 		rep     maillage.Venue
-		sources map[string]bool
+		sources []string         // sources of rep and drop (a handful)
 		drop    []maillage.Venue // records merged into rep
 	}
-	var groups []*group
+	total := 0
+	for _, l := range lists {
+		total += len(l)
+	}
+	groups := make([]*group, 0, total)
 	grid := map[[2]int][]int{} // ~1 km cells → group indexes
 	cellOf := func(p orb.Point) [2]int {
 		return [2]int{int(math.Floor(p[1] * 100)), int(math.Floor(p[0] * 100 * math.Cos(p[1]*math.Pi/180)))}
@@ -61,7 +66,7 @@ func MergeVenues(lists ...[]maillage.Venue) ([]maillage.Venue, []maillage.Findin
 		for _, v := range list {
 			v = venueClone(v)
 			if !v.Located {
-				groups = append(groups, &group{rep: v, sources: map[string]bool{v.Source: true}})
+				groups = append(groups, &group{rep: v, sources: []string{v.Source}})
 				continue
 			}
 			c := cellOf(v.Point)
@@ -70,7 +75,7 @@ func MergeVenues(lists ...[]maillage.Venue) ([]maillage.Venue, []maillage.Findin
 				for dx := -1; dx <= 1; dx++ {
 					for _, gi := range grid[[2]int{c[0] + dy, c[1] + dx}] {
 						g := groups[gi]
-						if g.sources[v.Source] {
+						if slices.Contains(g.sources, v.Source) {
 							continue
 						}
 						d := geo.Distance(g.rep.Point, v.Point)
@@ -82,11 +87,11 @@ func MergeVenues(lists ...[]maillage.Venue) ([]maillage.Venue, []maillage.Findin
 			}
 			if best < 0 {
 				grid[c] = append(grid[c], len(groups))
-				groups = append(groups, &group{rep: v, sources: map[string]bool{v.Source: true}})
+				groups = append(groups, &group{rep: v, sources: []string{v.Source}})
 				continue
 			}
 			g := groups[best]
-			g.sources[v.Source] = true
+			g.sources = append(g.sources, v.Source)
 			if venueRichness(&v) > venueRichness(&g.rep) {
 				g.rep, v = v, g.rep
 				// keep the group findable from the cell it was indexed in
@@ -95,7 +100,7 @@ func MergeVenues(lists ...[]maillage.Venue) ([]maillage.Venue, []maillage.Findin
 			g.drop = append(g.drop, v)
 		}
 	}
-	var out []maillage.Venue
+	out := make([]maillage.Venue, 0, len(groups))
 	var fs []maillage.Finding
 	for _, g := range groups {
 		for _, d := range g.drop {

@@ -587,11 +587,10 @@ func (e *FranceServicesHoursError) Unwrap() error { return e.Err }
 
 // ParseFranceServicesWeek builds the week from the six cells h_lundi,
 // h_mardi, h_mercredi, h_jeudi, h_vendredi, h_samedi in that order; Sunday is
-// closed. If every cell is
-// empty (or "-"), the hours are unknown: ErrHoursEmpty. If any cell fails to
-// parse, the whole week is unknown (a *FranceServicesHoursError names the
-// column): a partly
-// known week is never returned.
+// closed. If every cell is empty (or "-"), the hours are unknown:
+// ErrHoursEmpty. If any cell fails to parse, the whole week is unknown (a
+// *FranceServicesHoursError names the column): a partly known week is never
+// returned. Safe for concurrent use.
 func ParseFranceServicesWeek(cells [6]string) (maillage.Week, error) {
 	var w maillage.Week
 	empty := true
