@@ -204,6 +204,14 @@ func TestReadVenuesRealFiles(t *testing.T) {
 		if len(objs) != 2733 || noHours != 316 || notPlain != 42 || got != want {
 			t.Errorf("counts %+v, want %+v (%d objects, %d without horaires, %d not plain)", got, want, len(objs), noHours, notPlain)
 		}
+		// No record is rejected: the 2,733 ids are distinct.
+		ids := map[any]bool{}
+		for _, o := range objs {
+			ids[o["id"]] = true
+		}
+		if len(ids) != 2733 {
+			t.Errorf("%d distinct ids, want 2733", len(ids))
+		}
 		// First object: older labels and field names.
 		v := venueByID(t, vs, "62592a1d05457b0790816e6c")
 		if v.Line != 2 || v.Name != "Association l'espoir (Groupe SOS)" || v.Postcode != "13011" || v.Fees != "Gratuit" ||
@@ -245,6 +253,13 @@ func TestReadVenuesRealFiles(t *testing.T) {
 		want := venueCounts{read: 2683, located: 2683 - noLat, hoursUnknown: noHours + 2, badHours: 2}
 		if rows != 2683 || noLat != 30 || noHours != 122 || got != want {
 			t.Errorf("counts %+v, want %+v (csv: %d rows, %d without latitude, %d without hours)", got, want, rows, noLat, noHours)
+		}
+		ids := map[string]bool{}
+		for _, r := range all {
+			ids[r["id_fs"]] = true
+		}
+		if len(ids) != 2683 {
+			t.Errorf("%d distinct id_fs, want 2683 (no rejection)", len(ids))
 		}
 		itin, gironde, girondeIndep := 0, 0, 0
 		for _, v := range vs {
