@@ -197,8 +197,8 @@ func TestReadVenuesRealFiles(t *testing.T) {
 		}
 		got := venueCount(vs, fs)
 		// 2,733 objects, all with coordinates in France; 316 without horaires;
-		// 42 horaires are defective (21 chained times "09:00-12:00-14:00", 11
-		// times without an end "Tu 12:30", 10 empty ranges "14:00-14:00"),
+		// 42 horaires are defective (22 chained times "09:00-12:00-14:00", 12
+		// times without an end "Tu 12:30", 8 empty ranges "14:00-14:00"),
 		// which the independent regexp check counts too.
 		want := venueCounts{read: 2733, located: 2733, hoursUnknown: noHours + notPlain, badHours: notPlain}
 		if len(objs) != 2733 || noHours != 316 || notPlain != 42 || got != want {
@@ -222,6 +222,11 @@ func TestReadVenuesRealFiles(t *testing.T) {
 		// Three bad postcodes: "380000", "020000", "30252Cedex".
 		if n := venueFindings(fs, "code_postal", "bad postcode"); n != 3 {
 			t.Errorf("%d bad postcodes, want 3", n)
+		}
+		for reason, want := range map[string]int{"chained times": 22, "time without an end": 12, "empty time range": 8} {
+			if n := venueFindings(fs, "horaires", reason); n != want {
+				t.Errorf("%d horaires with %s, want %d", n, reason, want)
+			}
 		}
 		// "CNFS, Aidants Connect, France Services" → three programmes.
 		fsLabel := 0
