@@ -82,7 +82,7 @@ func venueReadFranceServices(b []byte, name string) ([]maillage.Venue, []maillag
 			row.warn("itinerance", "itinerance %q is neither Oui nor Non: read as fixed", g("itinerance"))
 		}
 		var cells [6]string
-		for i, d := range FranceServicesDays {
+		for i, d := range hoursFSColumns {
 			cells[i] = g(d)
 		}
 		w, err := ParseFranceServicesWeek(cells)
@@ -101,5 +101,5 @@ func venueReadFranceServices(b []byte, name string) ([]maillage.Venue, []maillag
 		fs = append(fs, row.findings...)
 	}
 	vs, f := venueDedupIDs(vs, keys, name)
-	return vs, append(fs, f...), nil
+	return vs, venueSortFindings(append(fs, f...)), nil
 }

@@ -317,7 +317,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 		w := p.word()
 		if len(w) > 2 && !hoursUnsupportedWords[w] {
 			if _, ok := hoursWeekday(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
-				return p.errorf(ErrHoursSyntax, "unknown day %q", w)
+				return p.errorf(ErrHoursSyntax, "unknown word %q", w)
 			}
 		}
 		if hoursUnsupportedWords[w] || (w != "" && len(w) == 3 && hoursUnsupportedWords[w[:3]]) {
@@ -493,9 +493,9 @@ func hoursAtoi(s string) int {
 	return n
 }
 
-// FranceServicesDays are the France Services CSV's weekday columns, Monday to
-// Saturday (there is no Sunday column: Sunday is closed).
-var FranceServicesDays = [6]string{"h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"}
+// hoursFSColumns are the France Services CSV's weekday columns, Monday to
+// Saturday (there is no Sunday column: Sunday is closed). Read-only.
+var hoursFSColumns = [6]string{"h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"}
 
 // ParseFranceServicesDay parses one weekday cell of the France Services CSV,
 // e.g. "09:00 - 12:00 / 13:30 - 17:00" (6.5 hours), into sorted, merged spans
@@ -585,12 +585,12 @@ func (e *FranceServicesHoursError) Error() string { return e.Column + ": " + e.E
 
 func (e *FranceServicesHoursError) Unwrap() error { return e.Err }
 
-// ParseFranceServicesWeek builds the week from the six cells h_lundi …
-// h_samedi (in FranceServicesDays order); Sunday is closed. If every cell is
-// empty (or "-"), the hours are unknown: ErrHoursEmpty. If any cell fails to
-// parse, the whole week is unknown (a *FranceServicesHoursError names the
-// column): a partly
-// known week is never returned.
+// ParseFranceServicesWeek builds the week from the six cells h_lundi,
+// h_mardi, h_mercredi, h_jeudi, h_vendredi, h_samedi in that order; Sunday is
+// closed. If every cell is empty (or "-"), the hours are unknown:
+// ErrHoursEmpty. If any cell fails to parse, the whole week is unknown (a
+// *FranceServicesHoursError names the column): a partly known week is never
+// returned. Safe for concurrent use.
 func ParseFranceServicesWeek(cells [6]string) (maillage.Week, error) {
 	var w maillage.Week
 	empty := true
@@ -600,7 +600,7 @@ func ParseFranceServicesWeek(cells [6]string) (maillage.Week, error) {
 		}
 		spans, err := ParseFranceServicesDay(c)
 		if err != nil {
-			return maillage.Week{}, &FranceServicesHoursError{Column: FranceServicesDays[i], Err: err}
+			return maillage.Week{}, &FranceServicesHoursError{Column: hoursFSColumns[i], Err: err}
 		}
 		w.Days[i] = spans
 	}

@@ -90,10 +90,14 @@ var venueSupports = []string{"Surdité", "Handicaps moteurs", "Handicaps mentaux
 
 var venueFees = []string{"Gratuit", "Gratuit sous condition", "Payant"}
 
+// venueSplitReplacer turns the older separators into "|" (read-only, safe
+// for concurrent use).
+var venueSplitReplacer = strings.NewReplacer(";", "|", ", ", "|")
+
 // venueSplit splits a multi-valued cell on "|" (current schema), ";" or ", "
 // (older exports).
 func venueSplit(s string) []string {
-	s = strings.NewReplacer(";", "|", ", ", "|").Replace(s)
+	s = venueSplitReplacer.Replace(s)
 	var out []string
 	for _, p := range strings.Split(s, "|") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -174,14 +178,14 @@ func venueFromLieu(l *venueLieu, file string, line int) (maillage.Venue, []maill
 	}
 	row := &venueRow{file: file, line: line, id: v.ID}
 	for _, f := range venueLieuxRequired {
-		if g(f) == "" && f != "code_postal" {
+		if g(f) == "" && f != "code_postal" && f != "id" {
 			row.warn(l.field(f), "missing required field")
 		}
 	}
 	if v.ID == "" {
 		v.ID = fmt.Sprintf("L%d", line)
 		row.id = v.ID
-		row.warn("id", "no id: named %q", v.ID)
+		row.warn(l.field("id"), "missing required field: named %q", v.ID)
 	}
 	if p := v.Pivot; p != "" && !venuePivotRe.MatchString(p) {
 		row.warn(l.field("pivot"), "bad pivot %q: want 9 to 14 letters or digits (SIRET/RNA)", p)
@@ -299,7 +303,7 @@ func venueReadLieuxCSV(b []byte, name string) ([]maillage.Venue, []maillage.Find
 		fs = append(fs, f...)
 	}
 	vs, f := venueDedupIDs(vs, keys, name)
-	return vs, append(fs, f...), nil
+	return vs, venueSortFindings(append(fs, f...)), nil
 }
 
 // venueCSV opens a strict CSV reader (every row the header's width) on b,
@@ -407,11 +411,12 @@ func venueReadLieuxJSON(b []byte, name string) ([]maillage.Venue, []maillage.Fin
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return fail(dec.InputOffset(), err)
 	}
-	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
-		return fail(dec.InputOffset(), errors.New("trailing data after the JSON array"))
+	end := int(dec.InputOffset())
+	if rest := bytes.TrimSpace(b[end:]); len(rest) > 0 {
+		return fail(int64(end+bytes.Index(b[end:], rest[:1])), errors.New("trailing data after the JSON array"))
 	}
 	vs, f := venueDedupIDs(vs, keys, name)
-	return vs, append(fs, f...), nil
+	return vs, venueSortFindings(append(fs, f...)), nil
 }
 
 // venueJSONString renders a JSON scalar or array of scalars as the schema's

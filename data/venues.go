@@ -49,6 +49,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -360,6 +361,12 @@ func venueCheckPostcode(row *venueRow, field, s string) {
 	case !venuePostcodeRe.MatchString(s):
 		row.warn(field, "bad postcode %q: want 5 digits", s)
 	}
+}
+
+// venueSortFindings orders findings by line, keeping the order within a line.
+func venueSortFindings(fs []maillage.Finding) []maillage.Finding {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
+	return fs
 }
 
 // venueDedupIDs makes ids unique within one file: identical repeats are
