@@ -145,7 +145,7 @@ func TestMILPAgainstBruteForce(t *testing.T) {
 		t.Fatalf("hand instance: %+v, want optimum 6 with sites [1 2]", sol)
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
-	for trial := 0; trial < 8; trial++ {
+	for trial := 0; trial < 4; trial++ {
 		in := propRandomInstance(rng, 10+rng.IntN(6), 5+rng.IntN(6), 0.3)
 		k := 1 + rng.IntN(3)
 		opt, _ := propBrute(in, k, math.Inf(1))

@@ -70,6 +70,21 @@ type Instance struct {
 // sets strictly increasing within [0, len(Weight)). It returns an error
 // wrapping ErrInstance.
 func (in *Instance) Validate() error {
+	if err := in.validateShape(); err != nil {
+		return err
+	}
+	for j := range in.Sets {
+		if err := in.validateSet(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateShape checks everything but the order and range of set members
+// (O(points + candidates)); validateSet checks one set. MaxCover and SetCover
+// check sets during their first evaluation pass instead of a separate one.
+func (in *Instance) validateShape() error {
 	n := len(in.Weight)
 	for i, w := range in.Weight {
 		if !(w >= 0) || math.IsInf(w, 0) {
@@ -79,16 +94,11 @@ func (in *Instance) Validate() error {
 	if in.Times != nil && len(in.Times) != len(in.Sets) {
 		return fmt.Errorf("%w: %d time lists for %d sets", ErrInstance, len(in.Times), len(in.Sets))
 	}
-	for j, s := range in.Sets {
-		prev := int32(-1)
-		for _, i := range s {
-			if i <= prev || int(i) >= n {
-				return fmt.Errorf("%w: set %d: point %d out of order or out of range [0,%d)", ErrInstance, j, i, n)
+	if in.Times != nil {
+		for j, s := range in.Sets {
+			if len(in.Times[j]) != len(s) {
+				return fmt.Errorf("%w: set %d has %d points and %d times", ErrInstance, j, len(s), len(in.Times[j]))
 			}
-			prev = i
-		}
-		if in.Times != nil && len(in.Times[j]) != len(s) {
-			return fmt.Errorf("%w: set %d has %d points and %d times", ErrInstance, j, len(s), len(in.Times[j]))
 		}
 	}
 	if in.Persons != nil && len(in.Persons) != n {
@@ -99,6 +109,18 @@ func (in *Instance) Validate() error {
 	}
 	if nb := len(in.BandNames); in.Bands != nil && len(in.Bands) != n*nb {
 		return fmt.Errorf("%w: %d band values for %d points × %d bands", ErrInstance, len(in.Bands), n, nb)
+	}
+	return nil
+}
+
+func (in *Instance) validateSet(j int) error {
+	n := len(in.Weight)
+	prev := int32(-1)
+	for _, i := range in.Sets[j] {
+		if i <= prev || int(i) >= n {
+			return fmt.Errorf("%w: set %d: point %d out of order or out of range [0,%d)", ErrInstance, j, i, n)
+		}
+		prev = i
 	}
 	return nil
 }
@@ -290,16 +312,28 @@ func (s *propState) take(j int32, n int) SiteGain {
 	return sg
 }
 
-// initHeap evaluates every candidate once (round 0).
-func (s *propState) initHeap() propHeap {
+// initHeap evaluates every candidate once (round 0), checking each set's
+// order and range in the same pass.
+func (s *propState) initHeap() (propHeap, error) {
 	h := make(propHeap, 0, len(s.in.Sets))
-	for j := range s.in.Sets {
-		h = append(h, propEntry{gain: s.gain(int32(j)), cand: int32(j)})
+	rem := s.rem
+	n := int32(len(rem))
+	for j, set := range s.in.Sets {
+		g, prev := 0.0, int32(-1)
+		for _, i := range set {
+			if i <= prev || i >= n {
+				return nil, s.in.validateSet(j)
+			}
+			prev = i
+			g += rem[i]
+		}
+		s.evals++
+		h = append(h, propEntry{gain: g, cand: int32(j)})
 	}
 	for i := len(h)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
-	return h
+	return h, nil
 }
 
 // freshTop pops entries until want of them are exact for round r (stale ones
@@ -326,17 +360,21 @@ func (s *propState) freshTop(h *propHeap, r int32, want int, buf []propEntry) []
 // on the optimum. It stops early when no candidate adds any weight. It is
 // safe to call concurrently on the same Instance.
 func MaxCover(in *Instance, k int) (*Result, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
 	s := propNewState(in)
 	res := &Result{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
+	h, err := s.initHeap()
+	if err != nil {
+		return nil, err
+	}
 	k = min(k, len(in.Sets))
 	if k <= 0 {
 		res.UpperBound = 0
+		res.Evaluations = s.evals
 		return res, nil
 	}
-	h := s.initHeap()
 	buf := make([]propEntry, 0, k)
 	for r := int32(0); ; r++ {
 		buf = s.freshTop(&h, r, k, buf[:0])
@@ -376,7 +414,7 @@ func propGap(gain, bound float64) float64 {
 // which bound them) to reach the target. UpperBound bounds the best gain of
 // len(Sites) sites, as in MaxCover. Safe for concurrent use.
 func SetCover(in *Instance, target float64) (*Result, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
 	if !(target > 0 && target <= 1) {
@@ -386,7 +424,10 @@ func SetCover(in *Instance, target float64) (*Result, error) {
 	res := &Result{Base: in.Base, Total: in.TotalWeight(), Target: target}
 	need := target*res.Total - in.Base
 	eps := 1e-9 * max(1, res.Total)
-	h := s.initHeap()
+	h, err := s.initHeap()
+	if err != nil {
+		return nil, err
+	}
 	var aux propHeap
 	for r := int32(0); ; r++ {
 		// Lower bound on the number of sites from this prefix, from heap keys.
