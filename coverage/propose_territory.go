@@ -125,6 +125,18 @@ func propBuild(t *maillage.Territory, profiles []ProfileDemand, cands []Candidat
 	}
 	nb := len(maillage.AgeBands)
 	in := &Instance{BandNames: make([]string, nb)}
+	npts := 0
+	for _, pr := range profiles {
+		for c := range t.Cells {
+			if pr.Covered == nil || !pr.Covered[c] {
+				npts++
+			}
+		}
+	}
+	in.Weight = make([]float64, 0, npts)
+	in.Persons = make([]float64, 0, npts)
+	in.Bands = make([]float64, 0, npts*nb)
+	in.Commune = make([]int32, 0, npts)
 	for b, a := range maillage.AgeBands {
 		in.BandNames[b] = a.String()
 	}
