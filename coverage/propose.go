@@ -20,15 +20,20 @@ package coverage
 // bounds of the true gains, so popping until k fresh ones are found yields
 // the exact top k) and reports the minimum over r = 0..k as UpperBound.
 //
-// Hot loop. A gain evaluation is Σ_{i ∈ S_j} rem[i] where rem is the residual
-// weight (zeroed when a point becomes covered): no branch, no allocation. The
-// candidate heap is a hand-written binary max-heap over a flat slice.
+// Hot loop. A gain evaluation is Σ w_i over the points of S_j not yet covered,
+// read from a covered bitset (1.5 million points: 188 KB, cache-resident);
+// nothing is allocated per evaluation. The first pass (every candidate, no
+// point covered yet) reads the weights only, in parallel on large instances.
+// The candidate heap is a hand-written binary max-heap over a flat slice.
 
 import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Errors returned by the proposal functions.
@@ -249,14 +254,13 @@ func (h *propHeap) pop() propEntry {
 // propState is the mutable state of one greedy run.
 type propState struct {
 	in    *Instance
-	rem   []float64 // residual weight: 0 once covered
-	cov   []bool
+	cov   []uint64 // covered bitset, by demand point
 	stamp []int32 // per commune: 1 + index of the last site that touched it
 	evals int64
 }
 
 func propNewState(in *Instance) *propState {
-	s := &propState{in: in, rem: slices.Clone(in.Weight), cov: make([]bool, len(in.Weight))}
+	s := &propState{in: in, cov: make([]uint64, (len(in.Weight)+63)/64)}
 	maxC := int32(-1)
 	for _, c := range in.Commune {
 		maxC = max(maxC, c)
@@ -265,13 +269,16 @@ func propNewState(in *Instance) *propState {
 	return s
 }
 
-// gain returns the marginal gain of candidate j: Σ rem over its set.
+// gain returns the marginal gain of candidate j: the weight of its points
+// not yet covered.
 func (s *propState) gain(j int32) float64 {
 	s.evals++
 	g := 0.0
-	rem := s.rem
+	w, cov := s.in.Weight, s.cov
 	for _, i := range s.in.Sets[j] {
-		g += rem[i]
+		if cov[i>>6]&(1<<(uint(i)&63)) == 0 {
+			g += w[i]
+		}
 	}
 	return g
 }
@@ -285,12 +292,11 @@ func (s *propState) take(j int32, n int) SiteGain {
 		sg.Bands = make([]float64, nb)
 	}
 	for _, i := range in.Sets[j] {
-		if s.cov[i] {
+		if s.cov[i>>6]&(1<<(uint(i)&63)) != 0 {
 			continue
 		}
-		s.cov[i] = true
-		sg.Gain += s.rem[i]
-		s.rem[i] = 0
+		s.cov[i>>6] |= 1 << (uint(i) & 63)
+		sg.Gain += in.Weight[i]
 		sg.Points++
 		if in.Persons != nil {
 			sg.Persons += in.Persons[i]
@@ -313,23 +319,66 @@ func (s *propState) take(j int32, n int) SiteGain {
 }
 
 // initHeap evaluates every candidate once (round 0), checking each set's
-// order and range in the same pass.
+// order and range in the same pass. Large instances are evaluated by
+// GOMAXPROCS goroutines (each writes its own heap slots; nothing is shared).
 func (s *propState) initHeap() (propHeap, error) {
-	h := make(propHeap, 0, len(s.in.Sets))
-	rem := s.rem
+	sets := s.in.Sets
+	h := make(propHeap, len(sets))
+	rem := s.in.Weight // nothing is covered yet
 	n := int32(len(rem))
-	for j, set := range s.in.Sets {
-		g, prev := 0.0, int32(-1)
-		for _, i := range set {
-			if i <= prev || i >= n {
-				return nil, s.in.validateSet(j)
+	eval := func(lo, hi int) int {
+		for j := lo; j < hi; j++ {
+			g, prev := 0.0, int32(-1)
+			for _, i := range sets[j] {
+				if i <= prev || i >= n {
+					return j
+				}
+				prev = i
+				g += rem[i]
 			}
-			prev = i
-			g += rem[i]
+			h[j] = propEntry{gain: g, cand: int32(j)}
 		}
-		s.evals++
-		h = append(h, propEntry{gain: g, cand: int32(j)})
+		return -1
 	}
+	work := 0
+	for _, set := range sets {
+		work += len(set)
+	}
+	bad := -1
+	if workers := runtime.GOMAXPROCS(0); workers > 1 && work >= 1<<20 {
+		const block = 256
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		errs := make([]int, workers)
+		for w := range workers {
+			errs[w] = -1
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					lo := int(next.Add(block)) - block
+					if lo >= len(sets) {
+						return
+					}
+					if j := eval(lo, min(lo+block, len(sets))); j >= 0 && (errs[w] < 0 || j < errs[w]) {
+						errs[w] = j
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, j := range errs {
+			if j >= 0 && (bad < 0 || j < bad) {
+				bad = j
+			}
+		}
+	} else {
+		bad = eval(0, len(sets))
+	}
+	if bad >= 0 {
+		return nil, s.in.validateSet(bad)
+	}
+	s.evals += int64(len(sets))
 	for i := len(h)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
