@@ -89,7 +89,11 @@ func Candidates(t *maillage.Territory, opts CandidateOptions) []Candidate {
 	if opts.Cells {
 		for i, c := range t.Cells {
 			if ind := c.Pop[maillage.Ind]; ind > 0 && ind >= opts.MinPersons {
-				out = append(out, Candidate{Name: c.H3.String(), Kind: CandidateCell, Point: c.Center, Cell: int32(i), Commune: c.Commune})
+				name := c.H3.String()
+				if c.H3 == 0 {
+					name = "cell " + strconv.Itoa(i)
+				}
+				out = append(out, Candidate{Name: name, Kind: CandidateCell, Point: c.Center, Cell: int32(i), Commune: c.Commune})
 			}
 		}
 	}

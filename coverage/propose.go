@@ -255,7 +255,7 @@ func (h *propHeap) pop() propEntry {
 type propState struct {
 	in    *Instance
 	cov   []uint64 // covered bitset, by demand point
-	stamp []int32 // per commune: 1 + index of the last site that touched it
+	stamp []int32  // per commune: 1 + index of the last site that touched it
 	evals int64
 }
 

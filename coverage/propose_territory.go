@@ -43,8 +43,10 @@ type ProposalOptions struct {
 	// none (hours; default 7, two half-days).
 	Hours float64
 	// PerHour, when > 0, turns on the capacity model: a site can take on
-	// PerHour × its weekly hours persons (see AssignCapacity).
+	// PerHour × its weekly hours × Weeks persons (see AssignCapacity).
 	PerHour float64
+	// Weeks is the planning horizon of the capacity model (default 1).
+	Weeks float64
 }
 
 // ProposedSite is one site of a proposal.
@@ -235,6 +237,10 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 	if hours <= 0 {
 		hours = 7
 	}
+	weeks := opts.Weeks
+	if weeks <= 0 {
+		weeks = 1
+	}
 	prop.CoveredBefore, prop.Total = res.Base, res.Total
 	prop.Gain, prop.CoveredAfter = res.Gain, res.Base+res.Gain
 	prop.ShareBefore, prop.ShareAfter = res.ShareBefore(), res.ShareAfter()
@@ -266,7 +272,7 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 		}
 		prop.Sites = append(prop.Sites, s)
 		chosen = append(chosen, sg.Candidate)
-		caps = append(caps, opts.PerHour*s.Hours)
+		caps = append(caps, opts.PerHour*s.Hours*weeks)
 	}
 	if opts.PerHour > 0 {
 		rep, err := AssignCapacity(in, chosen, caps)
