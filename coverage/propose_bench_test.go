@@ -15,9 +15,11 @@ import (
 // BenchmarkMaxCoverFrance: a France-sized instance (1.5 million demand
 // points, 20,000 candidates, coverage sets ≈ 2,800 points each: disks of
 // radius 30 on a 1,225 × 1,225 grid, built synthetically — see propGridDisks —
-// so that setup stays bounded), k = 50. Lazy greedy is timed by the loop;
-// plain greedy (every candidate re-evaluated every round) once in the same
-// run; x-faster is their ratio. Targets: ≤ 100 ms and ≥ 5×.
+// so that setup stays bounded), k = 50. In one run: lazy greedy once on the
+// raw instance (its first pass reads every set), Prepare (caches the
+// stand-alone gains), lazy greedy on the prepared instance (the timed loop),
+// and plain greedy (every candidate re-evaluated every round) once; the
+// x-faster metrics are ratios of these. Targets: ≤ 100 ms and ≥ 5×.
 //
 //	go test ./coverage -run '^$' -bench MaxCoverFrance -benchtime 3x
 func BenchmarkMaxCoverFrance(b *testing.B) {
@@ -26,13 +28,23 @@ func BenchmarkMaxCoverFrance(b *testing.B) {
 	for _, s := range in.Sets {
 		size += len(s)
 	}
-	b.ReportMetric(float64(size)/float64(len(in.Sets)), "points/set")
+	// Unprepared: MaxCover's first pass reads all 56 million set entries.
+	cpu0, start := propCPUTime(), time.Now()
+	first, err := MaxCover(in, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	unprepT, unprepCPU := time.Since(start), propCPUTime()-cpu0
+	prepStart := time.Now()
+	if err := in.Prepare(); err != nil {
+		b.Fatal(err)
+	}
+	prepT := time.Since(prepStart)
 	var r *Result
 	n := 0
 	b.ReportAllocs()
-	cpu0 := propCPUTime()
+	cpu0 = propCPUTime()
 	for b.Loop() {
-		var err error
 		if r, err = MaxCover(in, 50); err != nil {
 			b.Fatal(err)
 		}
@@ -44,15 +56,22 @@ func BenchmarkMaxCoverFrance(b *testing.B) {
 	start, cpu1 := time.Now(), propCPUTime()
 	plain := propPlainGreedy(in, 50)
 	plainT, plainCPU := time.Since(start), propCPUTime()-cpu1
-	if plain.Gain != r.Gain {
-		b.Fatalf("plain greedy %v ≠ lazy %v", plain.Gain, r.Gain)
+	if plain.Gain != r.Gain || first.Gain != r.Gain {
+		b.Fatalf("plain greedy %v, unprepared lazy %v, prepared lazy %v differ", plain.Gain, first.Gain, r.Gain)
 	}
-	b.ReportMetric(float64(lazy.Microseconds())/1000, "ms-lazy")
-	b.ReportMetric(float64(plainT.Microseconds())/1000, "ms-plain")
-	b.ReportMetric(float64(plainT)/float64(lazy), "x-faster")
-	b.ReportMetric(float64(lazyCPU.Microseconds())/1000, "cpu-ms-lazy")
-	if lazyCPU > 0 {
-		b.ReportMetric(float64(plainCPU)/float64(lazyCPU), "x-faster-cpu")
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(float64(size)/float64(len(in.Sets)), "points/set")
+	b.ReportMetric(ms(lazy), "ms-lazy-prepared")
+	b.ReportMetric(ms(lazyCPU), "cpu-ms-lazy-prepared")
+	b.ReportMetric(ms(prepT), "ms-prepare")
+	b.ReportMetric(ms(unprepT), "ms-lazy-unprepared")
+	b.ReportMetric(ms(unprepCPU), "cpu-ms-lazy-unprepared")
+	b.ReportMetric(ms(plainT), "ms-plain")
+	b.ReportMetric(float64(plainT)/float64(unprepT), "x-faster-unprepared")
+	b.ReportMetric(float64(plainT)/float64(lazy), "x-faster-prepared")
+	b.ReportMetric(ms(plainCPU), "cpu-ms-plain")
+	if unprepCPU > 0 {
+		b.ReportMetric(float64(plainCPU)/float64(unprepCPU), "x-faster-cpu-unprepared")
 	}
 	b.ReportMetric(float64(r.Evaluations), "evals-lazy")
 	b.ReportMetric(float64(plain.Evaluations), "evals-plain")

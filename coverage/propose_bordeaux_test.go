@@ -263,3 +263,41 @@ func TestProposeBordeaux(t *testing.T) {
 		prev = p
 	}
 }
+
+// TestProposeBordeauxOptimum compares the Bordeaux proposals (same profile as
+// TestProposeBordeaux) with CBC's exact optimum. MAILLAGE_MILP=1 only.
+func TestProposeBordeauxOptimum(t *testing.T) {
+	if os.Getenv("MAILLAGE_MILP") != "1" {
+		t.Skip("set MAILLAGE_MILP=1 to solve the Bordeaux instances exactly with CBC")
+	}
+	terr, venues := propBordeaux(t)
+	pts := make([]orb.Point, len(terr.Cells))
+	w := make([]float64, len(terr.Cells))
+	for i, c := range terr.Cells {
+		pts[i], w[i] = c.Center, c.Pop[maillage.Ind65_79]+c.Pop[maillage.Ind80p]
+	}
+	const limit = 15 * 60
+	eng := travel.NewCrowFly(travel.Mode{Name: "senior", Network: "foot", SpeedKmh: 4, Detour: 1.3}, pts)
+	near := eng.Nearest(venues, limit)
+	cov := make([]bool, len(near))
+	for i, s := range near {
+		cov[i] = !math.IsInf(float64(s), 1)
+	}
+	cands := Candidates(terr, CandidateOptions{Cells: true, Communes: true})
+	in, err := BuildInstance(terr, []ProfileDemand{{Mix: 1, Weights: w, Covered: cov, Engine: eng}}, cands, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{5, 20} {
+		r, err := MaxCover(in, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol := milpSolveCBC(t, in, k)
+		opt := milpCoverage(in, sol.Sites)
+		if r.UpperBound < opt-1e-6 || (sol.Optimal && r.Gain > opt+1e-6) {
+			t.Errorf("k=%d: bound %v ≥ optimum %v ≥ greedy %v fails", k, r.UpperBound, opt, r.Gain)
+		}
+		t.Logf("Bordeaux k=%d: greedy %.1f, optimum %.1f (%s), greedy/opt %.4f, top-k bound %.1f", k, r.Gain, opt, sol.Status, r.Gain/opt, r.UpperBound)
+	}
+}

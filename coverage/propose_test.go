@@ -220,3 +220,28 @@ func TestInstanceValidate(t *testing.T) {
 		t.Errorf("target 1.5: err = %v", err)
 	}
 }
+
+func TestPrepare(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 20; trial++ {
+		in := propRandomInstance(rng, 30, 12, 0.2)
+		want, err := MaxCover(in, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Prepare(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := MaxCover(in, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Gain != want.Gain || got.UpperBound != want.UpperBound || len(got.Sites) != len(want.Sites) || got.Evaluations != want.Evaluations-int64(len(in.Sets)) {
+			t.Fatalf("prepared %+v ≠ unprepared %+v", got, want)
+		}
+	}
+	bad := &Instance{Weight: []float64{1, 1}, Sets: [][]int32{{0}, {1, 1}}}
+	if err := bad.Prepare(); !errors.Is(err, ErrInstance) {
+		t.Errorf("Prepare on a bad set: %v", err)
+	}
+}
