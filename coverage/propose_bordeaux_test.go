@@ -298,6 +298,11 @@ func TestProposeBordeauxOptimum(t *testing.T) {
 		if r.UpperBound < opt-1e-6 || (sol.Optimal && r.Gain > opt+1e-6) {
 			t.Errorf("k=%d: bound %v ≥ optimum %v ≥ greedy %v fails", k, r.UpperBound, opt, r.Gain)
 		}
-		t.Logf("Bordeaux k=%d: greedy %.1f, optimum %.1f (%s), greedy/opt %.4f, top-k bound %.1f", k, r.Gain, opt, sol.Status, r.Gain/opt, r.UpperBound)
+		sw, err := SwapImprove(in, r, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("Bordeaux k=%d: greedy %.1f, optimum %.1f (%s), greedy/opt %.4f, with swaps %.1f (%.4f), top-k bound %.1f",
+			k, r.Gain, opt, sol.Status, r.Gain/opt, sw.Gain, sw.Gain/opt, r.UpperBound)
 	}
 }

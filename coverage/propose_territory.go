@@ -47,6 +47,9 @@ type ProposalOptions struct {
 	PerHour float64
 	// Weeks is the planning horizon of the capacity model (default 1).
 	Weeks float64
+	// Swaps, when > 0, improves the greedy answer by at most this many
+	// best-improvement site exchanges (see SwapImprove).
+	Swaps int
 }
 
 // ProposedSite is one site of a proposal.
@@ -226,6 +229,11 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 	}
 	if err != nil {
 		return nil, err
+	}
+	if opts.Swaps > 0 && len(res.Sites) > 0 {
+		if res, err = SwapImprove(in, res, opts.Swaps); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range profiles {
 		prop.Profiles = append(prop.Profiles, p.Name)
