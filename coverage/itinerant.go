@@ -21,13 +21,16 @@ package coverage
 // cost no driving).
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // TourOptions configures PlanTour.
@@ -373,4 +376,35 @@ func ProposeTour(t *maillage.Territory, eng travel.Engine, weights []float64, co
 		tour.Stops[k].Name = cands[tour.Stops[k].Candidate].Name
 	}
 	return tour, nil
+}
+
+// WriteGeoJSON writes the tour as an RFC 7946 FeatureCollection: one Point
+// per stop (properties order, name, visits, hours, gain, drive_seconds) and
+// a LineString of the weekly loop in route order (straight legs; the road
+// geometry is not kept), with the totals as foreign members.
+func (t *Tour) WriteGeoJSON(w io.Writer) error {
+	fc := geojson.NewFeatureCollection()
+	var line orb.LineString
+	for k, s := range t.Stops {
+		p := orb.Point{s.Lon, s.Lat}
+		f := geojson.NewFeature(p)
+		f.Properties = geojson.Properties{"order": k + 1, "name": s.Name, "visits": s.Visits, "hours": s.Hours,
+			"gain": s.Gain, "drive_seconds": s.DriveSeconds}
+		fc.Append(f)
+		line = append(line, p)
+	}
+	if len(line) > 1 {
+		line = append(line, line[0])
+		f := geojson.NewFeature(line)
+		f.Properties = geojson.Properties{"route": "weekly loop"}
+		fc.Append(f)
+	}
+	fc.ExtraMembers = geojson.Properties{"gain": t.Gain, "stop_hours": t.StopHours, "drive_hours": t.DriveHours,
+		"total_hours": t.TotalHours, "budget_hours": t.BudgetHours}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
 }

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
 )
 
 func TestPlanTour(t *testing.T) {
@@ -104,5 +106,26 @@ func TestPlanTour2Opt(t *testing.T) {
 	rec(0)
 	if len(tour.Stops) != 5 || math.Abs(tour.DriveHours*3600-best) > 1e-6 {
 		t.Errorf("drive %v s, best loop %v s (%d stops)", tour.DriveHours*3600, best, len(tour.Stops))
+	}
+}
+
+func TestTourGeoJSON(t *testing.T) {
+	terr, eng := propLineTerritory()
+	w, cov := propLineDemand(terr)
+	tour, err := ProposeTour(terr, eng, w, cov, 1000, Candidates(terr, CandidateOptions{Cells: true}), TourOptions{BudgetHours: 40, Stops: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := tour.WriteGeoJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != 3 || fc.Features[0].Point() != (orb.Point{0.05, 45}) || fc.Features[0].Properties.MustString("name") != "cell 5" ||
+		len(fc.Features[2].Geometry.(orb.LineString)) != 3 || fc.ExtraMembers.MustFloat64("gain") != 27 {
+		t.Errorf("tour geojson: %s", b.String())
 	}
 }

@@ -261,6 +261,16 @@ func TestProposeBordeaux(t *testing.T) {
 			}
 		}
 		prev = p
+		// The same with the swap local search.
+		sp, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: k, MaxSeconds: limit, Swaps: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("k=%d with swap local search: gain %.0f (greedy %.0f), covered %.1f %%, upper bound %.0f, gap %.3f",
+			k, sp.Gain, p.Gain, 100*sp.ShareAfter, sp.UpperBound, sp.Gap)
+		if sp.Gain < p.Gain || sp.UpperBound != p.UpperBound || len(sp.Sites) != k {
+			t.Errorf("k=%d: swaps %v < greedy %v, or bound changed", k, sp.Gain, p.Gain)
+		}
 	}
 }
 
