@@ -268,7 +268,7 @@ func TestProposeBordeaux(t *testing.T) {
 		}
 		t.Logf("k=%d with swap local search: gain %.0f (greedy %.0f), covered %.1f %%, upper bound %.0f, gap %.3f",
 			k, sp.Gain, p.Gain, 100*sp.ShareAfter, sp.UpperBound, sp.Gap)
-		if sp.Gain < p.Gain || sp.UpperBound != p.UpperBound || len(sp.Sites) != k {
+		if sp.Gain < p.Gain || sp.UpperBound > p.UpperBound || len(sp.Sites) != k {
 			t.Errorf("k=%d: swaps %v < greedy %v, or bound changed", k, sp.Gain, p.Gain)
 		}
 	}
@@ -312,7 +312,10 @@ func TestProposeBordeauxOptimum(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("Bordeaux k=%d: greedy %.1f, optimum %.1f (%s), greedy/opt %.4f, with swaps %.1f (%.4f), top-k bound %.1f",
-			k, r.Gain, opt, sol.Status, r.Gain/opt, sw.Gain, sw.Gain/opt, r.UpperBound)
+		if sw.UpperBound < opt-1e-6 {
+			t.Errorf("k=%d: swap bound %v below the optimum %v", k, sw.UpperBound, opt)
+		}
+		t.Logf("Bordeaux k=%d: greedy %.1f, optimum %.1f (%s), greedy/opt %.4f, with swaps %.1f (%.4f), top-k bound %.1f (after swaps %.1f)",
+			k, r.Gain, opt, sol.Status, r.Gain/opt, sw.Gain, sw.Gain/opt, r.UpperBound, sw.UpperBound)
 	}
 }

@@ -281,8 +281,9 @@ func TestSwapImprove(t *testing.T) {
 		for _, x := range s.Sites {
 			sites = append(sites, x.Candidate)
 		}
-		if s.Gain < r.Gain-1e-9 || s.Gain > opt+1e-9 || math.Abs(milpCoverage(in, sites)-s.Gain) > 1e-9 || len(sites) > k {
-			t.Fatalf("trial %d: greedy %v, swapped %v (covers %v, %d sites), optimum %v", trial, r.Gain, s.Gain, milpCoverage(in, sites), len(sites), opt)
+		if s.Gain < r.Gain-1e-9 || s.Gain > opt+1e-9 || math.Abs(milpCoverage(in, sites)-s.Gain) > 1e-9 || len(sites) > k ||
+			s.UpperBound < opt-1e-9 || s.UpperBound > r.UpperBound {
+			t.Fatalf("trial %d: greedy %v, swapped %v (covers %v, %d sites), optimum %v, bounds %v → %v", trial, r.Gain, s.Gain, milpCoverage(in, sites), len(sites), opt, r.UpperBound, s.UpperBound)
 		}
 		if s.Gain > r.Gain+1e-9 {
 			better++
