@@ -74,7 +74,7 @@ type Tour struct {
 
 // itinState is a tour under construction.
 type itinState struct {
-	in     *Instance
+	in     *CoverInstance
 	pts    []orb.Point
 	eng    travel.Engine
 	opts   TourOptions
@@ -206,13 +206,13 @@ func (s *itinState) halfDays() int {
 // PlanTour chooses the half-day stops of one itinerant mediator among the
 // candidates of in (sites[j] is candidate j's position) and orders them into
 // a weekly loop that fits the budget (see the model above). Safe for
-// concurrent use on the same Instance.
-func PlanTour(in *Instance, sites []orb.Point, eng travel.Engine, opts TourOptions) (*Tour, error) {
+// concurrent use on the same CoverInstance.
+func PlanTour(in *CoverInstance, sites []orb.Point, eng travel.Engine, opts TourOptions) (*Tour, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	if len(sites) != len(in.Sets) {
-		return nil, fmt.Errorf("%w: %d positions for %d candidates", ErrInstance, len(sites), len(in.Sets))
+		return nil, fmt.Errorf("%w: %d positions for %d candidates", ErrCoverInstance, len(sites), len(in.Sets))
 	}
 	if opts.StopHours == 0 {
 		opts.StopHours = 3.5
@@ -221,13 +221,13 @@ func PlanTour(in *Instance, sites []orb.Point, eng travel.Engine, opts TourOptio
 		opts.FullHours = opts.StopHours
 	}
 	if !(opts.BudgetHours >= 0) || !(opts.StopHours > 0) || !(opts.FullHours > 0) || opts.Stops < 0 || math.IsInf(opts.BudgetHours, 0) {
-		return nil, fmt.Errorf("%w: tour budget %v h, %d stops of %v h, full at %v h", ErrInstance, opts.BudgetHours, opts.Stops, opts.StopHours, opts.FullHours)
+		return nil, fmt.Errorf("%w: tour budget %v h, %d stops of %v h, full at %v h", ErrCoverInstance, opts.BudgetHours, opts.Stops, opts.StopHours, opts.FullHours)
 	}
 	if opts.Drive != nil {
 		eng = opts.Drive
 	}
 	if eng == nil {
-		return nil, fmt.Errorf("%w: no engine for driving times", ErrInstance)
+		return nil, fmt.Errorf("%w: no engine for driving times", ErrCoverInstance)
 	}
 	s := &itinState{in: in, pts: sites, eng: eng, opts: opts, h: make([]float64, len(in.Weight)),
 		visits: make([]int, len(in.Sets)), dist: map[[2]int]float64{}}
@@ -360,7 +360,7 @@ func PlanTour(in *Instance, sites []orb.Point, eng travel.Engine, opts TourOptio
 // maxSeconds the travel limit of the people served), with stop names filled
 // from the candidates.
 func ProposeTour(t *maillage.Territory, eng travel.Engine, weights []float64, covered []bool, maxSeconds float64, cands []Candidate, opts TourOptions) (*Tour, error) {
-	in, err := BuildInstance(t, []ProfileDemand{{Mix: 1, Weights: weights, Covered: covered, Engine: eng, MaxSeconds: maxSeconds}}, cands, maxSeconds)
+	in, err := BuildCoverInstance(t, []ProposalProfile{{Mix: 1, Weights: weights, Covered: covered, Engine: eng, MaxSeconds: maxSeconds}}, cands, maxSeconds)
 	if err != nil {
 		return nil, err
 	}

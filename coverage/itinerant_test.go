@@ -76,7 +76,7 @@ func TestPlanTour(t *testing.T) {
 // neighbour must be uncrossed by 2-opt to the perimeter.
 func TestPlanTour2Opt(t *testing.T) {
 	pts := []orb.Point{{0, 45}, {0.02, 45}, {0.02, 45.02}, {0, 45.02}, {0.01, 45.001}}
-	in := &Instance{Weight: []float64{1, 1, 1, 1, 1}, Sets: [][]int32{{0}, {1}, {2}, {3}, {4}}}
+	in := &CoverInstance{Weight: []float64{1, 1, 1, 1, 1}, Sets: [][]int32{{0}, {1}, {2}, {3}, {4}}}
 	eng := travel.NewCrowFly(travel.Mode{SpeedKmh: 36, Detour: 1}, pts)
 	tour, err := PlanTour(in, pts, eng, TourOptions{BudgetHours: 100, Stops: 5})
 	if err != nil {

@@ -89,7 +89,7 @@ func FuzzReadCBCSolution(f *testing.F) {
 
 // milpSolveCBC writes in as LP, runs cbc on it and reads the solution. It
 // skips the test when cbc is not on PATH (CI does not install it).
-func milpSolveCBC(tb testing.TB, in *Instance, k int) *MILPSolution {
+func milpSolveCBC(tb testing.TB, in *CoverInstance, k int) *MILPSolution {
 	tb.Helper()
 	cbc, err := exec.LookPath("cbc")
 	if err != nil {
@@ -125,7 +125,7 @@ func milpSolveCBC(tb testing.TB, in *Instance, k int) *MILPSolution {
 }
 
 // milpCoverage evaluates the coverage of a set of sites independently.
-func milpCoverage(in *Instance, sites []int) float64 {
+func milpCoverage(in *CoverInstance, sites []int) float64 {
 	cov := make([]bool, len(in.Weight))
 	f := 0.0
 	for _, j := range sites {

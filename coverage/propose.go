@@ -7,7 +7,7 @@ package coverage
 //
 // Model. Demand point i has weight w_i ≥ 0 (weighted demand NOT yet covered:
 // existing places are fixed by giving the instance only uncovered demand, the
-// covered part is Instance.Base). Candidate j covers the sorted set S_j of
+// covered part is CoverInstance.Base). Candidate j covers the sorted set S_j of
 // demand points it reaches within the travel limit. The covered weight of a
 // set of sites X is f(X) = Σ_{i ∈ ∪ S_j} w_i: monotone and submodular, so the
 // greedy answer is within 1 − 1/e of the optimum, and for every prefix S_r of
@@ -38,17 +38,17 @@ import (
 
 // Errors returned by the proposal functions.
 var (
-	// ErrInstance reports an inconsistent proposal instance (set indices out
+	// ErrCoverInstance reports an inconsistent proposal instance (set indices out
 	// of range or unsorted, lengths that do not match, negative weights).
-	ErrInstance = errors.New("coverage: invalid proposal instance")
+	ErrCoverInstance = errors.New("coverage: invalid proposal instance")
 )
 
-// Instance is an abstract covering problem: weighted demand points and
+// CoverInstance is an abstract covering problem: weighted demand points and
 // candidate sites with the sets of demand points they cover. Only Weight and
 // Sets are required; the other per-point slices are optional and only feed the
-// per-site reports. An Instance is read-only for MaxCover and SetCover, which
-// may run concurrently on the same Instance.
-type Instance struct {
+// per-site reports. An CoverInstance is read-only for MaxCover and SetCover, which
+// may run concurrently on the same CoverInstance.
+type CoverInstance struct {
 	// Weight is the weighted demand of each point not yet covered (≥ 0).
 	Weight []float64
 	// Sets[j] lists, in strictly increasing order, the demand points that
@@ -75,8 +75,8 @@ type Instance struct {
 
 // Validate checks the instance: lengths, non-negative finite weights, and
 // sets strictly increasing within [0, len(Weight)). It returns an error
-// wrapping ErrInstance.
-func (in *Instance) Validate() error {
+// wrapping ErrCoverInstance.
+func (in *CoverInstance) Validate() error {
 	if err := in.validateShape(); err != nil {
 		return err
 	}
@@ -91,41 +91,41 @@ func (in *Instance) Validate() error {
 // validateShape checks everything but the order and range of set members
 // (O(points + candidates)); validateSet checks one set. MaxCover and SetCover
 // check sets during their first evaluation pass instead of a separate one.
-func (in *Instance) validateShape() error {
+func (in *CoverInstance) validateShape() error {
 	n := len(in.Weight)
 	for i, w := range in.Weight {
 		if !(w >= 0) || math.IsInf(w, 0) {
-			return fmt.Errorf("%w: weight %d is %v", ErrInstance, i, w)
+			return fmt.Errorf("%w: weight %d is %v", ErrCoverInstance, i, w)
 		}
 	}
 	if in.Times != nil && len(in.Times) != len(in.Sets) {
-		return fmt.Errorf("%w: %d time lists for %d sets", ErrInstance, len(in.Times), len(in.Sets))
+		return fmt.Errorf("%w: %d time lists for %d sets", ErrCoverInstance, len(in.Times), len(in.Sets))
 	}
 	if in.Times != nil {
 		for j, s := range in.Sets {
 			if len(in.Times[j]) != len(s) {
-				return fmt.Errorf("%w: set %d has %d points and %d times", ErrInstance, j, len(s), len(in.Times[j]))
+				return fmt.Errorf("%w: set %d has %d points and %d times", ErrCoverInstance, j, len(s), len(in.Times[j]))
 			}
 		}
 	}
 	if in.Persons != nil && len(in.Persons) != n {
-		return fmt.Errorf("%w: %d persons for %d points", ErrInstance, len(in.Persons), n)
+		return fmt.Errorf("%w: %d persons for %d points", ErrCoverInstance, len(in.Persons), n)
 	}
 	if in.Commune != nil && len(in.Commune) != n {
-		return fmt.Errorf("%w: %d communes for %d points", ErrInstance, len(in.Commune), n)
+		return fmt.Errorf("%w: %d communes for %d points", ErrCoverInstance, len(in.Commune), n)
 	}
 	if nb := len(in.BandNames); in.Bands != nil && len(in.Bands) != n*nb {
-		return fmt.Errorf("%w: %d band values for %d points × %d bands", ErrInstance, len(in.Bands), n, nb)
+		return fmt.Errorf("%w: %d band values for %d points × %d bands", ErrCoverInstance, len(in.Bands), n, nb)
 	}
 	return nil
 }
 
-func (in *Instance) validateSet(j int) error {
+func (in *CoverInstance) validateSet(j int) error {
 	n := len(in.Weight)
 	prev := int32(-1)
 	for _, i := range in.Sets[j] {
 		if i <= prev || int(i) >= n {
-			return fmt.Errorf("%w: set %d: point %d out of order or out of range [0,%d)", ErrInstance, j, i, n)
+			return fmt.Errorf("%w: set %d: point %d out of order or out of range [0,%d)", ErrCoverInstance, j, i, n)
 		}
 		prev = i
 	}
@@ -133,7 +133,7 @@ func (in *Instance) validateSet(j int) error {
 }
 
 // TotalWeight returns Base plus the weight of every demand point.
-func (in *Instance) TotalWeight() float64 {
+func (in *CoverInstance) TotalWeight() float64 {
 	t := in.Base
 	for _, w := range in.Weight {
 		t += w
@@ -143,20 +143,20 @@ func (in *Instance) TotalWeight() float64 {
 
 // SiteGain is what one chosen site adds, given the sites chosen before it.
 type SiteGain struct {
-	Candidate int       `json:"candidate"` // index in Instance.Sets
+	Candidate int       `json:"candidate"` // index in CoverInstance.Sets
 	Gain      float64   `json:"gain"`      // weighted demand newly covered
 	Points    int       `json:"points"`    // demand points newly covered
-	Persons   float64   `json:"persons"`   // persons newly covered (0 without Instance.Persons)
+	Persons   float64   `json:"persons"`   // persons newly covered (0 without CoverInstance.Persons)
 	Bands     []float64 `json:"bands,omitempty"`
 	Communes  []int32   `json:"communes,omitempty"` // sorted commune indices with newly covered points
 }
 
-// Result is the answer of MaxCover or SetCover.
-type Result struct {
+// CoverResult is the answer of MaxCover or SetCover.
+type CoverResult struct {
 	Sites []SiteGain `json:"sites"` // in the order chosen
 	// Gain is the weighted demand newly covered by all sites (Σ Sites[i].Gain).
 	Gain float64 `json:"gain"`
-	// Base and Total are Instance.Base and Base + Σ Weight: the shares
+	// Base and Total are CoverInstance.Base and Base + Σ Weight: the shares
 	// covered before and after are Base/Total and (Base+Gain)/Total.
 	Base  float64 `json:"base"`
 	Total float64 `json:"total"`
@@ -175,10 +175,10 @@ type Result struct {
 
 // ShareBefore returns the share of the total weighted demand covered before
 // the new sites (0 when the total is 0).
-func (r *Result) ShareBefore() float64 { return propShare(r.Base, r.Total) }
+func (r *CoverResult) ShareBefore() float64 { return propShare(r.Base, r.Total) }
 
 // ShareAfter returns the share covered with the new sites.
-func (r *Result) ShareAfter() float64 { return propShare(r.Base+r.Gain, r.Total) }
+func (r *CoverResult) ShareAfter() float64 { return propShare(r.Base+r.Gain, r.Total) }
 
 func propShare(a, t float64) float64 {
 	if t <= 0 {
@@ -255,13 +255,13 @@ func (h *propHeap) pop() propEntry {
 
 // propState is the mutable state of one greedy run.
 type propState struct {
-	in    *Instance
+	in    *CoverInstance
 	cov   []uint64 // covered bitset, by demand point
 	stamp []int32  // per commune: 1 + index of the last site that touched it
 	evals int64
 }
 
-func propNewState(in *Instance) *propState {
+func propNewState(in *CoverInstance) *propState {
 	s := &propState{in: in, cov: make([]uint64, (len(in.Weight)+63)/64)}
 	maxC := int32(-1)
 	for _, c := range in.Commune {
@@ -323,7 +323,7 @@ func (s *propState) take(j int32, n int) SiteGain {
 // propSingles returns the weight each candidate covers alone, checking each
 // set's order and range in the same pass. Large instances are evaluated by
 // GOMAXPROCS goroutines (each writes its own slots; nothing is shared).
-func propSingles(in *Instance) ([]float64, error) {
+func propSingles(in *CoverInstance) ([]float64, error) {
 	sets := in.Sets
 	out := make([]float64, len(sets))
 	w := in.Weight
@@ -388,8 +388,8 @@ func propSingles(in *Instance) ([]float64, error) {
 // all coverage sets (the dominant cost on large instances: 56 million set
 // entries for 20,000 candidates × 2,800 points). Call it again after
 // changing Weight or Sets; it must not run concurrently with other calls on
-// the same Instance.
-func (in *Instance) Prepare() error {
+// the same CoverInstance.
+func (in *CoverInstance) Prepare() error {
 	in.singles = nil
 	if err := in.validateShape(); err != nil {
 		return err
@@ -445,13 +445,13 @@ func (s *propState) freshTop(h *propHeap, r int32, want int, buf []propEntry) []
 // MaxCover chooses up to k sites maximising the newly covered weight, by lazy
 // greedy, and reports the gain of each site and the per-instance upper bound
 // on the optimum. It stops early when no candidate adds any weight. It is
-// safe to call concurrently on the same Instance.
-func MaxCover(in *Instance, k int) (*Result, error) {
+// safe to call concurrently on the same CoverInstance.
+func MaxCover(in *CoverInstance, k int) (*CoverResult, error) {
 	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
 	s := propNewState(in)
-	res := &Result{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
+	res := &CoverResult{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
 	h, err := s.initHeap()
 	if err != nil {
 		return nil, err
@@ -500,15 +500,15 @@ func propGap(gain, bound float64) float64 {
 // sites as it takes for f(S_r) plus the largest marginal gains (heap keys,
 // which bound them) to reach the target. UpperBound bounds the best gain of
 // len(Sites) sites, as in MaxCover. Safe for concurrent use.
-func SetCover(in *Instance, target float64) (*Result, error) {
+func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
 	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
 	if !(target > 0 && target <= 1) {
-		return nil, fmt.Errorf("%w: target share %v not in (0, 1]", ErrInstance, target)
+		return nil, fmt.Errorf("%w: target share %v not in (0, 1]", ErrCoverInstance, target)
 	}
 	s := propNewState(in)
-	res := &Result{Base: in.Base, Total: in.TotalWeight(), Target: target}
+	res := &CoverResult{Base: in.Base, Total: in.TotalWeight(), Target: target}
 	need := target*res.Total - in.Base
 	eps := 1e-9 * max(1, res.Total)
 	h, err := s.initHeap()
@@ -584,9 +584,9 @@ func propTopKeys(h propHeap, aux *propHeap, need, eps float64) int {
 
 // propPlainGreedy is the baseline: at every round it re-evaluates every
 // candidate. Same answer as MaxCover (same tie-breaking), without bounds.
-func propPlainGreedy(in *Instance, k int) *Result {
+func propPlainGreedy(in *CoverInstance, k int) *CoverResult {
 	s := propNewState(in)
-	res := &Result{Base: in.Base, Total: in.TotalWeight()}
+	res := &CoverResult{Base: in.Base, Total: in.TotalWeight()}
 	taken := make([]bool, len(in.Sets))
 	for r := 0; r < k; r++ {
 		best, bestG := int32(-1), 0.0

@@ -40,7 +40,7 @@ func BenchmarkMaxCoverFrance(b *testing.B) {
 		b.Fatal(err)
 	}
 	prepT := time.Since(prepStart)
-	var r *Result
+	var r *CoverResult
 	n := 0
 	b.ReportAllocs()
 	cpu0 = propCPUTime()

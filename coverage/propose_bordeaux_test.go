@@ -294,7 +294,7 @@ func TestProposeBordeauxOptimum(t *testing.T) {
 		cov[i] = !math.IsInf(float64(s), 1)
 	}
 	cands := Candidates(terr, CandidateOptions{Cells: true, Communes: true})
-	in, err := BuildInstance(terr, []ProfileDemand{{Mix: 1, Weights: w, Covered: cov, Engine: eng}}, cands, limit)
+	in, err := BuildCoverInstance(terr, []ProposalProfile{{Mix: 1, Weights: w, Covered: cov, Engine: eng}}, cands, limit)
 	if err != nil {
 		t.Fatal(err)
 	}

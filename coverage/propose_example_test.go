@@ -11,7 +11,7 @@ import (
 // bound (6) certifies it is within 1 − 5/6 of the optimum, and one swap finds
 // the optimum.
 func ExampleMaxCover() {
-	in := &coverage.Instance{
+	in := &coverage.CoverInstance{
 		Weight: []float64{1, 1, 1, 1, 1, 1},
 		Sets:   [][]int32{{0, 1, 2, 3}, {0, 1, 4}, {2, 3, 5}},
 	}
@@ -32,7 +32,7 @@ func ExampleMaxCover() {
 // SetCover: fewest sites to cover 80 % of the weighted demand, of which 40 %
 // is already covered by existing places (Base).
 func ExampleSetCover() {
-	in := &coverage.Instance{
+	in := &coverage.CoverInstance{
 		Weight: []float64{1, 1, 1, 1, 1, 1},
 		Sets:   [][]int32{{0, 1, 2, 3}, {0, 1, 4}, {2, 3, 5}},
 		Base:   4,

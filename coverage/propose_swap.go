@@ -17,12 +17,12 @@ import (
 // costs Σ|S_c| + (#candidates)·k: the same order as greedy's first pass.
 
 // SwapImprove improves a MaxCover (or SetCover) answer by at most maxSwaps
-// best-improvement exchanges, and returns a new Result: the same number of
+// best-improvement exchanges, and returns a new CoverResult: the same number of
 // sites, reordered greedily (each site's gain is its marginal gain given
 // those before it), UpperBound the smaller of the input's and f(S') + the k
 // largest gains w.r.t. the final set S', and the resulting Gap. It is safe
-// for concurrent use on the same Instance.
-func SwapImprove(in *Instance, res *Result, maxSwaps int) (*Result, error) {
+// for concurrent use on the same CoverInstance.
+func SwapImprove(in *CoverInstance, res *CoverResult, maxSwaps int) (*CoverResult, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func SwapImprove(in *Instance, res *Result, maxSwaps int) (*Result, error) {
 	isChosen := make([]bool, len(in.Sets))
 	for k, s := range res.Sites {
 		if s.Candidate < 0 || s.Candidate >= len(in.Sets) || isChosen[s.Candidate] {
-			return nil, fmt.Errorf("%w: site %d repeated or out of range", ErrInstance, s.Candidate)
+			return nil, fmt.Errorf("%w: site %d repeated or out of range", ErrCoverInstance, s.Candidate)
 		}
 		chosen[k] = int32(s.Candidate)
 		isChosen[s.Candidate] = true
@@ -141,7 +141,7 @@ func SwapImprove(in *Instance, res *Result, maxSwaps int) (*Result, error) {
 		bound += g
 	}
 	// Reorder the final sites greedily and rebuild the reports.
-	sub := &Instance{Weight: in.Weight, Base: in.Base, Persons: in.Persons, Bands: in.Bands, BandNames: in.BandNames, Commune: in.Commune,
+	sub := &CoverInstance{Weight: in.Weight, Base: in.Base, Persons: in.Persons, Bands: in.Bands, BandNames: in.BandNames, Commune: in.Commune,
 		Sets: make([][]int32, k)}
 	for p, j := range chosen {
 		sub.Sets[p] = in.Sets[j]
@@ -150,7 +150,7 @@ func SwapImprove(in *Instance, res *Result, maxSwaps int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Base: res.Base, Total: res.Total, UpperBound: min(res.UpperBound, bound), Target: res.Target, MinSites: res.MinSites,
+	out := &CoverResult{Base: res.Base, Total: res.Total, UpperBound: min(res.UpperBound, bound), Target: res.Target, MinSites: res.MinSites,
 		Evaluations: res.Evaluations + evals + r.Evaluations}
 	for _, sg := range r.Sites {
 		sg.Candidate = int(chosen[sg.Candidate])

@@ -140,7 +140,7 @@ func TestProposeCapacity(t *testing.T) {
 		t.Fatalf("capacity %+v", c)
 	}
 	// Two sites with room to spare: everything covered is served.
-	in := &Instance{Weight: []float64{4, 4, 4}, Sets: [][]int32{{0, 1}, {1, 2}}, Times: [][]float32{{10, 50}, {20, 10}}}
+	in := &CoverInstance{Weight: []float64{4, 4, 4}, Sets: [][]int32{{0, 1}, {1, 2}}, Times: [][]float32{{10, 50}, {20, 10}}}
 	rep, err := AssignCapacity(in, []int{0, 1}, []float64{5, 5})
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestProposeMix(t *testing.T) {
 	w, cov := propLineDemand(terr)
 	wb := []float64{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}
 	cands := Candidates(terr, CandidateOptions{Cells: true})
-	p, err := ProposeMix(terr, []ProfileDemand{
+	p, err := ProposeMix(terr, []ProposalProfile{
 		{Name: "a", Mix: 3, Weights: w, Covered: cov, Engine: eng},
 		{Name: "b", Mix: 1, Weights: wb, Engine: eng},
 	}, cands, ProposalOptions{K: 2, MaxSeconds: 1000})

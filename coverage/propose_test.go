@@ -11,8 +11,8 @@ import (
 // propHandInstance: six points of weight 1; A covers 0-3, B covers {0,1,4},
 // C covers {2,3,5}. Greedy takes A (4) then B (1) = 5; the optimum for k = 2
 // is B + C = 6. Bound by hand: r=0: 0+4+3 = 7; r=1: 4+1+1 = 6; r=2: 5+1 = 6.
-func propHandInstance() *Instance {
-	return &Instance{
+func propHandInstance() *CoverInstance {
+	return &CoverInstance{
 		Weight: []float64{1, 1, 1, 1, 1, 1},
 		Sets:   [][]int32{{0, 1, 2, 3}, {0, 1, 4}, {2, 3, 5}},
 		Base:   4,
@@ -100,8 +100,8 @@ func TestSetCoverHand(t *testing.T) {
 }
 
 // propRandomInstance draws n points and m candidates with random sets.
-func propRandomInstance(rng *rand.Rand, n, m int, p float64) *Instance {
-	in := &Instance{Weight: make([]float64, n), Sets: make([][]int32, m)}
+func propRandomInstance(rng *rand.Rand, n, m int, p float64) *CoverInstance {
+	in := &CoverInstance{Weight: make([]float64, n), Sets: make([][]int32, m)}
 	for i := range in.Weight {
 		in.Weight[i] = float64(rng.IntN(10)) // some zero weights
 	}
@@ -117,7 +117,7 @@ func propRandomInstance(rng *rand.Rand, n, m int, p float64) *Instance {
 
 // propBrute returns the best coverage of any k-subset, and the fewest sites
 // reaching need (−1 if none).
-func propBrute(in *Instance, k int, need float64) (best float64, fewest int) {
+func propBrute(in *CoverInstance, k int, need float64) (best float64, fewest int) {
 	m := len(in.Sets)
 	fewest = -1
 	cov := make([]bool, len(in.Weight))
@@ -198,25 +198,25 @@ func TestMaxCoverBruteForce(t *testing.T) {
 func TestInstanceValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		in   Instance
+		in   CoverInstance
 	}{
-		{"negative weight", Instance{Weight: []float64{1, -1}}},
-		{"NaN weight", Instance{Weight: []float64{math.NaN()}}},
-		{"out of range", Instance{Weight: []float64{1}, Sets: [][]int32{{1}}}},
-		{"unsorted", Instance{Weight: []float64{1, 1}, Sets: [][]int32{{1, 0}}}},
-		{"duplicate", Instance{Weight: []float64{1, 1}, Sets: [][]int32{{0, 0}}}},
-		{"times length", Instance{Weight: []float64{1}, Sets: [][]int32{{0}}, Times: [][]float32{{}}}},
-		{"persons length", Instance{Weight: []float64{1}, Persons: []float64{1, 2}}},
-		{"bands length", Instance{Weight: []float64{1}, BandNames: []string{"a"}, Bands: []float64{1, 2}}},
+		{"negative weight", CoverInstance{Weight: []float64{1, -1}}},
+		{"NaN weight", CoverInstance{Weight: []float64{math.NaN()}}},
+		{"out of range", CoverInstance{Weight: []float64{1}, Sets: [][]int32{{1}}}},
+		{"unsorted", CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{1, 0}}}},
+		{"duplicate", CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{0, 0}}}},
+		{"times length", CoverInstance{Weight: []float64{1}, Sets: [][]int32{{0}}, Times: [][]float32{{}}}},
+		{"persons length", CoverInstance{Weight: []float64{1}, Persons: []float64{1, 2}}},
+		{"bands length", CoverInstance{Weight: []float64{1}, BandNames: []string{"a"}, Bands: []float64{1, 2}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := MaxCover(&tc.in, 1); !errors.Is(err, ErrInstance) {
-				t.Errorf("err = %v, want ErrInstance", err)
+			if _, err := MaxCover(&tc.in, 1); !errors.Is(err, ErrCoverInstance) {
+				t.Errorf("err = %v, want ErrCoverInstance", err)
 			}
 		})
 	}
-	if _, err := SetCover(propHandInstance(), 1.5); !errors.Is(err, ErrInstance) {
+	if _, err := SetCover(propHandInstance(), 1.5); !errors.Is(err, ErrCoverInstance) {
 		t.Errorf("target 1.5: err = %v", err)
 	}
 }
@@ -240,8 +240,8 @@ func TestPrepare(t *testing.T) {
 			t.Fatalf("prepared %+v ≠ unprepared %+v", got, want)
 		}
 	}
-	bad := &Instance{Weight: []float64{1, 1}, Sets: [][]int32{{0}, {1, 1}}}
-	if err := bad.Prepare(); !errors.Is(err, ErrInstance) {
+	bad := &CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{0}, {1, 1}}}
+	if err := bad.Prepare(); !errors.Is(err, ErrCoverInstance) {
 		t.Errorf("Prepare on a bad set: %v", err)
 	}
 }
