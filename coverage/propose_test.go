@@ -195,7 +195,7 @@ func TestMaxCoverBruteForce(t *testing.T) {
 	t.Logf("greedy below optimum on %d of 300 instances", worse)
 }
 
-func TestInstanceValidate(t *testing.T) {
+func TestCoverInstanceValidate(t *testing.T) {
 	tests := []struct {
 		name string
 		in   CoverInstance
@@ -221,7 +221,7 @@ func TestInstanceValidate(t *testing.T) {
 	}
 }
 
-func TestPrepare(t *testing.T) {
+func TestCoverInstancePrepare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 20; trial++ {
 		in := propRandomInstance(rng, 30, 12, 0.2)
