@@ -403,13 +403,16 @@ func (in *CoverInstance) Prepare() error {
 }
 
 // initHeap puts every candidate in the heap with its stand-alone gain
-// (round 0), from Prepare's cache when there is one.
-func (s *propState) initHeap() (propHeap, error) {
-	g := s.in.singles
+// (round 0): given, or from Prepare's cache, or computed (then returned for
+// reuse).
+func (s *propState) initHeap(g []float64) (propHeap, []float64, error) {
+	if len(g) != len(s.in.Sets) {
+		g = s.in.singles
+	}
 	if len(g) != len(s.in.Sets) {
 		var err error
 		if g, err = propSingles(s.in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		s.evals += int64(len(g))
 	}
@@ -420,7 +423,7 @@ func (s *propState) initHeap() (propHeap, error) {
 	for i := len(h)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
-	return h, nil
+	return h, g, nil
 }
 
 // freshTop pops entries until want of them are exact for round r (stale ones
@@ -450,9 +453,15 @@ func MaxCover(in *CoverInstance, k int) (*CoverResult, error) {
 	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
+	return propMaxCover(in, k, nil)
+}
+
+// propMaxCover is MaxCover on a shape-checked instance, with the
+// stand-alone gains when the caller has them.
+func propMaxCover(in *CoverInstance, k int, singles []float64) (*CoverResult, error) {
 	s := propNewState(in)
 	res := &CoverResult{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
-	h, err := s.initHeap()
+	h, _, err := s.initHeap(singles)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +520,7 @@ func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
 	res := &CoverResult{Base: in.Base, Total: in.TotalWeight(), Target: target}
 	need := target*res.Total - in.Base
 	eps := 1e-9 * max(1, res.Total)
-	h, err := s.initHeap()
+	h, singles, err := s.initHeap(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -541,7 +550,7 @@ func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
 	res.MinSites = max(res.MinSites, 0)
 	// The greedy prefix of m sites is MaxCover's answer for k = m (same
 	// order, same ties): run it for the exact top-m bound.
-	mc, err := MaxCover(in, len(res.Sites))
+	mc, err := propMaxCover(in, len(res.Sites), singles)
 	if err != nil {
 		return nil, err
 	}
