@@ -262,3 +262,18 @@ func TestProposeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestProposeSetCoverMode(t *testing.T) {
+	terr, eng := propLineTerritory()
+	w, cov := propLineDemand(terr)
+	cands := Candidates(terr, CandidateOptions{Cells: true})
+	// 90 % of 39 = 35.1, 10 covered: need 25.1 more. Cell 5 alone gives 24,
+	// so two sites (5 then 8: 27) and no fewer can do (24 < 25.1).
+	p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{Target: 0.9, MaxSeconds: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mode != "set_cover" || len(p.Sites) != 2 || !p.Reached || p.MinSites != 2 || p.CoveredAfter != 37 || p.UpperBound != 29 {
+		t.Errorf("set cover: %+v", p)
+	}
+}
