@@ -89,7 +89,11 @@ func Candidates(t *maillage.Territory, opts CandidateOptions) []Candidate {
 	if opts.Cells {
 		for i, c := range t.Cells {
 			if ind := c.Pop[maillage.Ind]; ind > 0 && ind >= opts.MinPersons {
-				out = append(out, Candidate{Name: c.H3.String(), Kind: CandidateCell, Point: c.Center, Cell: int32(i), Commune: c.Commune})
+				name := c.H3.String()
+				if c.H3 == 0 {
+					name = "cell " + strconv.Itoa(i)
+				}
+				out = append(out, Candidate{Name: name, Kind: CandidateCell, Point: c.Center, Cell: int32(i), Commune: c.Commune})
 			}
 		}
 	}
@@ -372,11 +376,10 @@ func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			type hit struct {
-				i int32
-				t float32
-			}
-			var buf []hit
+			// Reached points go to buf; their times to the dense tm (indexed
+			// by point) so that only the int32 indices need sorting.
+			var buf, tmp []int32
+			var tm []float32
 			add := func(p int32, s float32) {
 				if index != nil {
 					if int(p) >= len(index) || index[p] < 0 {
@@ -384,7 +387,11 @@ func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []
 					}
 					p = index[p]
 				}
-				buf = append(buf, hit{p + offset, s})
+				if int(p) >= len(tm) {
+					tm = append(tm, make([]float32, int(p)+1-len(tm)+len(tm)/2)...)
+				}
+				buf = append(buf, p)
+				tm[p] = s
 			}
 			for {
 				j := int(next.Add(1) - 1)
@@ -393,15 +400,12 @@ func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []
 				}
 				buf = buf[:0]
 				eng.Reach(cands[j].Point, maxSeconds, add)
-				slices.SortFunc(buf, func(a, b hit) int { return int(a.i) - int(b.i) })
-				set := make([]int32, 0, len(buf))
-				ts := make([]float32, 0, len(buf))
-				for k, h := range buf {
-					if k > 0 && h.i == buf[k-1].i {
-						continue // an engine may report a point twice
-					}
-					set = append(set, h.i)
-					ts = append(ts, h.t)
+				buf, tmp = candRadixSort(buf, tmp)
+				buf = slices.Compact(buf) // an engine may report a point twice (last time kept)
+				set := make([]int32, len(buf))
+				ts := make([]float32, len(buf))
+				for k, p := range buf {
+					set[k], ts[k] = p+offset, tm[p]
 				}
 				sets[j], times[j] = set, ts
 			}
@@ -409,4 +413,40 @@ func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []
 	}
 	wg.Wait()
 	return sets, times
+}
+
+// candRadixSort sorts non-negative keys by least-significant-digit radix
+// sort on bytes (only as many passes as the largest key needs), using tmp as
+// scratch; it returns the sorted slice and the scratch to reuse (the two
+// backing arrays may have swapped). O(n) where pdqsort is O(n log n): sets
+// are thousands of points long.
+func candRadixSort(a, tmp []int32) ([]int32, []int32) {
+	if len(a) < 64 {
+		slices.Sort(a)
+		return a, tmp
+	}
+	mx := int32(0)
+	for _, v := range a {
+		mx = max(mx, v)
+	}
+	if cap(tmp) < len(a) {
+		tmp = make([]int32, len(a), 2*len(a))
+	}
+	tmp = tmp[:len(a)]
+	for shift := uint(0); shift < 32 && mx>>shift > 0; shift += 8 {
+		var count [257]int
+		for _, v := range a {
+			count[(v>>shift)&0xff+1]++
+		}
+		for i := 1; i < 257; i++ {
+			count[i] += count[i-1]
+		}
+		for _, v := range a {
+			d := (v >> shift) & 0xff
+			tmp[count[d]] = v
+			count[d]++
+		}
+		a, tmp = tmp, a
+	}
+	return a, tmp
 }

@@ -2,8 +2,10 @@ package coverage
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,5 +186,24 @@ func TestCandidatesVenues(t *testing.T) {
 	cs = Candidates(terr, CandidateOptions{User: []Candidate{{Name: "in", Point: orb.Point{0.01, 45}}, {Name: "out", Point: orb.Point{0.09, 45}}}, AllowedCommunes: []string{"33001"}})
 	if len(cs) != 1 || cs[0].Name != "in" || cs[0].Commune != 0 {
 		t.Errorf("allowed communes on user points: %+v", cs)
+	}
+}
+
+func TestCandRadixSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var tmp []int32
+	for _, n := range []int{0, 1, 63, 64, 1000, 5000} {
+		for _, hi := range []int32{10, 300, 70_000, 2_000_000_000} {
+			a := make([]int32, n)
+			for i := range a {
+				a[i] = rng.Int32N(hi)
+			}
+			want := slices.Sorted(slices.Values(a))
+			var got []int32
+			got, tmp = candRadixSort(a, tmp)
+			if !slices.Equal(got, want) {
+				t.Fatalf("n=%d hi=%d: not sorted", n, hi)
+			}
+		}
 	}
 }

@@ -28,7 +28,7 @@ var ErrMILPSolution = errors.New("coverage: bad MILP solution")
 
 // WriteMILP writes the maximal-covering problem for in and k sites in CPLEX
 // LP format (readable by CBC, GLPK's glpsol --lp, HiGHS, SCIP).
-func WriteMILP(w io.Writer, in *Instance, k int) error {
+func WriteMILP(w io.Writer, in *CoverInstance, k int) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}

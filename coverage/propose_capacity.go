@@ -16,10 +16,10 @@ import (
 // persons). Points reached by no new site are uncovered; demand reached but
 // left unassigned is covered-but-over-capacity.
 
-// CapacityReport splits the weighted demand that was uncovered before the new
+// CapacityAssignment splits the weighted demand that was uncovered before the new
 // sites into served, reached-but-over-capacity and still uncovered; the
 // three sum to the instance's Σ Weight.
-type CapacityReport struct {
+type CapacityAssignment struct {
 	Served       float64   `json:"served"`
 	OverCapacity float64   `json:"over_capacity"`
 	Uncovered    float64   `json:"uncovered"`
@@ -31,9 +31,9 @@ type CapacityReport struct {
 // indices) with the given capacities (same length; +Inf for unlimited), by
 // the nearest-first rule above. Travel times come from in.Times; without
 // them every pair ties and sites are preferred in the order given.
-func AssignCapacity(in *Instance, sites []int, capacity []float64) (*CapacityReport, error) {
+func AssignCapacity(in *CoverInstance, sites []int, capacity []float64) (*CapacityAssignment, error) {
 	if len(sites) != len(capacity) {
-		return nil, fmt.Errorf("%w: %d sites and %d capacities", ErrInstance, len(sites), len(capacity))
+		return nil, fmt.Errorf("%w: %d sites and %d capacities", ErrCoverInstance, len(sites), len(capacity))
 	}
 	type pair struct {
 		t    float32
@@ -43,10 +43,10 @@ func AssignCapacity(in *Instance, sites []int, capacity []float64) (*CapacityRep
 	var pairs []pair
 	for s, j := range sites {
 		if j < 0 || j >= len(in.Sets) {
-			return nil, fmt.Errorf("%w: site %d out of range", ErrInstance, j)
+			return nil, fmt.Errorf("%w: site %d out of range", ErrCoverInstance, j)
 		}
 		if !(capacity[s] >= 0) {
-			return nil, fmt.Errorf("%w: capacity %v of site %d", ErrInstance, capacity[s], j)
+			return nil, fmt.Errorf("%w: capacity %v of site %d", ErrCoverInstance, capacity[s], j)
 		}
 		for k, i := range in.Sets[j] {
 			p := pair{site: int32(s), pt: i}
@@ -59,7 +59,7 @@ func AssignCapacity(in *Instance, sites []int, capacity []float64) (*CapacityRep
 	slices.SortFunc(pairs, func(a, b pair) int {
 		return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.site, b.site), cmp.Compare(a.pt, b.pt))
 	})
-	rep := &CapacityReport{SiteServed: make([]float64, len(sites)), SiteCapacity: slices.Clone(capacity)}
+	rep := &CapacityAssignment{SiteServed: make([]float64, len(sites)), SiteCapacity: slices.Clone(capacity)}
 	left := slices.Clone(in.Weight)
 	reached := make([]bool, len(in.Weight))
 	for _, p := range pairs {

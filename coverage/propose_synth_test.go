@@ -10,14 +10,14 @@ import (
 // rest scattered (countryside); weights heavy-tailed (1 + Exp·10, like
 // persons at risk per cell); half the candidates on demand points (populated
 // cells), half anywhere; a candidate covers the points within radius km.
-func propClustered(rng *rand.Rand, nPoints, nCands, nClusters int, radius float64) *Instance {
+func propClustered(rng *rand.Rand, nPoints, nCands, nClusters int, radius float64) *CoverInstance {
 	type pt struct{ x, y float64 }
 	centres := make([]pt, nClusters)
 	for i := range centres {
 		centres[i] = pt{rng.Float64() * 100, rng.Float64() * 100}
 	}
 	pts := make([]pt, nPoints)
-	in := &Instance{Weight: make([]float64, nPoints), Sets: make([][]int32, nCands)}
+	in := &CoverInstance{Weight: make([]float64, nPoints), Sets: make([][]int32, nCands)}
 	for i := range pts {
 		if rng.Float64() < 0.8 {
 			c := centres[rng.IntN(nClusters)]
@@ -50,9 +50,9 @@ func propClustered(rng *rand.Rand, nPoints, nCands, nClusters int, radius float6
 // covering the grid points within a disk of the given radius (in grid units:
 // radius 30 gives ≈ 2,800 points, like an H3 res-9 disk of 5 km). The sets
 // share one backing array to keep setup bounded.
-func propGridDisks(rng *rand.Rand, n, m int, radius float64) *Instance {
+func propGridDisks(rng *rand.Rand, n, m int, radius float64) *CoverInstance {
 	side := int(math.Ceil(math.Sqrt(float64(n))))
-	in := &Instance{Weight: make([]float64, n), Sets: make([][]int32, m)}
+	in := &CoverInstance{Weight: make([]float64, n), Sets: make([][]int32, m)}
 	for i := range in.Weight {
 		in.Weight[i] = rng.ExpFloat64() * 3
 		if rng.Float64() < 0.3 {

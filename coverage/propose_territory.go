@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-// ProfileDemand is the demand of one profile over a territory's cells: the
+// ProposalProfile is the demand of one profile over a territory's cells: the
 // weighted demand per cell, which cells the existing places already cover,
 // and how far a person of this profile goes (engine and time limit). Several
 // profiles with mix coefficients make a weighted mix: the instance then has
@@ -23,7 +23,7 @@ import (
 // the α_p are the Mix coefficients normalised to sum 1 — so the objective
 // is Σ_p α_p·(newly covered weighted demand of p), exactly, and a candidate
 // covers in each profile the cells that profile's engine reaches.
-type ProfileDemand struct {
+type ProposalProfile struct {
 	Name       string
 	Mix        float64       // mix coefficient ≥ 0 (all zero: equal shares)
 	Weights    []float64     // per cell of the territory, weighted demand ≥ 0
@@ -43,8 +43,13 @@ type ProposalOptions struct {
 	// none (hours; default 7, two half-days).
 	Hours float64
 	// PerHour, when > 0, turns on the capacity model: a site can take on
-	// PerHour × its weekly hours persons (see AssignCapacity).
+	// PerHour × its weekly hours × Weeks persons (see AssignCapacity).
 	PerHour float64
+	// Weeks is the planning horizon of the capacity model (default 1).
+	Weeks float64
+	// Swaps, when > 0, improves the greedy answer by at most this many
+	// best-improvement site exchanges (see SwapImprove).
+	Swaps int
 }
 
 // ProposedSite is one site of a proposal.
@@ -92,39 +97,51 @@ type Proposal struct {
 	MinSites   int     `json:"min_sites,omitempty"` // set cover: lower bound on the sites needed
 	Reached    bool    `json:"reached,omitempty"`   // set cover: target reached
 	// Capacity, with PerHour > 0: served / over capacity / uncovered.
-	Capacity    *CapacityReport `json:"capacity,omitempty"`
-	Evaluations int64           `json:"evaluations"`
+	Capacity    *CapacityAssignment `json:"capacity,omitempty"`
+	Evaluations int64               `json:"evaluations"`
 }
 
-// BuildInstance turns profiles and candidates over t into a covering
+// BuildCoverInstance turns profiles and candidates over t into a covering
 // instance: demand points are the (profile, cell) pairs not yet covered, in
 // profile then cell order, with weight α_p·w, persons and age bands α_p·Pop,
 // and the cell's commune; candidate sets come from each profile's engine
 // (in parallel). Base is the mixed weighted demand already covered.
-func BuildInstance(t *maillage.Territory, profiles []ProfileDemand, cands []Candidate, defaultMax float64) (*Instance, error) {
+func BuildCoverInstance(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
 	return propBuild(t, profiles, cands, defaultMax)
 }
 
-func propBuild(t *maillage.Territory, profiles []ProfileDemand, cands []Candidate, defaultMax float64) (*Instance, error) {
+func propBuild(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
 	if len(profiles) == 0 {
-		return nil, fmt.Errorf("%w: no profile", ErrInstance)
+		return nil, fmt.Errorf("%w: no profile", ErrCoverInstance)
 	}
 	n := len(t.Cells)
 	sumMix := 0.0
 	for p, pr := range profiles {
 		if len(pr.Weights) != n || (pr.Covered != nil && len(pr.Covered) != n) {
-			return nil, fmt.Errorf("%w: profile %d: %d weights, %d covered flags for %d cells", ErrInstance, p, len(pr.Weights), len(pr.Covered), n)
+			return nil, fmt.Errorf("%w: profile %d: %d weights, %d covered flags for %d cells", ErrCoverInstance, p, len(pr.Weights), len(pr.Covered), n)
 		}
 		if pr.Engine == nil {
-			return nil, fmt.Errorf("%w: profile %d has no travel engine", ErrInstance, p)
+			return nil, fmt.Errorf("%w: profile %d has no travel engine", ErrCoverInstance, p)
 		}
 		if !(pr.Mix >= 0) || math.IsInf(pr.Mix, 0) {
-			return nil, fmt.Errorf("%w: profile %d: mix %v", ErrInstance, p, pr.Mix)
+			return nil, fmt.Errorf("%w: profile %d: mix %v", ErrCoverInstance, p, pr.Mix)
 		}
 		sumMix += pr.Mix
 	}
 	nb := len(maillage.AgeBands)
-	in := &Instance{BandNames: make([]string, nb)}
+	in := &CoverInstance{BandNames: make([]string, nb)}
+	npts := 0
+	for _, pr := range profiles {
+		for c := range t.Cells {
+			if pr.Covered == nil || !pr.Covered[c] {
+				npts++
+			}
+		}
+	}
+	in.Weight = make([]float64, 0, npts)
+	in.Persons = make([]float64, 0, npts)
+	in.Bands = make([]float64, 0, npts*nb)
+	in.Commune = make([]int32, 0, npts)
 	for b, a := range maillage.AgeBands {
 		in.BandNames[b] = a.String()
 	}
@@ -142,7 +159,7 @@ func propBuild(t *maillage.Territory, profiles []ProfileDemand, cands []Candidat
 		for c := range t.Cells {
 			w := pr.Weights[c]
 			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("%w: profile %d: weight %v at cell %d", ErrInstance, p, w, c)
+				return nil, fmt.Errorf("%w: profile %d: weight %v at cell %d", ErrCoverInstance, p, w, c)
 			}
 			if pr.Covered != nil && pr.Covered[c] {
 				in.Base += alpha * w
@@ -164,7 +181,7 @@ func propBuild(t *maillage.Territory, profiles []ProfileDemand, cands []Candidat
 			maxS = defaultMax
 		}
 		if !(maxS > 0) {
-			return nil, fmt.Errorf("%w: profile %d: no travel-time limit", ErrInstance, p)
+			return nil, fmt.Errorf("%w: profile %d: no travel-time limit", ErrCoverInstance, p)
 		}
 		profSets[p], profTimes[p] = candSets(pr.Engine, cands, maxS, index, offsets[p])
 	}
@@ -189,19 +206,19 @@ func propBuild(t *maillage.Territory, profiles []ProfileDemand, cands []Candidat
 // opts.MaxSeconds is the limit. See ProposeMix for a weighted mix of
 // profiles. Safe for concurrent use (inputs are only read).
 func Propose(t *maillage.Territory, eng travel.Engine, weights []float64, covered []bool, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
-	return ProposeMix(t, []ProfileDemand{{Mix: 1, Weights: weights, Covered: covered, Engine: eng, MaxSeconds: opts.MaxSeconds}}, cands, opts)
+	return ProposeMix(t, []ProposalProfile{{Mix: 1, Weights: weights, Covered: covered, Engine: eng, MaxSeconds: opts.MaxSeconds}}, cands, opts)
 }
 
-// ProposeMix is Propose for a weighted mix of profiles (see ProfileDemand).
-func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
+// ProposeMix is Propose for a weighted mix of profiles (see ProposalProfile).
+func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
 	if opts.Target == 0 && opts.K <= 0 {
-		return nil, fmt.Errorf("%w: need k > 0 or a target share", ErrInstance)
+		return nil, fmt.Errorf("%w: need k > 0 or a target share", ErrCoverInstance)
 	}
 	in, err := propBuild(t, profiles, cands, opts.MaxSeconds)
 	if err != nil {
 		return nil, err
 	}
-	var res *Result
+	var res *CoverResult
 	prop := &Proposal{Candidates: len(cands)}
 	if opts.Target != 0 {
 		prop.Mode, prop.Target = "set_cover", opts.Target
@@ -213,6 +230,11 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 	if err != nil {
 		return nil, err
 	}
+	if opts.Swaps > 0 && len(res.Sites) > 0 {
+		if res, err = SwapImprove(in, res, opts.Swaps); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range profiles {
 		prop.Profiles = append(prop.Profiles, p.Name)
 	}
@@ -222,6 +244,10 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 	hours := opts.Hours
 	if hours <= 0 {
 		hours = 7
+	}
+	weeks := opts.Weeks
+	if weeks <= 0 {
+		weeks = 1
 	}
 	prop.CoveredBefore, prop.Total = res.Base, res.Total
 	prop.Gain, prop.CoveredAfter = res.Gain, res.Base+res.Gain
@@ -254,7 +280,7 @@ func ProposeMix(t *maillage.Territory, profiles []ProfileDemand, cands []Candida
 		}
 		prop.Sites = append(prop.Sites, s)
 		chosen = append(chosen, sg.Candidate)
-		caps = append(caps, opts.PerHour*s.Hours)
+		caps = append(caps, opts.PerHour*s.Hours*weeks)
 	}
 	if opts.PerHour > 0 {
 		rep, err := AssignCapacity(in, chosen, caps)

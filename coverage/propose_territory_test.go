@@ -140,7 +140,7 @@ func TestProposeCapacity(t *testing.T) {
 		t.Fatalf("capacity %+v", c)
 	}
 	// Two sites with room to spare: everything covered is served.
-	in := &Instance{Weight: []float64{4, 4, 4}, Sets: [][]int32{{0, 1}, {1, 2}}, Times: [][]float32{{10, 50}, {20, 10}}}
+	in := &CoverInstance{Weight: []float64{4, 4, 4}, Sets: [][]int32{{0, 1}, {1, 2}}, Times: [][]float32{{10, 50}, {20, 10}}}
 	rep, err := AssignCapacity(in, []int{0, 1}, []float64{5, 5})
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestProposeMix(t *testing.T) {
 	w, cov := propLineDemand(terr)
 	wb := []float64{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}
 	cands := Candidates(terr, CandidateOptions{Cells: true})
-	p, err := ProposeMix(terr, []ProfileDemand{
+	p, err := ProposeMix(terr, []ProposalProfile{
 		{Name: "a", Mix: 3, Weights: w, Covered: cov, Engine: eng},
 		{Name: "b", Mix: 1, Weights: wb, Engine: eng},
 	}, cands, ProposalOptions{K: 2, MaxSeconds: 1000})
@@ -260,5 +260,20 @@ func TestProposeErrors(t *testing.T) {
 				t.Error("no error")
 			}
 		})
+	}
+}
+
+func TestProposeSetCoverMode(t *testing.T) {
+	terr, eng := propLineTerritory()
+	w, cov := propLineDemand(terr)
+	cands := Candidates(terr, CandidateOptions{Cells: true})
+	// 90 % of 39 = 35.1, 10 covered: need 25.1 more. Cell 5 alone gives 24,
+	// so two sites (5 then 8: 27) and no fewer can do (24 < 25.1).
+	p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{Target: 0.9, MaxSeconds: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mode != "set_cover" || len(p.Sites) != 2 || !p.Reached || p.MinSites != 2 || p.CoveredAfter != 37 || p.UpperBound != 29 {
+		t.Errorf("set cover: %+v", p)
 	}
 }

@@ -11,8 +11,8 @@ import (
 // propHandInstance: six points of weight 1; A covers 0-3, B covers {0,1,4},
 // C covers {2,3,5}. Greedy takes A (4) then B (1) = 5; the optimum for k = 2
 // is B + C = 6. Bound by hand: r=0: 0+4+3 = 7; r=1: 4+1+1 = 6; r=2: 5+1 = 6.
-func propHandInstance() *Instance {
-	return &Instance{
+func propHandInstance() *CoverInstance {
+	return &CoverInstance{
 		Weight: []float64{1, 1, 1, 1, 1, 1},
 		Sets:   [][]int32{{0, 1, 2, 3}, {0, 1, 4}, {2, 3, 5}},
 		Base:   4,
@@ -100,8 +100,8 @@ func TestSetCoverHand(t *testing.T) {
 }
 
 // propRandomInstance draws n points and m candidates with random sets.
-func propRandomInstance(rng *rand.Rand, n, m int, p float64) *Instance {
-	in := &Instance{Weight: make([]float64, n), Sets: make([][]int32, m)}
+func propRandomInstance(rng *rand.Rand, n, m int, p float64) *CoverInstance {
+	in := &CoverInstance{Weight: make([]float64, n), Sets: make([][]int32, m)}
 	for i := range in.Weight {
 		in.Weight[i] = float64(rng.IntN(10)) // some zero weights
 	}
@@ -117,7 +117,7 @@ func propRandomInstance(rng *rand.Rand, n, m int, p float64) *Instance {
 
 // propBrute returns the best coverage of any k-subset, and the fewest sites
 // reaching need (−1 if none).
-func propBrute(in *Instance, k int, need float64) (best float64, fewest int) {
+func propBrute(in *CoverInstance, k int, need float64) (best float64, fewest int) {
 	m := len(in.Sets)
 	fewest = -1
 	cov := make([]bool, len(in.Weight))
@@ -195,28 +195,99 @@ func TestMaxCoverBruteForce(t *testing.T) {
 	t.Logf("greedy below optimum on %d of 300 instances", worse)
 }
 
-func TestInstanceValidate(t *testing.T) {
+func TestCoverInstanceValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		in   Instance
+		in   CoverInstance
 	}{
-		{"negative weight", Instance{Weight: []float64{1, -1}}},
-		{"NaN weight", Instance{Weight: []float64{math.NaN()}}},
-		{"out of range", Instance{Weight: []float64{1}, Sets: [][]int32{{1}}}},
-		{"unsorted", Instance{Weight: []float64{1, 1}, Sets: [][]int32{{1, 0}}}},
-		{"duplicate", Instance{Weight: []float64{1, 1}, Sets: [][]int32{{0, 0}}}},
-		{"times length", Instance{Weight: []float64{1}, Sets: [][]int32{{0}}, Times: [][]float32{{}}}},
-		{"persons length", Instance{Weight: []float64{1}, Persons: []float64{1, 2}}},
-		{"bands length", Instance{Weight: []float64{1}, BandNames: []string{"a"}, Bands: []float64{1, 2}}},
+		{"negative weight", CoverInstance{Weight: []float64{1, -1}}},
+		{"NaN weight", CoverInstance{Weight: []float64{math.NaN()}}},
+		{"out of range", CoverInstance{Weight: []float64{1}, Sets: [][]int32{{1}}}},
+		{"unsorted", CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{1, 0}}}},
+		{"duplicate", CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{0, 0}}}},
+		{"times length", CoverInstance{Weight: []float64{1}, Sets: [][]int32{{0}}, Times: [][]float32{{}}}},
+		{"persons length", CoverInstance{Weight: []float64{1}, Persons: []float64{1, 2}}},
+		{"bands length", CoverInstance{Weight: []float64{1}, BandNames: []string{"a"}, Bands: []float64{1, 2}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := MaxCover(&tc.in, 1); !errors.Is(err, ErrInstance) {
-				t.Errorf("err = %v, want ErrInstance", err)
+			if _, err := MaxCover(&tc.in, 1); !errors.Is(err, ErrCoverInstance) {
+				t.Errorf("err = %v, want ErrCoverInstance", err)
 			}
 		})
 	}
-	if _, err := SetCover(propHandInstance(), 1.5); !errors.Is(err, ErrInstance) {
+	if _, err := SetCover(propHandInstance(), 1.5); !errors.Is(err, ErrCoverInstance) {
 		t.Errorf("target 1.5: err = %v", err)
 	}
+}
+
+func TestCoverInstancePrepare(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 20; trial++ {
+		in := propRandomInstance(rng, 30, 12, 0.2)
+		want, err := MaxCover(in, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Prepare(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := MaxCover(in, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Gain != want.Gain || got.UpperBound != want.UpperBound || len(got.Sites) != len(want.Sites) || got.Evaluations != want.Evaluations-int64(len(in.Sets)) {
+			t.Fatalf("prepared %+v ≠ unprepared %+v", got, want)
+		}
+	}
+	bad := &CoverInstance{Weight: []float64{1, 1}, Sets: [][]int32{{0}, {1, 1}}}
+	if err := bad.Prepare(); !errors.Is(err, ErrCoverInstance) {
+		t.Errorf("Prepare on a bad set: %v", err)
+	}
+}
+
+func TestSwapImprove(t *testing.T) {
+	// Hand instance: greedy A+B = 5, one swap A→C gives B+C = 6, the optimum.
+	in := propHandInstance()
+	r, err := MaxCover(in, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SwapImprove(in, r, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []int{s.Sites[0].Candidate, s.Sites[1].Candidate}
+	slices.Sort(got)
+	if s.Gain != 6 || !slices.Equal(got, []int{1, 2}) || s.UpperBound != 6 || s.Gap != 0 || s.Sites[0].Gain != 3 || s.Sites[1].Gain != 3 {
+		t.Fatalf("swap: %+v", s)
+	}
+	// Random: greedy ≤ swapped ≤ optimum, and a reported gain is what the sites cover.
+	rng := rand.New(rand.NewPCG(9, 9))
+	better := 0
+	for trial := 0; trial < 200; trial++ {
+		in := propRandomInstance(rng, 8+rng.IntN(10), 4+rng.IntN(8), 0.15+0.3*rng.Float64())
+		k := 1 + rng.IntN(4)
+		r, err := MaxCover(in, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := SwapImprove(in, r, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt, _ := propBrute(in, k, math.Inf(1))
+		var sites []int
+		for _, x := range s.Sites {
+			sites = append(sites, x.Candidate)
+		}
+		if s.Gain < r.Gain-1e-9 || s.Gain > opt+1e-9 || math.Abs(milpCoverage(in, sites)-s.Gain) > 1e-9 || len(sites) > k ||
+			s.UpperBound < opt-1e-9 || s.UpperBound > r.UpperBound {
+			t.Fatalf("trial %d: greedy %v, swapped %v (covers %v, %d sites), optimum %v, bounds %v → %v", trial, r.Gain, s.Gain, milpCoverage(in, sites), len(sites), opt, r.UpperBound, s.UpperBound)
+		}
+		if s.Gain > r.Gain+1e-9 {
+			better++
+		}
+	}
+	t.Logf("swaps improved greedy on %d of 200 instances", better)
 }
