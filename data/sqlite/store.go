@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -115,6 +116,7 @@ func OpenConfig(cfg Config) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
 	}
+	s.r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	return s, nil
 }
 
@@ -235,12 +237,16 @@ func (s *Store) List(ctx context.Context, f scenario.Filter) ([]*scenario.Scenar
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
 	defer tx.Rollback()
+	where, args := "", []any{}
+	if f.Base != "" {
+		where, args = ` WHERE base = ?`, []any{f.Base} // uses index scenarios_base
+	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scenarios WHERE ?1 = '' OR base = ?1`, f.Base).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scenarios`+where, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM scenarios WHERE ?1 = '' OR base = ?1
-		ORDER BY id LIMIT ?2 OFFSET ?3`, f.Base, limit, f.Offset)
+	rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM scenarios`+where+` ORDER BY id LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
