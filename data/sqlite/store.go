@@ -271,6 +271,10 @@ func (s *Store) List(ctx context.Context, f scenario.Filter) ([]*scenario.Scenar
 // scenario scenario.ErrNotFound, an invalid one scenario.ErrInvalid; none
 // writes anything.
 func (s *Store) Update(ctx context.Context, sc *scenario.Scenario) error {
+	if sc.Version < 1 {
+		return &scenario.ValidationError{Problems: []scenario.Problem{{Change: -1, Field: "version",
+			Reason: "missing: send the version the scenario was read at"}}}
+	}
 	if err := s.validate(sc); err != nil {
 		return err
 	}

@@ -199,6 +199,11 @@ func TestCRUD(t *testing.T) {
 	if again, _ := s.Get(ctx, sc.ID); again.Name != "Permanence du mardi" || again.Version != 2 {
 		t.Errorf("stale update wrote: %+v", again)
 	}
+	noVersion := *got
+	noVersion.Version = 0
+	if err := s.Update(ctx, &noVersion); !errors.Is(err, scenario.ErrInvalid) || !strings.Contains(err.Error(), "version: missing") {
+		t.Errorf("update without a version: %v, want ErrInvalid", err)
+	}
 	ghost := sample("fantôme")
 	ghost.ID, ghost.Version = 99, 1
 	if err := s.Update(ctx, ghost); !errors.Is(err, scenario.ErrNotFound) {
