@@ -3,6 +3,7 @@ package scenario
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -103,4 +104,23 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encoded scenario invalid: %v", err)
 		}
 	})
+}
+
+func TestCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{fmt.Errorf("%w: scenario 3", ErrNotFound), "not_found"},
+		{fmt.Errorf("%w: version 2", ErrConflict), "conflict"},
+		{&ValidationError{TooLarge: true}, "too_large"},
+		{&ValidationError{}, "invalid"},
+		{errors.New("disk full"), "internal"},
+	}
+	for _, tt := range tests {
+		if got := Code(tt.err); got != tt.want {
+			t.Errorf("Code(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
 }

@@ -22,6 +22,25 @@ var (
 	ErrTooLarge = errors.New("scenario: too large")
 )
 
+// Code returns the code of err for an API or a command line: "not_found",
+// "conflict", "too_large", "invalid", or "internal" for any other error ("" for
+// nil). Check the returned code, never the message.
+func Code(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrNotFound):
+		return "not_found"
+	case errors.Is(err, ErrConflict):
+		return "conflict"
+	case errors.Is(err, ErrTooLarge):
+		return "too_large"
+	case errors.Is(err, ErrInvalid):
+		return "invalid"
+	}
+	return "internal"
+}
+
 // Default limits (see Options).
 const (
 	DefaultMaxChanges   = 1000

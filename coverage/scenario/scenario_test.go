@@ -110,6 +110,7 @@ func TestValidateRejects(t *testing.T) {
 		}),
 			"changes[4].venue_id", "removed by change 2", false},
 		{"empty scenario name", Options{}, with(func(s *Scenario) { s.Name = " " }), "name", "empty", false},
+		{"control character", Options{}, with(func(s *Scenario) { s.Name = "a\x00b" }), "name", "control character", false},
 		{"empty place name", Options{}, with(func(s *Scenario) { s.Changes[0].Name = "" }), "changes[0].name", "empty", false},
 		{"other territory", Options{}, with(func(s *Scenario) { s.Base = "gironde" }), "base", `"gironde", not "test"`, false},
 		{"unknown op", Options{}, with(func(s *Scenario) { s.Changes[2].Op = "close" }), "changes[2].op", `unknown op "close"`, false},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode"
 
 	"github.com/maillage/maillage"
 	"github.com/paulmach/orb"
@@ -198,9 +199,7 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 			if id == "" {
 				id = fmt.Sprintf("new-%d", i+1)
 			}
-			if len(id) > MaxNameLen {
-				ps.add(i, "venue_id", "longer than %d bytes", MaxNameLen)
-			}
+			checkName(&ps, i, "venue_id", id)
 			if st == nil {
 				if j, dup := added[id]; dup {
 					ps.add(i, "venue_id", "duplicate id %q: already added by change %d", id, j)
@@ -280,6 +279,8 @@ func checkName(ps *problems, i int, field, name string) {
 		ps.add(i, field, "empty")
 	case len(name) > MaxNameLen:
 		ps.add(i, field, "longer than %d bytes", MaxNameLen)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		ps.add(i, field, "contains a control character")
 	}
 }
 

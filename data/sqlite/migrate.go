@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors of opening a database.
+var (
+	// ErrSchemaTooNew is returned for a file migrated by a newer program.
+	ErrSchemaTooNew = errors.New("sqlite: database schema is newer than this program")
+	// ErrCorrupt is returned by Check when PRAGMA integrity_check fails.
+	ErrCorrupt = errors.New("sqlite: database is corrupt")
+)
+
+// migrations are the schema's versions in order: migrations[i] takes the
+// schema from version i to i+1. Never edit or reorder an applied one; append.
+var migrations = []string{
+	// 1: scenarios, their changes as one JSON array.
+	`CREATE TABLE scenarios (
+		id          INTEGER PRIMARY KEY AUTOINCREMENT,
+		name        TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+		description TEXT    NOT NULL DEFAULT '',
+		base        TEXT    NOT NULL,
+		changes     TEXT    NOT NULL CHECK (json_valid(changes) AND json_type(changes) = 'array'),
+		n_changes   INTEGER NOT NULL CHECK (n_changes = json_array_length(changes)),
+		created     TEXT    NOT NULL, -- RFC 3339, UTC
+		updated     TEXT    NOT NULL,
+		version     INTEGER NOT NULL CHECK (version >= 1)
+	) STRICT;
+	CREATE INDEX scenarios_base ON scenarios (base, id);`,
+}
+
+// migrate brings db to version len(migs), applying every missing migration
+// and recording it in schema_migrations, all in one immediate transaction:
+// either every pending migration is applied or none is.
+func migrate(ctx context.Context, db *sql.DB, migs []string) error {
+	tx, err := db.BeginTx(ctx, nil) // the writer's transactions are BEGIN IMMEDIATE
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		applied TEXT NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if have > len(migs) {
+		return fmt.Errorf("%w: version %d, this program knows %d", ErrSchemaTooNew, have, len(migs))
+	}
+	for v := have + 1; v <= len(migs); v++ {
+		if _, err := tx.ExecContext(ctx, migs[v-1]); err != nil {
+			return fmt.Errorf("migrate: version %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`,
+			v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return fmt.Errorf("migrate: version %d: %w", v, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
