@@ -57,9 +57,11 @@ type CellValues struct {
 	Covered []float64
 	// Access is each cell's accessibility score; nil when not computed.
 	Access []float64
-	// Weight is the weighted demand of a population (e.g. seniors counted
-	// twice); nil counts persons (Pop[maillage.Ind]).
-	Weight func(maillage.Pop) float64
+	// Weight is the weighted demand of a population living in the commune of
+	// index commune in Territory.Communes (-1: none), e.g. seniors counted
+	// twice, or a commune's fragility index; nil counts persons
+	// (Pop[maillage.Ind]).
+	Weight func(p maillage.Pop, commune int) float64
 }
 
 // Summarize aggregates per-cell values over the communes of t, splitting
@@ -74,7 +76,7 @@ func Summarize(t *maillage.Territory, v CellValues) (Result, error) {
 	}
 	weight := v.Weight
 	if weight == nil {
-		weight = func(p maillage.Pop) float64 { return p[maillage.Ind] }
+		weight = func(p maillage.Pop, _ int) float64 { return p[maillage.Ind] }
 	}
 	rows := make([]Row, len(t.Communes)+1) // last: outside every commune
 	accSum := make([]float64, len(rows))
@@ -90,7 +92,11 @@ func Summarize(t *maillage.Territory, v CellValues) (Result, error) {
 		}
 		used[k] = true
 		r := &rows[k]
-		n, w := p[maillage.Ind], weight(p)
+		c := k
+		if c == none {
+			c = -1
+		}
+		n, w := p[maillage.Ind], weight(p, c)
 		r.Population += n
 		r.Weighted += w
 		r.Covered += n * cov

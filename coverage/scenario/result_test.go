@@ -10,7 +10,7 @@ import (
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 // seniorsTwice counts people aged 80+ twice.
-func seniorsTwice(p maillage.Pop) float64 { return p[maillage.Ind] + p[maillage.Ind80p] }
+func seniorsTwice(p maillage.Pop, _ int) float64 { return p[maillage.Ind] + p[maillage.Ind80p] }
 
 func TestSummarize(t *testing.T) {
 	terr := testTerritory()
