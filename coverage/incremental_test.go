@@ -44,11 +44,9 @@ func sameState(t *testing.T, step string, s *State, opt Options) {
 			!near(a.Access, b.Access) || math.Abs(a.NearestSeconds-b.NearestSeconds) > 1e-3 && !near(a.NearestSeconds, b.NearestSeconds) {
 			t.Fatalf("%s: cell %d: incremental %+v, full %+v", step, i, a, b)
 		}
-		if a.Nearest >= 0 && s.Venues()[a.Nearest].ID != full.Venues()[b.Nearest].ID {
-			// ties aside, the nearest place is the same
-			if a.NearestSeconds != b.NearestSeconds {
-				t.Fatalf("%s: cell %d: nearest %s, full %s", step, i, s.Venues()[a.Nearest].ID, full.Venues()[b.Nearest].ID)
-			}
+		if (a.Nearest >= 0) != (b.Nearest >= 0) || a.Nearest >= 0 && s.Venue(a.Nearest).ID != full.Venue(b.Nearest).ID &&
+			a.NearestSeconds != b.NearestSeconds { // ties aside, the nearest place is the same
+			t.Fatalf("%s: cell %d: nearest %d, full %d", step, i, a.Nearest, b.Nearest)
 		}
 	}
 	x, y := s.Summary(), full.Summary()

@@ -618,6 +618,9 @@ func (s *State) Venues() []maillage.Venue {
 	return out
 }
 
+// Venue returns place j.
+func (s *State) Venue(j int) maillage.Venue { return s.places[j].v }
+
 // Live reports whether place j is still present (not removed or moved).
 func (s *State) Live(j int) bool { return s.places[j].live }
 
