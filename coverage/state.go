@@ -72,12 +72,13 @@ type place struct {
 	match    bool // passes the profile's filter (position aside)
 	suitable bool // live, located and match
 	minutes  int32
-	supply   float64 // S_j, hours per week
-	demand   float64 // Σ_k P_k f(t_kj)
-	ratio    float64 // R_j = 1000 S_j / demand
-	catch    []Hit   // computed once the place has been suitable; nil before
-	reached  bool    // catch is computed
-	bound    orb.Bound
+	supply   float64   // S_j, hours per week
+	demand   float64   // Σ_k P_k f(t_kj)
+	ratio    float64   // R_j = 1000 S_j / demand
+	catch    []Hit     // computed once the place has been suitable; nil before
+	reached  bool      // catch is computed
+	bounded  bool      // bound is computed
+	bound    orb.Bound // of the catchment's cell centres, see boundOf
 }
 
 // sums are the summary counters of one commune or of the territory.
@@ -111,9 +112,10 @@ type State struct {
 	decay   decayFn
 	workers int
 
-	persons   []float64 // per cell
-	weighted  []float64 // per cell
-	partStart []int32   // cell i has parts[partStart[i]:partStart[i+1]]
+	pts       []orb.Point // cell centres
+	persons   []float64   // per cell
+	weighted  []float64   // per cell
+	partStart []int32     // cell i has parts[partStart[i]:partStart[i+1]]
 	parts     []partDemand
 
 	places []place
@@ -139,17 +141,17 @@ func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	if s.workers <= 0 {
 		s.workers = runtime.GOMAXPROCS(0)
 	}
+	s.pts = make([]orb.Point, len(t.Cells))
+	for i := range t.Cells {
+		s.pts[i] = t.Cells[i].Center
+	}
 	s.eng = opt.Engine
 	if s.eng == nil {
 		f := opt.Engines
 		if f == nil {
 			f = CrowFlyEngines
 		}
-		pts := make([]orb.Point, len(t.Cells))
-		for i := range t.Cells {
-			pts[i] = t.Cells[i].Center
-		}
-		e, err := f(p.Mode, p.Engine, pts)
+		e, err := f(p.Mode, p.Engine, s.pts)
 		if err != nil {
 			return nil, fmt.Errorf("coverage: profile %q: %w", p.Name, err)
 		}
@@ -278,7 +280,8 @@ func (s *State) recompute(reuse bool) {
 			for i := range acc {
 				acc[i] = cellState{nearest: inf, place: -1}
 			}
-			var buf []Hit
+			var arena []Hit
+			var f []float64
 			for {
 				from := int(next.Add(8)) - 8
 				if from >= len(todo) {
@@ -287,10 +290,13 @@ func (s *State) recompute(reuse bool) {
 				for _, j := range todo[from:min(from+8, len(todo))] {
 					p := &s.places[j]
 					if !reuse || !p.reached {
-						buf = s.reach(p, buf[:0])
+						if cap(arena)-len(arena) < 1<<12 {
+							arena = make([]Hit, 0, 1<<16)
+						}
+						arena = s.reach(p, arena)
 					}
-					s.settle(p)
-					addPlace(acc, p, j, 1, &s.decay)
+					f = s.settle(p, f[:0])
+					addPlace(acc, p, j, f)
 				}
 			}
 		}(accs[k])
@@ -302,47 +308,73 @@ func (s *State) recompute(reuse bool) {
 	s.resum()
 }
 
-// reach computes the catchment of p with the engine, using buf as scratch,
-// and returns buf.
-func (s *State) reach(p *place, buf []Hit) []Hit {
-	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
-		buf = append(buf, Hit{i, t})
-	})
-	p.catch = append([]Hit(nil), buf...)
-	p.reached = true
-	p.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, h := range p.catch {
-		p.bound = p.bound.Extend(s.t.Cells[h.Cell].Center)
+// reach computes the catchment of p with the engine, appending it to arena
+// (the catchment is arena's new tail, capped so that it is never written
+// again), and returns arena.
+func (s *State) reach(p *place, arena []Hit) []Hit {
+	start := len(arena)
+	if a, ok := s.eng.(hitAppender); ok {
+		arena = a.AppendReach(arena, p.v.Point, s.maxSec)
+	} else {
+		s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
+			arena = append(arena, Hit{i, t})
+		})
 	}
-	return buf
+	p.catch = arena[start:len(arena):len(arena)]
+	p.reached = true
+	p.bounded = false
+	return arena
 }
 
-// settle computes the demand and ratio of p from its catchment.
-func (s *State) settle(p *place) {
+// hitAppender is implemented by engines that can append a catchment to a
+// slice directly (CrowFly), sparing a callback per cell.
+type hitAppender interface {
+	AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit
+}
+
+// boundOf returns the bounds of the centres of p's catchment, computing them
+// on first use (only renearest needs them).
+func (s *State) boundOf(p *place) orb.Bound {
+	if !p.bounded {
+		x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, h := range p.catch {
+			c := s.pts[h.Cell]
+			x0, y0, x1, y1 = min(x0, c[0]), min(y0, c[1]), max(x1, c[0]), max(y1, c[1])
+		}
+		p.bound = orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}
+		p.bounded = true
+	}
+	return p.bound
+}
+
+// settle computes the demand and ratio of p from its catchment, appending
+// the decay weights f(t) of its hits to f.
+func (s *State) settle(p *place, f []float64) []float64 {
 	d := 0.0
 	for _, h := range p.catch {
-		d += s.weighted[h.Cell] * s.decay.at(float64(h.Seconds))
+		w := s.decay.at(float64(h.Seconds))
+		f = append(f, w)
+		d += s.weighted[h.Cell] * w
 	}
 	p.demand = d
 	p.ratio = 0
 	if d > 0 {
 		p.ratio = 1000 * p.supply / d
 	}
+	return f
 }
 
-// addPlace adds (sign 1) or removes (sign −1) the counters and accessibility
-// of place j to acc; with sign 1 it also updates the nearest place.
-func addPlace(acc []cellState, p *place, j int32, sign int32, d *decayFn) {
-	r := float64(sign) * p.ratio
-	m := sign * p.minutes
-	for _, h := range p.catch {
+// addPlace adds the counters and accessibility of place j to acc, given
+// the decay weights f of its catchment, and updates the nearest place.
+func addPlace(acc []cellState, p *place, j int32, f []float64) {
+	r := p.ratio
+	m := p.minutes
+	for k, h := range p.catch {
 		c := &acc[h.Cell]
-		c.count += sign
+		c.count++
 		c.minutes += m
-		if r != 0 {
-			c.access += r * d.at(float64(h.Seconds))
-		}
-		if sign > 0 && (h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place) {
+		c.access += r * f[k]
+		if h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place {
 			c.nearest, c.place = h.Seconds, j
 		}
 	}
@@ -425,7 +457,7 @@ func (s *State) apply(j int32, sign int32) {
 		s.reach(p, nil)
 	}
 	if sign > 0 {
-		s.settle(p)
+		s.settle(p, nil)
 	}
 	r := float64(sign) * p.ratio
 	m := sign * p.minutes
@@ -476,7 +508,7 @@ func (s *State) renearest(j int32) {
 	}
 	for k := range s.places {
 		p := &s.places[k]
-		if !p.suitable || int32(k) == j || len(p.catch) == 0 || !p.bound.Intersects(b) {
+		if !p.suitable || int32(k) == j || len(p.catch) == 0 || !s.boundOf(p).Intersects(b) {
 			continue
 		}
 		for _, h := range p.catch {
@@ -546,7 +578,7 @@ func (s *State) Update(v maillage.Venue) error {
 		return err
 	}
 	np := s.newPlace(v)
-	np.catch, np.reached, np.bound = old.catch, old.reached, old.bound
+	np.catch, np.reached, np.bounded, np.bound = old.catch, old.reached, old.bounded, old.bound
 	wasSuitable := old.suitable
 	if wasSuitable {
 		s.apply(j, -1)
