@@ -350,3 +350,27 @@ func TestStatement(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestAppendReachMatchesReach: the two query forms of CrowFly agree.
+func TestAppendReachMatchesReach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ter := randomTerritory(t, rng, 10, 0)
+	e := NewCrowFly(Modes()["walk"], cellCenters(ter))
+	for q := 0; q < 20; q++ {
+		p := ter.Cells[rng.IntN(len(ter.Cells))].Center
+		var a []Hit
+		e.Reach(p, 900, func(i int32, s float32) { a = append(a, Hit{i, s}) })
+		b := e.AppendReach(nil, p, 900)
+		if len(a) == 0 || len(a) != len(b) {
+			t.Fatalf("query %d: %d and %d hits", q, len(a), len(b))
+		}
+		for k := range a {
+			if a[k] != b[k] {
+				t.Fatalf("query %d: hit %d: %v and %v", q, k, a[k], b[k])
+			}
+		}
+	}
+	if len(e.AppendReach(nil, orb.Point{100, 10}, 900)) != 0 {
+		t.Error("hits far outside the grid")
+	}
+}
