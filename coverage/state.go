@@ -173,39 +173,58 @@ func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	return s, nil
 }
 
-// demand fills the per-cell and per-part demand.
+// demand fills the per-cell and per-part demand, on s.workers goroutines.
 func (s *State) demand(frag map[string]float64) {
 	t := s.t
 	fc := make([]float64, len(t.Communes))
 	for i, c := range t.Communes {
 		fc[i] = frag[c.Code]
 	}
-	s.persons = make([]float64, len(t.Cells))
-	s.weighted = make([]float64, len(t.Cells))
-	s.partStart = make([]int32, len(t.Cells)+1)
-	s.parts = make([]partDemand, 0, max(len(t.Parts), len(t.Cells)))
-	add := func(i int, commune int32, pop *maillage.Pop) {
+	n := len(t.Cells)
+	s.persons = make([]float64, n)
+	s.weighted = make([]float64, n)
+	s.partStart = make([]int32, n+1)
+	ownParts := func(c *maillage.Cell) bool { return c.PartEnd > c.PartStart && int(c.PartEnd) <= len(t.Parts) }
+	for i := range t.Cells {
+		k := int32(1)
+		if c := &t.Cells[i]; ownParts(c) {
+			k = c.PartEnd - c.PartStart
+		}
+		s.partStart[i+1] = s.partStart[i] + k
+	}
+	s.parts = make([]partDemand, s.partStart[n])
+	part := func(i int, k int32, commune int32, pop *maillage.Pop) {
 		f := 0.0
 		if commune >= 0 && int(commune) < len(fc) {
 			f = fc[commune]
 		}
 		pd := partDemand{commune: commune, persons: s.prof.Persons(pop), weighted: s.prof.Weighted(pop, f)}
-		s.parts = append(s.parts, pd)
+		s.parts[k] = pd
 		s.persons[i] += pd.persons
 		s.weighted[i] += pd.weighted
 	}
-	for i := range t.Cells {
-		c := &t.Cells[i]
-		s.partStart[i] = int32(len(s.parts))
-		if c.PartEnd > c.PartStart && int(c.PartEnd) <= len(t.Parts) {
-			for k := c.PartStart; k < c.PartEnd; k++ {
-				add(i, t.Parts[k].Commune, &t.Parts[k].Pop)
+	var wg sync.WaitGroup
+	chunk := (n + s.workers - 1) / s.workers
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				c := &t.Cells[i]
+				k := s.partStart[i]
+				if !ownParts(c) {
+					part(i, k, c.Commune, &c.Pop)
+					continue
+				}
+				for q := c.PartStart; q < c.PartEnd; q++ {
+					part(i, k, t.Parts[q].Commune, &t.Parts[q].Pop)
+					k++
+				}
 			}
-		} else {
-			add(i, c.Commune, &c.Pop)
-		}
+		}()
 	}
-	s.partStart[len(t.Cells)] = int32(len(s.parts))
+	wg.Wait()
 }
 
 // weeklyMinutes returns a schedule's weekly opening time in minutes, and
@@ -290,8 +309,8 @@ func (s *State) recompute(reuse bool) {
 				for _, j := range todo[from:min(from+8, len(todo))] {
 					p := &s.places[j]
 					if !reuse || !p.reached {
-						if cap(arena)-len(arena) < 1<<12 {
-							arena = make([]Hit, 0, 1<<16)
+						if cap(arena)-len(arena) < 1<<14 {
+							arena = make([]Hit, 0, 1<<18) // 2 MB
 						}
 						arena = s.reach(p, arena)
 					}
