@@ -125,9 +125,8 @@ type State struct {
 	commune []sums
 	total   sums
 
-	mark    []uint32 // epoch marks for the nearest recomputation
-	epoch   uint32
-	scratch [][]cellState
+	mark  []uint32 // epoch marks for the nearest recomputation
+	epoch uint32
 }
 
 // New computes the coverage and accessibility of t for profile p. The
@@ -261,12 +260,6 @@ func (s *State) newPlace(v maillage.Venue) place {
 // Options.Workers goroutines, reusing the catchments already computed. It
 // is what New does; the incremental operations make it unnecessary.
 func (s *State) Recompute() {
-	s.recompute(true)
-}
-
-// recompute computes the per-cell state from scratch; with reuse false, every
-// catchment is recomputed with the engine.
-func (s *State) recompute(reuse bool) {
 	n := len(s.t.Cells)
 	inf := float32(math.Inf(1))
 	var todo []int32
@@ -276,19 +269,13 @@ func (s *State) recompute(reuse bool) {
 		}
 	}
 	w := max(1, min(s.workers, len(todo)))
-	if len(s.scratch) < w {
-		s.scratch = append(s.scratch, make([][]cellState, w-len(s.scratch))...)
-	}
 	if len(s.cell) != n {
 		s.cell = make([]cellState, n)
 	}
-	accs := make([][]cellState, w)
+	accs := make([][]cellState, w) // per-worker accumulators, merged into s.cell
 	accs[0] = s.cell
 	for k := 1; k < w; k++ {
-		if len(s.scratch[k]) != n {
-			s.scratch[k] = make([]cellState, n)
-		}
-		accs[k] = s.scratch[k]
+		accs[k] = make([]cellState, n)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -308,7 +295,7 @@ func (s *State) recompute(reuse bool) {
 				}
 				for _, j := range todo[from:min(from+8, len(todo))] {
 					p := &s.places[j]
-					if !reuse || !p.reached {
+					if !p.reached {
 						if cap(arena)-len(arena) < 1<<14 {
 							arena = make([]Hit, 0, 1<<18) // 2 MB
 						}
@@ -734,6 +721,6 @@ func (s *State) Clone() *State {
 	}
 	c.cell = append([]cellState(nil), s.cell...)
 	c.commune = append([]sums(nil), s.commune...)
-	c.mark, c.epoch, c.scratch = nil, 0, nil
+	c.mark, c.epoch = nil, 0
 	return &c
 }
