@@ -45,7 +45,8 @@ type Hit struct {
 	Seconds float32
 }
 
-// CellCoverage is the coverage of one cell for one profile.
+// CellCoverage is the coverage of one cell for one profile. NearestSeconds
+// may be +Inf: convert it (e.g. to null) before encoding to JSON.
 type CellCoverage struct {
 	NearestSeconds float64 // time to the nearest suitable place; +Inf when none is within the limit
 	Nearest        int     // that place's index in Venues(), -1 if none
@@ -130,7 +131,12 @@ type State struct {
 }
 
 // New computes the coverage and accessibility of t for profile p. The
-// territory's venues are copied into places (slots 0..len(t.Venues)-1).
+// territory's venues are copied into places (slots 0..len(t.Venues)-1);
+// the incremental operations find places by Venue.ID (when two venues share
+// an ID, only the first can be named). The full computation runs on
+// Options.Workers goroutines: each takes places in turn, queries the engine
+// for their catchments and accumulates into its own per-cell counters,
+// which are merged at the end.
 func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	if p.MaxMinutes <= 0 || !finite(p.MaxMinutes) {
 		return nil, fmt.Errorf("coverage: profile %q: max_minutes must be > 0", p.Name)
