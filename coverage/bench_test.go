@@ -182,10 +182,19 @@ func incremental(tb testing.TB, s *State, rng *rand.Rand, ops int) time.Duration
 	return d / time.Duration(ops)
 }
 
-// benchCoverage times full coverage (engine built, catchments, counters,
-// 2SFCA, summaries) with New, then in the same run estimates the brute
-// force on a sample of places and times one-place incremental updates; it
-// reports the ratios.
+// benchCoverage times full coverage (engine built, demand, catchments,
+// counters, 2SFCA, summaries) with New, then in the same run estimates the
+// brute force on a sample of places and times one-place incremental updates.
+// Metrics:
+//   - full-ms: wall time of New; full-cpu-ms: CPU time of the process during
+//     New (user + system, all threads), which a shared machine distorts less;
+//   - brute-est-s: checking every cell against every place (haversine), timed
+//     on the first `sample` places on as many goroutines, extrapolated
+//     linearly to all places; x-faster-than-brute = brute-est / full;
+//   - incr-ms: mean of 300 one-place operations (add a place, change a
+//     place's hours, remove the added place; the first removal also computes
+//     the catchments' bounds, lazily); incr-x-faster = full / incr;
+//   - cells/place: mean catchment size.
 func benchCoverage(b *testing.B, cells, places int, box benchBox, sample int) {
 	rng := rand.New(rand.NewPCG(42, uint64(cells)))
 	ter := benchTerritory(b, rng, cells, places, box)
