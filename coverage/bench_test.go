@@ -220,7 +220,7 @@ func benchCoverage(b *testing.B, cells, places int, box benchBox, sample int) {
 	full := total / time.Duration(n)
 	hits := 0
 	for j := range s.places {
-		hits += len(s.places[j].catch)
+		hits += len(s.Catchment(j))
 	}
 	brute := bruteForce(ter, p, sample)
 	inc := incremental(b, s, rng, 300)

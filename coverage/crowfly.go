@@ -210,6 +210,14 @@ func (c *CrowFly) AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit {
 	return dst
 }
 
+// ReachBound returns a bound (WGS84) containing every demand point that
+// Reach(p, max) can return, without querying.
+func (c *CrowFly) ReachBound(p orb.Point, maxSec float64) orb.Bound {
+	r := maxSec * c.metresPerSecond() / orb.EarthRadius * 180 / math.Pi // degrees of latitude
+	dLon := r / math.Max(math.Cos(math.Min(math.Abs(p[1])+r, 89.9)*math.Pi/180), 1e-3)
+	return orb.Bound{Min: orb.Point{p[0] - dLon, p[1] - r}, Max: orb.Point{p[0] + dLon, p[1] + r}}
+}
+
 // Nearest returns, for every demand point, the time in seconds to the nearest
 // source within max seconds, +Inf otherwise.
 func (c *CrowFly) Nearest(sources []orb.Point, maxSec float64) []float32 {

@@ -78,8 +78,10 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			Weight: Weight{NeedsHelp: &nh, Fragility: 1}},
 		{Name: "fs", Mode: Modes()["car"], MaxMinutes: 6, Decay: DecayStep, Filter: Filter{Programmes: []string{"France Services"}}},
 	}
-	opt := Options{Fragility: map[string]float64{"33001": 3, "33003": 8}}
-	for _, p := range profiles {
+	frag := map[string]float64{"33001": 3, "33003": 8}
+	for k, p := range profiles {
+		// catchments kept lazily (crow-fly default) or all kept
+		opt := Options{Fragility: frag, KeepCatchments: k == 1}
 		t.Run(p.Name, func(t *testing.T) {
 			s, err := New(ter, p, opt)
 			if err != nil {

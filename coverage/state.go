@@ -36,6 +36,13 @@ type Options struct {
 	// Workers is the number of goroutines of a full computation; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// KeepCatchments makes the full computation keep every place's
+	// catchment. It is implied for engines other than this package's CrowFly
+	// (road engines), whose queries are costly; with CrowFly, catchments are
+	// recomputed (deterministically) and kept only when an incremental
+	// operation needs them, which saves the memory and the time of storing
+	// tens of millions of (cell, time) pairs on a national territory.
+	KeepCatchments bool
 }
 
 // Hit is one cell of a place's catchment: the cell's index in
@@ -76,7 +83,7 @@ type place struct {
 	supply   float64   // S_j, hours per week
 	demand   float64   // Σ_k P_k f(t_kj)
 	ratio    float64   // R_j = 1000 S_j / demand
-	catch    []Hit     // computed once the place has been suitable; nil before
+	catch    []Hit     // kept catchment; nil until computed (see State)
 	reached  bool      // catch is computed
 	bounded  bool      // bound is computed
 	bound    orb.Bound // of the catchment's cell centres, see boundOf
@@ -97,7 +104,9 @@ type partDemand struct {
 // State is the coverage and accessibility of a territory for one profile,
 // kept up to date by the incremental operations (Add, Remove, Update). For
 // every suitable place it keeps its catchment (the cells within the limit,
-// with times) and, per cell, counters (places and opening minutes within the
+// with times; for the crow-fly engine, whose queries are cheap, catchments
+// are kept only once an incremental operation needs them, see
+// Options.KeepCatchments) and, per cell, counters (places and opening minutes within the
 // limit, the nearest place, the accessibility), so that one place changing
 // costs a walk over its catchment instead of a recomputation.
 //
@@ -112,6 +121,7 @@ type State struct {
 	minMin  float64 // minimum weekly minutes
 	decay   decayFn
 	workers int
+	keep    bool // keep every catchment in a full computation
 
 	pts       []orb.Point // cell centres
 	persons   []float64   // per cell
@@ -162,6 +172,8 @@ func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 		}
 		s.eng = e
 	}
+	_, cheap := s.eng.(hitAppender)
+	s.keep = opt.KeepCatchments || !cheap
 	s.demand(opt.Fragility)
 	s.byID = make(map[string]int32, len(t.Venues))
 	s.places = make([]place, 0, len(t.Venues))
@@ -292,7 +304,7 @@ func (s *State) Recompute() {
 			for i := range acc {
 				acc[i] = cellState{nearest: inf, place: -1}
 			}
-			var arena []Hit
+			var arena, buf []Hit
 			var f []float64
 			for {
 				from := int(next.Add(8)) - 8
@@ -301,14 +313,21 @@ func (s *State) Recompute() {
 				}
 				for _, j := range todo[from:min(from+8, len(todo))] {
 					p := &s.places[j]
-					if !p.reached {
+					catch := p.catch
+					switch {
+					case p.reached:
+					case s.keep:
 						if cap(arena)-len(arena) < 1<<14 {
 							arena = make([]Hit, 0, 1<<18) // 2 MB
 						}
 						arena = s.reach(p, arena)
+						catch = p.catch
+					default:
+						buf = s.query(p, buf[:0])
+						catch = buf
 					}
-					f = s.settle(p, f[:0])
-					addPlace(acc, p, j, f)
+					f = s.settle(p, catch, f[:0])
+					addPlace(acc, p, j, catch, f)
 				}
 			}
 		}(accs[k])
@@ -325,28 +344,50 @@ func (s *State) Recompute() {
 // again), and returns arena.
 func (s *State) reach(p *place, arena []Hit) []Hit {
 	start := len(arena)
-	if a, ok := s.eng.(hitAppender); ok {
-		arena = a.AppendReach(arena, p.v.Point, s.maxSec)
-	} else {
-		s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
-			arena = append(arena, Hit{i, t})
-		})
-	}
+	arena = s.query(p, arena)
 	p.catch = arena[start:len(arena):len(arena)]
 	p.reached = true
 	p.bounded = false
 	return arena
 }
 
-// hitAppender is implemented by engines that can append a catchment to a
-// slice directly (CrowFly), sparing a callback per cell.
-type hitAppender interface {
-	AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit
+// query appends the catchment of p to dst (without keeping it).
+func (s *State) query(p *place, dst []Hit) []Hit {
+	if a, ok := s.eng.(hitAppender); ok {
+		return a.AppendReach(dst, p.v.Point, s.maxSec)
+	}
+	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
+		dst = append(dst, Hit{i, t})
+	})
+	return dst
 }
 
-// boundOf returns the bounds of the centres of p's catchment, computing them
-// on first use (only renearest needs them).
+// catchment returns p's catchment, computing and keeping it if needed.
+func (s *State) catchment(p *place) []Hit {
+	if !p.reached {
+		s.reach(p, nil)
+	}
+	return p.catch
+}
+
+// hitAppender is implemented by engines that can append a catchment to a
+// slice directly (CrowFly), sparing a callback per cell, and bound it
+// without computing it.
+type hitAppender interface {
+	AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit
+	ReachBound(p orb.Point, maxSec float64) orb.Bound
+}
+
+// boundOf returns bounds containing the centres of p's catchment: those of
+// the kept catchment (computed on first use; only renearest needs them), or
+// the engine's bound of a catchment not computed yet.
 func (s *State) boundOf(p *place) orb.Bound {
+	if !p.reached {
+		if a, ok := s.eng.(hitAppender); ok {
+			return a.ReachBound(p.v.Point, s.maxSec)
+		}
+		s.reach(p, nil)
+	}
 	if !p.bounded {
 		x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 		for _, h := range p.catch {
@@ -359,11 +400,11 @@ func (s *State) boundOf(p *place) orb.Bound {
 	return p.bound
 }
 
-// settle computes the demand and ratio of p from its catchment, appending
+// settle computes the demand and ratio of p from its catchment catch, appending
 // the decay weights f(t) of its hits to f.
-func (s *State) settle(p *place, f []float64) []float64 {
+func (s *State) settle(p *place, catch []Hit, f []float64) []float64 {
 	d := 0.0
-	for _, h := range p.catch {
+	for _, h := range catch {
 		w := s.decay.at(float64(h.Seconds))
 		f = append(f, w)
 		d += s.weighted[h.Cell] * w
@@ -378,10 +419,10 @@ func (s *State) settle(p *place, f []float64) []float64 {
 
 // addPlace adds the counters and accessibility of place j to acc, given
 // the decay weights f of its catchment, and updates the nearest place.
-func addPlace(acc []cellState, p *place, j int32, f []float64) {
+func addPlace(acc []cellState, p *place, j int32, catch []Hit, f []float64) {
 	r := p.ratio
 	m := p.minutes
-	for k, h := range p.catch {
+	for k, h := range catch {
 		c := &acc[h.Cell]
 		c.count++
 		c.minutes += m
@@ -465,15 +506,13 @@ func (a *sums) add(d sums, sign float64) {
 // place: renearest does.
 func (s *State) apply(j int32, sign int32) {
 	p := &s.places[j]
-	if sign > 0 && !p.reached {
-		s.reach(p, nil)
-	}
+	catch := s.catchment(p)
 	if sign > 0 {
-		s.settle(p, nil)
+		s.settle(p, catch, nil)
 	}
 	r := float64(sign) * p.ratio
 	m := sign * p.minutes
-	for _, h := range p.catch {
+	for _, h := range catch {
 		c := &s.cell[h.Cell]
 		was := s.covered(c)
 		c.count += sign
@@ -506,7 +545,7 @@ func (s *State) renearest(j int32) {
 	s.epoch++
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	n := 0
-	for _, h := range s.places[j].catch {
+	for _, h := range s.catchment(&s.places[j]) {
 		c := &s.cell[h.Cell]
 		if c.place == j {
 			c.nearest, c.place = inf, -1
@@ -520,10 +559,10 @@ func (s *State) renearest(j int32) {
 	}
 	for k := range s.places {
 		p := &s.places[k]
-		if !p.suitable || int32(k) == j || len(p.catch) == 0 || !s.boundOf(p).Intersects(b) {
+		if !p.suitable || int32(k) == j || !s.boundOf(p).Intersects(b) {
 			continue
 		}
-		for _, h := range p.catch {
+		for _, h := range s.catchment(p) {
 			if s.mark[h.Cell] != s.epoch {
 				continue
 			}
@@ -673,8 +712,16 @@ func (s *State) Live(j int) bool { return s.places[j].live }
 func (s *State) Suitable(j int) bool { return s.places[j].suitable }
 
 // Catchment returns the cells within the limit of place j with their times
-// (nil for a place that never was suitable). The slice is the state's own.
-func (s *State) Catchment(j int) []Hit { return s.places[j].catch }
+// (whether or not the place is suitable). A kept catchment is the state's
+// own slice: do not modify it; otherwise it is computed anew, without being
+// kept, so that Catchment is safe for concurrent readers.
+func (s *State) Catchment(j int) []Hit {
+	p := &s.places[j]
+	if p.reached {
+		return p.catch
+	}
+	return s.query(p, nil)
+}
 
 // Index returns the index of the live place with id.
 func (s *State) Index(id string) (int, bool) {
