@@ -10,6 +10,7 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/uber/h3-go/v4"
 )
 
 // tableEngine is a travel.Engine answering from an explicit table: place
@@ -383,5 +384,25 @@ func TestAppendReachMatchesReach(t *testing.T) {
 	}
 	if len(e.AppendReach(nil, orb.Point{100, 10}, 900)) != 0 {
 		t.Error("hits far outside the grid")
+	}
+}
+
+// TestLatLngPoint: h3.LatLng{Lat, Lng} becomes orb.Point{lon, lat}, and back
+// through H3 the point stays in its cell.
+func TestLatLngPoint(t *testing.T) {
+	p := latLngPoint(h3.NewLatLng(44.8378, -0.5792))
+	if p != (orb.Point{-0.5792, 44.8378}) {
+		t.Fatalf("got %v", p)
+	}
+	c, err := h3.LatLngToCell(h3.NewLatLng(p[1], p[0]), 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := c.LatLng()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := geo.Distance(latLngPoint(ll), p); d > 200 {
+		t.Errorf("cell centre %v m from the point", d)
 	}
 }

@@ -46,7 +46,10 @@
 // # Incremental updates
 //
 // A State keeps, per suitable place, its catchment (the cells within the
-// limit, with travel times) and, per cell, counters (places, opening
+// limit, with travel times; with the crow-fly engine they are recomputed
+// deterministically and kept only once an operation needs them, since
+// storing tens of millions of pairs costs more than the queries) and, per
+// cell, counters (places, opening
 // minutes, accessibility, nearest place), and per commune the summary sums.
 // Add, Remove and Update walk the changed place's catchment only: counters
 // move by ±1 and ± the place's minutes, accessibility by ΔR_j·f(t_ij) (R_j

@@ -179,3 +179,26 @@ func TestIncrementalErrors(t *testing.T) {
 		t.Errorf("second remove: %v", err)
 	}
 }
+
+// TestCloneIsIndependent: changing a clone (a scenario) leaves the base
+// state as it was.
+func TestCloneIsIndependent(t *testing.T) {
+	ter, eng := handTerritory()
+	base, err := New(ter, Profile{Name: "c", MaxMinutes: 30}, Options{Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := base.Clone()
+	if err := c.Remove("B"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Summary().Covered; got != 300 {
+		t.Errorf("clone covered %v, want 300", got)
+	}
+	if got := base.Summary().Covered; got != 600 {
+		t.Errorf("base covered %v after changing the clone, want 600", got)
+	}
+	if _, ok := base.Index("B"); !ok || base.Cell(2).Places != 1 {
+		t.Error("base lost place B")
+	}
+}
