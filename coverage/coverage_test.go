@@ -10,6 +10,7 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/uber/h3-go/v4"
 )
 
 // tableEngine is a travel.Engine answering from an explicit table: place
@@ -345,8 +346,63 @@ func TestStatement(t *testing.T) {
 			t.Errorf("thousands(%v) = %q, want %q", x, g, w)
 		}
 	}
+	for _, c := range []struct {
+		pop  []maillage.Attr
+		want string
+	}{
+		{nil, ""}, {[]maillage.Attr{maillage.Ind80p, maillage.Ind65_79}, " aged 65+"}, {[]maillage.Attr{maillage.Ind80p}, " aged 80+"},
+		{[]maillage.Attr{maillage.Ind18_24, maillage.Ind65_79}, " aged 18-24, 65-79"},
+	} {
+		if got := whoLabel(c.pop); got != c.want {
+			t.Errorf("whoLabel(%v) = %q, want %q", c.pop, got, c.want)
+		}
+	}
 	s, _ := Builtin("demarches-20min-car")
 	if got := statement(&s, sums{persons: 1000, covered: 1000}); !strings.HasPrefix(got, "0 people (0.0 %) live more than 20 min by car from a place offering « Aide aux démarches administratives »") {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestAppendReachMatchesReach: the two query forms of CrowFly agree.
+func TestAppendReachMatchesReach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ter := randomTerritory(t, rng, 10, 0)
+	e := NewCrowFly(Modes()["walk"], cellCenters(ter))
+	for q := 0; q < 20; q++ {
+		p := ter.Cells[rng.IntN(len(ter.Cells))].Center
+		var a []Hit
+		e.Reach(p, 900, func(i int32, s float32) { a = append(a, Hit{i, s}) })
+		b := e.AppendReach(nil, p, 900)
+		if len(a) == 0 || len(a) != len(b) {
+			t.Fatalf("query %d: %d and %d hits", q, len(a), len(b))
+		}
+		for k := range a {
+			if a[k] != b[k] {
+				t.Fatalf("query %d: hit %d: %v and %v", q, k, a[k], b[k])
+			}
+		}
+	}
+	if len(e.AppendReach(nil, orb.Point{100, 10}, 900)) != 0 {
+		t.Error("hits far outside the grid")
+	}
+}
+
+// TestLatLngPoint: h3.LatLng{Lat, Lng} becomes orb.Point{lon, lat}, and back
+// through H3 the point stays in its cell.
+func TestLatLngPoint(t *testing.T) {
+	p := latLngPoint(h3.NewLatLng(44.8378, -0.5792))
+	if p != (orb.Point{-0.5792, 44.8378}) {
+		t.Fatalf("got %v", p)
+	}
+	c, err := h3.LatLngToCell(h3.NewLatLng(p[1], p[0]), 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := c.LatLng()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := geo.Distance(latLngPoint(ll), p); d > 200 {
+		t.Errorf("cell centre %v m from the point", d)
 	}
 }

@@ -140,41 +140,82 @@ func (c *CrowFly) metresPerSecond() float64 {
 	return c.mode.SpeedKmh / 3.6 / d
 }
 
-// Reach calls fn for every demand point within max seconds of p, with its
-// time in seconds. It allocates nothing.
-func (c *CrowFly) Reach(p orb.Point, maxSec float64, fn func(int32, float32)) {
+// reachQuery is a prepared Reach query.
+type reachQuery struct {
+	lat0, lon0, cos0, half float64 // radians; cos and sin/2 of lat0
+	rr                     float64 // squared angular radius
+	scale                  float64 // seconds per radian
+	x0, x1, y0, y1         int     // bucket range
+}
+
+func (c *CrowFly) query(p orb.Point, maxSec float64) (reachQuery, bool) {
 	v := c.metresPerSecond()
-	if len(c.idx) == 0 || !(maxSec >= 0) || !(v > 0) {
-		return
+	if len(c.idx) == 0 || !(maxSec >= 0) || !(v > 0) || math.IsInf(maxSec, 1) {
+		return reachQuery{}, false
 	}
 	const rad = math.Pi / 180
 	r := maxSec * v / orb.EarthRadius // radians
-	rr := r * r
 	dLat := r / rad
-	lat0, lon0 := p[1]*rad, p[0]*rad
 	cosMin := math.Cos(math.Min(math.Abs(p[1])+dLat, 89.9) * rad)
 	dLon := dLat / math.Max(cosMin, 1e-3)
 	if p[1]+dLat < c.minLat || p[1]-dLat > c.minLat+float64(c.ny)*c.cell ||
 		p[0]+dLon < c.minLon || p[0]-dLon > c.minLon+float64(c.nx)*c.cell {
+		return reachQuery{}, false
+	}
+	q := reachQuery{lat0: p[1] * rad, lon0: p[0] * rad, rr: r * r, scale: orb.EarthRadius / v,
+		x0: c.clampX(p[0] - dLon), x1: c.clampX(p[0] + dLon), y0: c.clampY(p[1] - dLat), y1: c.clampY(p[1] + dLat)}
+	sin0, cos0 := math.Sincos(q.lat0)
+	q.cos0, q.half = cos0, sin0/2
+	return q, true
+}
+
+// Reach calls fn for every demand point within max seconds of p, with its
+// time in seconds. It allocates nothing.
+func (c *CrowFly) Reach(p orb.Point, maxSec float64, fn func(int32, float32)) {
+	q, ok := c.query(p, maxSec)
+	if !ok {
 		return
 	}
-	sin0, cos0 := math.Sincos(lat0)
-	half := sin0 / 2
-	x0, x1 := c.clampX(p[0]-dLon), c.clampX(p[0]+dLon)
-	y0, y1 := c.clampY(p[1]-dLat), c.clampY(p[1]+dLat)
-	scale := orb.EarthRadius / v
-	for y := y0; y <= y1; y++ {
-		lo, hi := c.start[y*c.nx+x0], c.start[y*c.nx+x1+1]
+	for y := q.y0; y <= q.y1; y++ {
+		lo, hi := c.start[y*c.nx+q.x0], c.start[y*c.nx+q.x1+1]
 		lat, lon, idx := c.lat[lo:hi], c.lon[lo:hi], c.idx[lo:hi]
 		for k := range lat {
-			dy := lat[k] - lat0
-			dx := (cos0 - half*dy) * (lon[k] - lon0)
-			d2 := dy*dy + dx*dx
-			if d2 <= rr {
-				fn(idx[k], float32(math.Sqrt(d2)*scale))
+			dy := lat[k] - q.lat0
+			dx := (q.cos0 - q.half*dy) * (lon[k] - q.lon0)
+			if d2 := dy*dy + dx*dx; d2 <= q.rr {
+				fn(idx[k], float32(math.Sqrt(d2)*q.scale))
 			}
 		}
 	}
+}
+
+// AppendReach appends to dst the demand points within max seconds of p,
+// with their times: the same as Reach, without a callback per point.
+func (c *CrowFly) AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit {
+	q, ok := c.query(p, maxSec)
+	if !ok {
+		return dst
+	}
+	for y := q.y0; y <= q.y1; y++ {
+		lo, hi := c.start[y*c.nx+q.x0], c.start[y*c.nx+q.x1+1]
+		lat, lon, idx := c.lat[lo:hi], c.lon[lo:hi], c.idx[lo:hi]
+		for k := range lat {
+			dy := lat[k] - q.lat0
+			dx := (q.cos0 - q.half*dy) * (lon[k] - q.lon0)
+			if d2 := dy*dy + dx*dx; d2 <= q.rr {
+				dst = append(dst, Hit{idx[k], float32(math.Sqrt(d2) * q.scale)})
+			}
+		}
+	}
+	return dst
+}
+
+// ReachBound returns a bound (WGS84) containing every demand point that
+// Reach(p, max) can return, without querying.
+func (c *CrowFly) ReachBound(p orb.Point, maxSec float64) orb.Bound {
+	r := maxSec * c.metresPerSecond() / orb.EarthRadius * 180 / math.Pi // degrees of latitude
+	dLon := r / math.Max(math.Cos(math.Min(math.Abs(p[1])+r, 89.9)*math.Pi/180), 1e-3)
+	return orb.Bound{Min: orb.Point{p[0] - dLon, p[1] - r}, Max: orb.Point{p[0] + dLon, p[1] + r}}
 }
 
 // Nearest returns, for every demand point, the time in seconds to the nearest

@@ -485,6 +485,9 @@ func (pf *profileFile) profile() (Profile, *ProfileError) {
 					if !ok {
 						return p, bad("weight.needs_help", "unknown column %q", col)
 					}
+					if a == maillage.Ind {
+						return p, bad("weight.needs_help", "Ind counts everyone: give rates per age band")
+					}
 					if !finite(r) || r < 0 || r > 1 {
 						return p, bad("weight.needs_help", "rate %v of %q must be within [0, 1]", r, col)
 					}

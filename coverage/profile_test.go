@@ -99,6 +99,7 @@ func TestParseProfilesBad(t *testing.T) {
 		{"unknown-weight-field", wrap(`{"name":"p","mode":"car","max_minutes":20,"weight":{"elderly":2}}`), "p", "weight.elderly", "unknown field"},
 		{"bad-extra-column", wrap(`{"name":"p","mode":"car","max_minutes":20,"weight":{"extra":{"Ind_100p":1}}}`), "p", "weight.extra", "Ind_100p"},
 		{"bad-rate", wrap(`{"name":"p","mode":"car","max_minutes":20,"weight":{"needs_help":{"Ind_80p":2}}}`), "p", "weight.needs_help", "within [0, 1]"},
+		{"needs-help-ind", wrap(`{"name":"p","mode":"car","max_minutes":20,"weight":{"needs_help":{"Ind":0.2}}}`), "p", "weight.needs_help", "age band"},
 		{"bad-speed", wrap(`{"name":"p","mode":"car","max_minutes":20,"speed_kmh":0}`), "p", "speed_kmh", "0"},
 		{"bad-detour", wrap(`{"name":"p","mode":"car","max_minutes":20,"detour":0.5}`), "p", "detour", "0.5"},
 		{"bad-decay", wrap(`{"name":"p","mode":"car","max_minutes":20,"decay":"cubic"}`), "p", "decay", "cubic"},

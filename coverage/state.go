@@ -36,6 +36,13 @@ type Options struct {
 	// Workers is the number of goroutines of a full computation; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// KeepCatchments makes the full computation keep every place's
+	// catchment. It is implied for engines other than this package's CrowFly
+	// (road engines), whose queries are costly; with CrowFly, catchments are
+	// recomputed (deterministically) and kept only when an incremental
+	// operation needs them, which saves the memory and the time of storing
+	// tens of millions of (cell, time) pairs on a national territory.
+	KeepCatchments bool
 }
 
 // Hit is one cell of a place's catchment: the cell's index in
@@ -45,7 +52,8 @@ type Hit struct {
 	Seconds float32
 }
 
-// CellCoverage is the coverage of one cell for one profile.
+// CellCoverage is the coverage of one cell for one profile. NearestSeconds
+// may be +Inf: convert it (e.g. to null) before encoding to JSON.
 type CellCoverage struct {
 	NearestSeconds float64 // time to the nearest suitable place; +Inf when none is within the limit
 	Nearest        int     // that place's index in Venues(), -1 if none
@@ -72,12 +80,13 @@ type place struct {
 	match    bool // passes the profile's filter (position aside)
 	suitable bool // live, located and match
 	minutes  int32
-	supply   float64 // S_j, hours per week
-	demand   float64 // Σ_k P_k f(t_kj)
-	ratio    float64 // R_j = 1000 S_j / demand
-	catch    []Hit   // computed once the place has been suitable; nil before
-	reached  bool    // catch is computed
-	bound    orb.Bound
+	supply   float64   // S_j, hours per week
+	demand   float64   // Σ_k P_k f(t_kj)
+	ratio    float64   // R_j = 1000 S_j / demand
+	catch    []Hit     // kept catchment; nil until computed (see State)
+	reached  bool      // catch is computed
+	bounded  bool      // bound is computed
+	bound    orb.Bound // of the catchment's cell centres, see boundOf
 }
 
 // sums are the summary counters of one commune or of the territory.
@@ -95,7 +104,9 @@ type partDemand struct {
 // State is the coverage and accessibility of a territory for one profile,
 // kept up to date by the incremental operations (Add, Remove, Update). For
 // every suitable place it keeps its catchment (the cells within the limit,
-// with times) and, per cell, counters (places and opening minutes within the
+// with times; for the crow-fly engine, whose queries are cheap, catchments
+// are kept only once an incremental operation needs them, see
+// Options.KeepCatchments) and, per cell, counters (places and opening minutes within the
 // limit, the nearest place, the accessibility), so that one place changing
 // costs a walk over its catchment instead of a recomputation.
 //
@@ -110,10 +121,12 @@ type State struct {
 	minMin  float64 // minimum weekly minutes
 	decay   decayFn
 	workers int
+	keep    bool // keep every catchment in a full computation
 
-	persons   []float64 // per cell
-	weighted  []float64 // per cell
-	partStart []int32   // cell i has parts[partStart[i]:partStart[i+1]]
+	pts       []orb.Point // cell centres
+	persons   []float64   // per cell
+	weighted  []float64   // per cell
+	partStart []int32     // cell i has parts[partStart[i]:partStart[i+1]]
 	parts     []partDemand
 
 	places []place
@@ -123,13 +136,17 @@ type State struct {
 	commune []sums
 	total   sums
 
-	mark    []uint32 // epoch marks for the nearest recomputation
-	epoch   uint32
-	scratch [][]cellState
+	mark  []uint32 // epoch marks for the nearest recomputation
+	epoch uint32
 }
 
 // New computes the coverage and accessibility of t for profile p. The
-// territory's venues are copied into places (slots 0..len(t.Venues)-1).
+// territory's venues are copied into places (slots 0..len(t.Venues)-1);
+// the incremental operations find places by Venue.ID (when two venues share
+// an ID, only the first can be named). The full computation runs on
+// Options.Workers goroutines: each takes places in turn, queries the engine
+// for their catchments and accumulates into its own per-cell counters,
+// which are merged at the end.
 func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	if p.MaxMinutes <= 0 || !finite(p.MaxMinutes) {
 		return nil, fmt.Errorf("coverage: profile %q: max_minutes must be > 0", p.Name)
@@ -139,22 +156,24 @@ func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	if s.workers <= 0 {
 		s.workers = runtime.GOMAXPROCS(0)
 	}
+	s.pts = make([]orb.Point, len(t.Cells))
+	for i := range t.Cells {
+		s.pts[i] = t.Cells[i].Center
+	}
 	s.eng = opt.Engine
 	if s.eng == nil {
 		f := opt.Engines
 		if f == nil {
 			f = CrowFlyEngines
 		}
-		pts := make([]orb.Point, len(t.Cells))
-		for i := range t.Cells {
-			pts[i] = t.Cells[i].Center
-		}
-		e, err := f(p.Mode, p.Engine, pts)
+		e, err := f(p.Mode, p.Engine, s.pts)
 		if err != nil {
 			return nil, fmt.Errorf("coverage: profile %q: %w", p.Name, err)
 		}
 		s.eng = e
 	}
+	_, cheap := s.eng.(hitAppender)
+	s.keep = opt.KeepCatchments || !cheap
 	s.demand(opt.Fragility)
 	s.byID = make(map[string]int32, len(t.Venues))
 	s.places = make([]place, 0, len(t.Venues))
@@ -171,39 +190,58 @@ func New(t *maillage.Territory, p Profile, opt Options) (*State, error) {
 	return s, nil
 }
 
-// demand fills the per-cell and per-part demand.
+// demand fills the per-cell and per-part demand, on s.workers goroutines.
 func (s *State) demand(frag map[string]float64) {
 	t := s.t
 	fc := make([]float64, len(t.Communes))
 	for i, c := range t.Communes {
 		fc[i] = frag[c.Code]
 	}
-	s.persons = make([]float64, len(t.Cells))
-	s.weighted = make([]float64, len(t.Cells))
-	s.partStart = make([]int32, len(t.Cells)+1)
-	s.parts = make([]partDemand, 0, max(len(t.Parts), len(t.Cells)))
-	add := func(i int, commune int32, pop *maillage.Pop) {
+	n := len(t.Cells)
+	s.persons = make([]float64, n)
+	s.weighted = make([]float64, n)
+	s.partStart = make([]int32, n+1)
+	ownParts := func(c *maillage.Cell) bool { return c.PartEnd > c.PartStart && int(c.PartEnd) <= len(t.Parts) }
+	for i := range t.Cells {
+		k := int32(1)
+		if c := &t.Cells[i]; ownParts(c) {
+			k = c.PartEnd - c.PartStart
+		}
+		s.partStart[i+1] = s.partStart[i] + k
+	}
+	s.parts = make([]partDemand, s.partStart[n])
+	part := func(i int, k int32, commune int32, pop *maillage.Pop) {
 		f := 0.0
 		if commune >= 0 && int(commune) < len(fc) {
 			f = fc[commune]
 		}
 		pd := partDemand{commune: commune, persons: s.prof.Persons(pop), weighted: s.prof.Weighted(pop, f)}
-		s.parts = append(s.parts, pd)
+		s.parts[k] = pd
 		s.persons[i] += pd.persons
 		s.weighted[i] += pd.weighted
 	}
-	for i := range t.Cells {
-		c := &t.Cells[i]
-		s.partStart[i] = int32(len(s.parts))
-		if c.PartEnd > c.PartStart && int(c.PartEnd) <= len(t.Parts) {
-			for k := c.PartStart; k < c.PartEnd; k++ {
-				add(i, t.Parts[k].Commune, &t.Parts[k].Pop)
+	var wg sync.WaitGroup
+	chunk := (n + s.workers - 1) / s.workers
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				c := &t.Cells[i]
+				k := s.partStart[i]
+				if !ownParts(c) {
+					part(i, k, c.Commune, &c.Pop)
+					continue
+				}
+				for q := c.PartStart; q < c.PartEnd; q++ {
+					part(i, k, t.Parts[q].Commune, &t.Parts[q].Pop)
+					k++
+				}
 			}
-		} else {
-			add(i, c.Commune, &c.Pop)
-		}
+		}()
 	}
-	s.partStart[len(t.Cells)] = int32(len(s.parts))
+	wg.Wait()
 }
 
 // weeklyMinutes returns a schedule's weekly opening time in minutes, and
@@ -240,12 +278,6 @@ func (s *State) newPlace(v maillage.Venue) place {
 // Options.Workers goroutines, reusing the catchments already computed. It
 // is what New does; the incremental operations make it unnecessary.
 func (s *State) Recompute() {
-	s.recompute(true)
-}
-
-// recompute computes the per-cell state from scratch; with reuse false, every
-// catchment is recomputed with the engine.
-func (s *State) recompute(reuse bool) {
 	n := len(s.t.Cells)
 	inf := float32(math.Inf(1))
 	var todo []int32
@@ -255,19 +287,13 @@ func (s *State) recompute(reuse bool) {
 		}
 	}
 	w := max(1, min(s.workers, len(todo)))
-	if len(s.scratch) < w {
-		s.scratch = append(s.scratch, make([][]cellState, w-len(s.scratch))...)
-	}
 	if len(s.cell) != n {
 		s.cell = make([]cellState, n)
 	}
-	accs := make([][]cellState, w)
+	accs := make([][]cellState, w) // per-worker accumulators, merged into s.cell
 	accs[0] = s.cell
 	for k := 1; k < w; k++ {
-		if len(s.scratch[k]) != n {
-			s.scratch[k] = make([]cellState, n)
-		}
-		accs[k] = s.scratch[k]
+		accs[k] = make([]cellState, n)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -278,7 +304,8 @@ func (s *State) recompute(reuse bool) {
 			for i := range acc {
 				acc[i] = cellState{nearest: inf, place: -1}
 			}
-			var buf []Hit
+			var arena, buf []Hit
+			var f []float64
 			for {
 				from := int(next.Add(8)) - 8
 				if from >= len(todo) {
@@ -286,11 +313,21 @@ func (s *State) recompute(reuse bool) {
 				}
 				for _, j := range todo[from:min(from+8, len(todo))] {
 					p := &s.places[j]
-					if !reuse || !p.reached {
-						buf = s.reach(p, buf[:0])
+					catch := p.catch
+					switch {
+					case p.reached:
+					case s.keep:
+						if cap(arena)-len(arena) < 1<<14 {
+							arena = make([]Hit, 0, 1<<18) // 2 MB
+						}
+						arena = s.reach(p, arena)
+						catch = p.catch
+					default:
+						buf = s.query(p, buf[:0])
+						catch = buf
 					}
-					s.settle(p)
-					addPlace(acc, p, j, 1, &s.decay)
+					f = s.settle(p, catch, f[:0])
+					addPlace(acc, p, j, catch, f)
 				}
 			}
 		}(accs[k])
@@ -302,47 +339,95 @@ func (s *State) recompute(reuse bool) {
 	s.resum()
 }
 
-// reach computes the catchment of p with the engine, using buf as scratch,
-// and returns buf.
-func (s *State) reach(p *place, buf []Hit) []Hit {
-	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
-		buf = append(buf, Hit{i, t})
-	})
-	p.catch = append([]Hit(nil), buf...)
+// reach computes the catchment of p with the engine, appending it to arena
+// (the catchment is arena's new tail, capped so that it is never written
+// again), and returns arena.
+func (s *State) reach(p *place, arena []Hit) []Hit {
+	start := len(arena)
+	arena = s.query(p, arena)
+	p.catch = arena[start:len(arena):len(arena)]
 	p.reached = true
-	p.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, h := range p.catch {
-		p.bound = p.bound.Extend(s.t.Cells[h.Cell].Center)
-	}
-	return buf
+	p.bounded = false
+	return arena
 }
 
-// settle computes the demand and ratio of p from its catchment.
-func (s *State) settle(p *place) {
+// query appends the catchment of p to dst (without keeping it).
+func (s *State) query(p *place, dst []Hit) []Hit {
+	if a, ok := s.eng.(hitAppender); ok {
+		return a.AppendReach(dst, p.v.Point, s.maxSec)
+	}
+	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
+		dst = append(dst, Hit{i, t})
+	})
+	return dst
+}
+
+// catchment returns p's catchment, computing and keeping it if needed.
+func (s *State) catchment(p *place) []Hit {
+	if !p.reached {
+		s.reach(p, nil)
+	}
+	return p.catch
+}
+
+// hitAppender is implemented by engines that can append a catchment to a
+// slice directly (CrowFly), sparing a callback per cell, and bound it
+// without computing it.
+type hitAppender interface {
+	AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit
+	ReachBound(p orb.Point, maxSec float64) orb.Bound
+}
+
+// boundOf returns bounds containing the centres of p's catchment: those of
+// the kept catchment (computed on first use; only renearest needs them), or
+// the engine's bound of a catchment not computed yet.
+func (s *State) boundOf(p *place) orb.Bound {
+	if !p.reached {
+		if a, ok := s.eng.(hitAppender); ok {
+			return a.ReachBound(p.v.Point, s.maxSec)
+		}
+		s.reach(p, nil)
+	}
+	if !p.bounded {
+		x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, h := range p.catch {
+			c := s.pts[h.Cell]
+			x0, y0, x1, y1 = min(x0, c[0]), min(y0, c[1]), max(x1, c[0]), max(y1, c[1])
+		}
+		p.bound = orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}
+		p.bounded = true
+	}
+	return p.bound
+}
+
+// settle computes the demand and ratio of p from its catchment catch, appending
+// the decay weights f(t) of its hits to f.
+func (s *State) settle(p *place, catch []Hit, f []float64) []float64 {
 	d := 0.0
-	for _, h := range p.catch {
-		d += s.weighted[h.Cell] * s.decay.at(float64(h.Seconds))
+	for _, h := range catch {
+		w := s.decay.at(float64(h.Seconds))
+		f = append(f, w)
+		d += s.weighted[h.Cell] * w
 	}
 	p.demand = d
 	p.ratio = 0
 	if d > 0 {
 		p.ratio = 1000 * p.supply / d
 	}
+	return f
 }
 
-// addPlace adds (sign 1) or removes (sign −1) the counters and accessibility
-// of place j to acc; with sign 1 it also updates the nearest place.
-func addPlace(acc []cellState, p *place, j int32, sign int32, d *decayFn) {
-	r := float64(sign) * p.ratio
-	m := sign * p.minutes
-	for _, h := range p.catch {
+// addPlace adds the counters and accessibility of place j to acc, given
+// the decay weights f of its catchment, and updates the nearest place.
+func addPlace(acc []cellState, p *place, j int32, catch []Hit, f []float64) {
+	r := p.ratio
+	m := p.minutes
+	for k, h := range catch {
 		c := &acc[h.Cell]
-		c.count += sign
+		c.count++
 		c.minutes += m
-		if r != 0 {
-			c.access += r * d.at(float64(h.Seconds))
-		}
-		if sign > 0 && (h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place) {
+		c.access += r * f[k]
+		if h.Seconds < c.nearest || h.Seconds == c.nearest && j < c.place {
 			c.nearest, c.place = h.Seconds, j
 		}
 	}
@@ -421,15 +506,13 @@ func (a *sums) add(d sums, sign float64) {
 // place: renearest does.
 func (s *State) apply(j int32, sign int32) {
 	p := &s.places[j]
-	if sign > 0 && !p.reached {
-		s.reach(p, nil)
-	}
+	catch := s.catchment(p)
 	if sign > 0 {
-		s.settle(p)
+		s.settle(p, catch, nil)
 	}
 	r := float64(sign) * p.ratio
 	m := sign * p.minutes
-	for _, h := range p.catch {
+	for _, h := range catch {
 		c := &s.cell[h.Cell]
 		was := s.covered(c)
 		c.count += sign
@@ -462,7 +545,7 @@ func (s *State) renearest(j int32) {
 	s.epoch++
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	n := 0
-	for _, h := range s.places[j].catch {
+	for _, h := range s.catchment(&s.places[j]) {
 		c := &s.cell[h.Cell]
 		if c.place == j {
 			c.nearest, c.place = inf, -1
@@ -476,10 +559,10 @@ func (s *State) renearest(j int32) {
 	}
 	for k := range s.places {
 		p := &s.places[k]
-		if !p.suitable || int32(k) == j || len(p.catch) == 0 || !p.bound.Intersects(b) {
+		if !p.suitable || int32(k) == j || !s.boundOf(p).Intersects(b) {
 			continue
 		}
-		for _, h := range p.catch {
+		for _, h := range s.catchment(p) {
 			if s.mark[h.Cell] != s.epoch {
 				continue
 			}
@@ -546,7 +629,7 @@ func (s *State) Update(v maillage.Venue) error {
 		return err
 	}
 	np := s.newPlace(v)
-	np.catch, np.reached, np.bound = old.catch, old.reached, old.bound
+	np.catch, np.reached, np.bounded, np.bound = old.catch, old.reached, old.bounded, old.bound
 	wasSuitable := old.suitable
 	if wasSuitable {
 		s.apply(j, -1)
@@ -618,6 +701,9 @@ func (s *State) Venues() []maillage.Venue {
 	return out
 }
 
+// Venue returns place j.
+func (s *State) Venue(j int) maillage.Venue { return s.places[j].v }
+
 // Live reports whether place j is still present (not removed or moved).
 func (s *State) Live(j int) bool { return s.places[j].live }
 
@@ -626,8 +712,16 @@ func (s *State) Live(j int) bool { return s.places[j].live }
 func (s *State) Suitable(j int) bool { return s.places[j].suitable }
 
 // Catchment returns the cells within the limit of place j with their times
-// (nil for a place that never was suitable). The slice is the state's own.
-func (s *State) Catchment(j int) []Hit { return s.places[j].catch }
+// (whether or not the place is suitable). A kept catchment is the state's
+// own slice: do not modify it; otherwise it is computed anew, without being
+// kept, so that Catchment is safe for concurrent readers.
+func (s *State) Catchment(j int) []Hit {
+	p := &s.places[j]
+	if p.reached {
+		return p.catch
+	}
+	return s.query(p, nil)
+}
 
 // Index returns the index of the live place with id.
 func (s *State) Index(id string) (int, bool) {
@@ -680,6 +774,6 @@ func (s *State) Clone() *State {
 	}
 	c.cell = append([]cellState(nil), s.cell...)
 	c.commune = append([]sums(nil), s.commune...)
-	c.mark, c.epoch, c.scratch = nil, 0, nil
+	c.mark, c.epoch = nil, 0
 	return &c
 }

@@ -3,6 +3,7 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -132,14 +133,7 @@ func Summarize(t *maillage.Territory, states ...*State) Report {
 // (3.2 %) live more than 30 min by car from a France Services site".
 func statement(p *Profile, t sums) string {
 	un := math.Max(0, t.persons-t.covered)
-	who := "people"
-	if len(p.Population) > 0 && !(len(p.Population) == 1 && p.Population[0] == maillage.Ind) {
-		names := make([]string, len(p.Population))
-		for i, a := range p.Population {
-			names[i] = a.String()
-		}
-		who = "people (" + strings.Join(names, " + ") + ")"
-	}
+	who := "people" + whoLabel(p.Population)
 	by := map[string]string{"walk": "on foot", "senior": "on foot at a senior's pace", "car": "by car", "bike": "by bike"}[p.Mode.Name]
 	if by == "" {
 		by = "by " + p.Mode.Name
@@ -171,6 +165,43 @@ func statement(p *Profile, t sums) string {
 		}
 	}
 	return s
+}
+
+// ageFrom gives the lower bound of each age band, for labels.
+var ageFrom = map[maillage.Attr]int{maillage.Ind0_3: 0, maillage.Ind4_5: 4, maillage.Ind6_10: 6, maillage.Ind11_17: 11,
+	maillage.Ind18_24: 18, maillage.Ind25_39: 25, maillage.Ind40_54: 40, maillage.Ind55_64: 55, maillage.Ind65_79: 65, maillage.Ind80p: 80}
+
+// whoLabel describes a profile's population: "" for everyone, " aged 65+"
+// for contiguous bands up to 80+, else " aged 18-24, 65-79".
+func whoLabel(pop []maillage.Attr) string {
+	if len(pop) == 0 || len(pop) == 1 && pop[0] == maillage.Ind {
+		return ""
+	}
+	bands := slices.Clone(pop)
+	slices.Sort(bands)
+	contiguous := bands[len(bands)-1] == maillage.Ind80p
+	for i := 1; i < len(bands); i++ {
+		contiguous = contiguous && bands[i] == bands[i-1]+1
+	}
+	if _, ok := ageFrom[bands[0]]; contiguous && ok {
+		return fmt.Sprintf(" aged %d+", ageFrom[bands[0]])
+	}
+	var parts []string
+	for _, a := range bands {
+		switch {
+		case a == maillage.Ind80p:
+			parts = append(parts, "80+")
+		case a == maillage.IndInc:
+			parts = append(parts, "of unknown age")
+		default:
+			if lo, ok := ageFrom[a]; ok {
+				parts = append(parts, fmt.Sprintf("%d-%d", lo, ageFrom[a+1]-1))
+			} else {
+				parts = append(parts, a.String())
+			}
+		}
+	}
+	return " aged " + strings.Join(parts, ", ")
 }
 
 // thousands formats x rounded to a whole number with commas: 12345.4 → "12,345".

@@ -1,0 +1,243 @@
+package coverage
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/maillage/maillage"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// shoelace returns the signed area of a ring in lon/lat degrees² (positive
+// when counter-clockwise).
+func shoelace(r orb.Ring) float64 {
+	a := 0.0
+	for i := 0; i+1 < len(r); i++ {
+		a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	return a / 2
+}
+
+// TestGapsGolden: testdata/NAME.json (a synthetic territory, see synth) →
+// testdata/NAME_out.geojson, plus checks made independently of the output.
+func TestGapsGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	for _, in := range files {
+		name := strings.TrimSuffix(filepath.Base(in), ".json")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sp synth
+			if err := json.Unmarshal(raw, &sp); err != nil {
+				t.Fatal(err)
+			}
+			ter, p := sp.build(t), sp.profile(t)
+			s, err := New(ter, p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			zones, err := s.Gaps(GapOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkZones(t, s, &sp, zones)
+			var buf bytes.Buffer
+			if err := WriteGapsGeoJSON(&buf, zones, p.Name); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", name+"_out.geojson")
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s differs from the output (run go test -run TestGapsGolden -update and review the diff)", golden)
+			}
+			fc, err := geojson.UnmarshalFeatureCollection(want)
+			if err != nil || len(fc.Features) != len(zones) {
+				t.Fatalf("golden file does not parse back: %v", err)
+			}
+			var csvBuf bytes.Buffer
+			if err := WriteGapsCSV(&csvBuf, zones, p.Name); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(&csvBuf).ReadAll()
+			if err != nil || len(rows) != len(zones)+1 || rows[0][0] != "rank" {
+				t.Fatalf("csv: %d rows, %v", len(rows), err)
+			}
+		})
+	}
+}
+
+// checkZones checks zones against a direct computation from the synth:
+// which cells are uncovered (crow-fly distance to suitable places), that
+// every one is in exactly one zone, the zone totals, the winding, the
+// ranking, and the case-specific facts of the golden inputs.
+func checkZones(t *testing.T, s *State, sp *synth, zones []Zone) {
+	t.Helper()
+	ter, p := s.Territory(), s.Profile()
+	v := p.Mode.SpeedKmh / 3.6 / p.Mode.Detour
+	uncovered := map[int32]bool{}
+	tooFew := map[int32]bool{}
+	for i, c := range ter.Cells {
+		n, minutes := 0, 0.0
+		for _, ven := range ter.Venues {
+			if ven.Located && p.Filter.Match(&ven) && geo.Distance(c.Center, ven.Point)/v <= p.MaxSeconds() {
+				n++
+				minutes += ven.Hours.Hours() * 60
+			}
+		}
+		if !(n > 0 && minutes >= p.MinWeeklyHours*60) {
+			uncovered[int32(i)] = true
+			if n > 0 {
+				tooFew[int32(i)] = true
+			}
+		}
+	}
+	seen := map[int32]bool{}
+	persons := 0.0
+	multi, fewHours := false, 0
+	for k, z := range zones {
+		if z.Rank != k+1 || k > 0 && zones[k-1].Weighted < z.Weighted {
+			t.Errorf("zone %d: rank %d, weighted %v after %v", k, z.Rank, z.Weighted, zones[max(k-1, 0)].Weighted)
+		}
+		zp, few := 0.0, 0
+		for _, i := range z.Cells {
+			if seen[i] || !uncovered[i] {
+				t.Errorf("cell %d: in two zones or covered", i)
+			}
+			seen[i] = true
+			zp += ter.Cells[i].Pop[maillage.Ind]
+			if tooFew[i] {
+				few++
+			}
+		}
+		if math.Abs(zp-z.Persons) > 1e-9 || few != z.TooFewHours {
+			t.Errorf("zone %d: persons %v (direct %v), too few hours %d (direct %d)", z.Rank, z.Persons, zp, z.TooFewHours, few)
+		}
+		persons += zp
+		multi = multi || len(z.Communes) >= 2
+		fewHours += z.TooFewHours
+		for _, poly := range z.Geometry {
+			if shoelace(poly[0]) <= 0 {
+				t.Errorf("zone %d: exterior ring is not counter-clockwise", z.Rank)
+			}
+			for _, h := range poly[1:] {
+				if shoelace(h) >= 0 {
+					t.Errorf("zone %d: hole is not clockwise", z.Rank)
+				}
+			}
+			if poly[0][0] != poly[0][len(poly[0])-1] {
+				t.Errorf("zone %d: ring not closed", z.Rank)
+			}
+		}
+		if z.NearestMin > z.NearestMax {
+			t.Errorf("zone %d: nearest %v > %v", z.Rank, z.NearestMin, z.NearestMax)
+		}
+	}
+	if len(seen) != len(uncovered) {
+		t.Errorf("%d cells in zones, %d uncovered", len(seen), len(uncovered))
+	}
+	sum := s.Summary()
+	if math.Abs(sum.Population-sum.Covered-persons) > 1e-9 {
+		t.Errorf("zones hold %v persons, summary says %v uncovered", persons, sum.Population-sum.Covered)
+	}
+	switch p.Name {
+	case "demarches-walk-10":
+		if !multi || len(zones[0].Communes) < 2 {
+			t.Errorf("no zone touches several communes: %v", zones[0].Communes)
+		}
+		if sum.UnlocatedPlaces != 1 || sum.Places != 3 {
+			t.Errorf("places %d unlocated %d, want 3 and 1", sum.Places, sum.UnlocatedPlaces)
+		}
+	case "walk-15-4h":
+		if fewHours == 0 {
+			t.Error("no cell is uncovered for lack of hours")
+		}
+	}
+}
+
+// TestGapsAllCovered: no gap when every cell is covered.
+func TestGapsAllCovered(t *testing.T) {
+	ter, eng := handTerritory()
+	s, err := New(ter, Profile{Name: "x", MaxMinutes: 30}, Options{Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := s.Gaps(GapOptions{})
+	if err != nil || len(z) != 0 {
+		t.Errorf("zones %v, err %v", z, err)
+	}
+}
+
+// TestAccessWriters: one row or feature per populated cell, with the
+// accessibility of the state.
+func TestAccessWriters(t *testing.T) {
+	raw, err := os.ReadFile("testdata/few-hours.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp synth
+	if err := json.Unmarshal(raw, &sp); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(sp.build(t), sp.profile(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g, c bytes.Buffer
+	if err := s.WriteAccessGeoJSON(&g); err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(g.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteAccessCSV(&c); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != 61 || len(rows) != 62 { // GridDisk(4) holds 3·4·5+1 = 61 cells
+		t.Fatalf("%d features, %d rows, want 61 and 62", len(fc.Features), len(rows))
+	}
+	for i, f := range fc.Features {
+		if got, want := f.Properties["access"].(float64), round(s.Cell(i).Access, 6); got != want {
+			t.Errorf("feature %d: access %v, want %v", i, got, want)
+		}
+		if shoelace(f.Geometry.(orb.Polygon)[0]) <= 0 {
+			t.Errorf("feature %d: hexagon not counter-clockwise", i)
+		}
+	}
+	var sc bytes.Buffer
+	if err := WriteSummaryCSV(&sc, Summarize(s.Territory(), s)); err != nil {
+		t.Fatal(err)
+	}
+	srows, err := csv.NewReader(&sc).ReadAll()
+	if err != nil || len(srows) != 4 || srows[1][1] != "*" || srows[1][3] != "610" { // header, total, 2 communes; 61 cells × 10
+		t.Errorf("summary csv %v, %v", srows, err)
+	}
+}

@@ -1,0 +1,59 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/maillage/maillage"
+)
+
+// ErrUnknownProfile is returned by SelectProfiles for a name that is
+// neither built in nor in the file.
+var ErrUnknownProfile = errors.New("coverage: unknown profile")
+
+// SelectProfiles returns the built-in profiles followed by those of a
+// profile file (a file profile replaces a built-in of the same name), or,
+// when names are given, those profiles in that order.
+func SelectProfiles(file []Profile, names ...string) ([]Profile, error) {
+	all := Builtins()
+	for _, p := range file {
+		if i := slices.IndexFunc(all, func(q Profile) bool { return q.Name == p.Name }); i >= 0 {
+			all[i] = p
+		} else {
+			all = append(all, p)
+		}
+	}
+	if len(names) == 0 {
+		return all, nil
+	}
+	out := make([]Profile, 0, len(names))
+	for _, n := range names {
+		i := slices.IndexFunc(all, func(q Profile) bool { return q.Name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownProfile, n)
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// Compute computes one State per profile over t, sharing one engine per
+// mode and engine name (CachedEngines over opt.Engines). Profiles run one
+// after the other, each on opt.Workers goroutines.
+func Compute(t *maillage.Territory, profiles []Profile, opt Options) ([]*State, error) {
+	f := opt.Engines
+	if f == nil {
+		f = CrowFlyEngines
+	}
+	opt.Engines = CachedEngines(f)
+	out := make([]*State, 0, len(profiles))
+	for _, p := range profiles {
+		s, err := New(t, p, opt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
