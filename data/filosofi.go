@@ -375,6 +375,10 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 	}
 	communes := map[string]string{} // interned codes
 	seen := map[geo.Square]int{}    // square → line
+	// Squares are gathered in blocks and copied once at the end: growing one
+	// slice would copy a national grid (≈370 MB) several times over.
+	var blocks [][]Square
+	var cur []Square
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -403,8 +407,23 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 				Reason: fmt.Sprintf("square %s appears twice (first on line %d)", q.ID(), first)}
 		}
 		seen[key] = line
-		g.Squares = append(g.Squares, q)
+		if len(cur) == cap(cur) {
+			if cur != nil {
+				blocks = append(blocks, cur)
+			}
+			cur = make([]Square, 0, min(1<<16, 1024<<len(blocks)))
+		}
+		cur = append(cur, q)
 	}
+	n := len(cur)
+	for _, b := range blocks {
+		n += len(b)
+	}
+	g.Squares = make([]Square, 0, n)
+	for _, b := range blocks {
+		g.Squares = append(g.Squares, b...)
+	}
+	g.Squares = append(g.Squares, cur...)
 	return g, nil
 }
 

@@ -64,24 +64,24 @@ func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maill
 		geoSquares[i] = q.GeoSquare()
 	}
 
-	// Accumulate per (cell record, commune).
+	// Accumulate per (cell record, commune), in fixed-size blocks so that
+	// growing never copies.
 	var head []int32 // first part of each spreader record, -1 if none
-	acc := make([]gridPart, 0, len(squares))
+	var acc gridParts
 	err = sp.Spread(geoSquares, func(i int, r int32, f float64) {
 		for int(r) >= len(head) {
 			head = append(head, -1)
 		}
 		c := sqCommune[i]
 		p := head[r]
-		for p >= 0 && acc[p].commune != c {
-			p = acc[p].next
+		for p >= 0 && acc.at(p).commune != c {
+			p = acc.at(p).next
 		}
 		if p < 0 {
-			p = int32(len(acc))
-			acc = append(acc, gridPart{commune: c, next: head[r]})
+			p = acc.add(gridPart{commune: c, next: head[r]})
 			head[r] = p
 		}
-		acc[p].pop.AddScaled(squares[i].Pop, f)
+		acc.at(p).pop.AddScaled(squares[i].Pop, f)
 	})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
@@ -105,14 +105,14 @@ func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maill
 		return 0
 	})
 	cells = make([]maillage.Cell, len(recs))
-	parts = make([]maillage.Part, 0, len(acc))
+	parts = make([]maillage.Part, 0, acc.n)
 	for ci, r := range recs {
 		c := &cells[ci]
 		c.H3 = sp.Cell(r)
 		c.Center = geo.CellCenter(c.H3)
 		c.PartStart = int32(len(parts))
-		for p := head[r]; p >= 0; p = acc[p].next {
-			parts = append(parts, maillage.Part{Cell: int32(ci), Commune: acc[p].commune, Pop: acc[p].pop})
+		for p := head[r]; p >= 0; p = acc.at(p).next {
+			parts = append(parts, maillage.Part{Cell: int32(ci), Commune: acc.at(p).commune, Pop: acc.at(p).pop})
 		}
 		mine := parts[c.PartStart:]
 		slices.SortFunc(mine, func(a, b maillage.Part) int { return int(a.Commune) - int(b.Commune) })
@@ -127,4 +127,26 @@ func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maill
 		}
 	}
 	return cells, parts, communeCodes, nil
+}
+
+// gridParts is a growable array of gridPart in blocks of 1<<gridPartBits.
+type gridParts struct {
+	blocks [][]gridPart
+	n      int32
+}
+
+const gridPartBits = 14
+
+func (a *gridParts) at(p int32) *gridPart {
+	return &a.blocks[p>>gridPartBits][p&(1<<gridPartBits-1)]
+}
+
+func (a *gridParts) add(v gridPart) int32 {
+	if int(a.n)>>gridPartBits == len(a.blocks) {
+		a.blocks = append(a.blocks, make([]gridPart, 1<<gridPartBits))
+	}
+	p := a.n
+	*a.at(p) = v
+	a.n++
+	return p
 }

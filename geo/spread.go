@@ -57,6 +57,8 @@ type Spreader struct {
 	free  []int32 // unused slots of geoms
 	live  []int32 // records holding a geometry
 
+	stats SpreadStats
+
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
 	lastRec  int32
@@ -94,6 +96,19 @@ type spreadCorner struct {
 	e   int32
 	rec int32
 }
+
+// SpreadStats counts the H3 calls a Spreader made: the costly part of its
+// work.
+type SpreadStats struct {
+	Squares    int // squares spread
+	Whole      int // squares whose four corners fell in one cell
+	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
+	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
+	Neighbours int // h3.GridDisk calls (searches beyond the corners' cells)
+}
+
+// Stats returns the counts of the work done so far.
+func (s *Spreader) Stats() SpreadStats { return s.stats }
 
 // NewSpreader returns a Spreader onto H3 cells of resolution res
 // (MinResolution..MaxResolution).
@@ -166,6 +181,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			s.sweep(float64(k.n))
 		}
 		e, n, size := k.e, k.n, k.size
+		s.stats.Squares++
 		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
@@ -187,6 +203,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		if r00 == r10 && r00 == r01 && r00 == r11 {
 			// All four corners in one cell: the cell is convex (to within
 			// 0.1 mm, see the package doc), so it holds the whole square.
+			s.stats.Whole++
 			fn(int(k.i), r00, 1)
 			continue
 		}
@@ -219,6 +236,7 @@ func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n
 	if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
 		return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
 	}
+	s.stats.Corners++
 	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
 	if err != nil {
 		return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
@@ -252,6 +270,7 @@ func (s *Spreader) geom(r int32) (int32, error) {
 	if g := s.cells[r].geom; g >= 0 {
 		return g, nil
 	}
+	s.stats.Boundaries++
 	b, err := h3.CellToBoundary(s.cells[r].cell)
 	if err != nil {
 		return -1, fmt.Errorf("geo: boundary of cell %v: %w", s.cells[r].cell, err)
@@ -313,6 +332,7 @@ func (s *Spreader) neighbours(r int32) ([6]int32, int, error) {
 		return [6]int32{}, 0, err
 	}
 	if s.geoms[gi].nnb < 0 {
+		s.stats.Neighbours++
 		disk, err := h3.GridDisk(s.cells[r].cell, 1)
 		if err != nil {
 			return [6]int32{}, 0, fmt.Errorf("geo: neighbours of cell %v: %w", s.cells[r].cell, err)
