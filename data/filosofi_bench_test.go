@@ -20,10 +20,12 @@ import (
 )
 
 // gridSynthFrance writes a synthetic Filosofi 2019-style CSV of n 200 m
-// squares over metropolitan France's EPSG:3035 extent (seeded): 80 % of the
-// squares cluster around 5,000 towns of Pareto-distributed size, the rest are
-// scattered; communes are 5 km blocks. Bands sum to Ind.
-func gridSynthFrance(w io.Writer, n int, seed uint64) error {
+// squares (seeded). Clustered: over metropolitan France's EPSG:3035 extent,
+// 80 % of the squares cluster around 5,000 towns of Pareto-distributed size,
+// the rest are scattered. Filled: a square block centred on France, written
+// column by column (so the spreader must sort it). Communes are 5 km blocks;
+// bands sum to Ind.
+func gridSynthFrance(w io.Writer, n int, seed uint64, clustered bool) error {
 	rng := rand.New(rand.NewPCG(seed, 3035))
 	const (
 		e0, e1 = 3_250_000, 4_300_000 // metropolitan France (without Corsica) in LAEA, metres
@@ -44,9 +46,13 @@ func gridSynthFrance(w io.Writer, n int, seed uint64) error {
 	bw.WriteString("idcar_200m,lcog_geo,ind,men,men_pauv,men_1ind,ind_0_3,ind_4_5,ind_6_10,ind_11_17,ind_18_24,ind_25_39,ind_40_54,ind_55_64,ind_65_79,ind_80p,ind_inc\n")
 	seen := make(map[[2]int32]struct{}, n)
 	var bands [11]float64
-	for len(seen) < n {
+	side := int(math.Ceil(math.Sqrt(float64(n))))
+	for i := 0; len(seen) < n; i++ {
 		var e, nn float64
-		if rng.Float64() < 0.8 {
+		switch {
+		case !clustered:
+			e, nn = float64(3_600_000+200*(i/side)), float64(2_450_000+200*(i%side))
+		case rng.Float64() < 0.8:
 			x := rng.Float64() * total
 			lo, hi := 0, len(cum)-1
 			for lo < hi {
@@ -59,7 +65,7 @@ func gridSynthFrance(w io.Writer, n int, seed uint64) error {
 			}
 			t := towns[lo]
 			e, nn = t.e+rng.NormFloat64()*t.r, t.n+rng.NormFloat64()*t.r
-		} else {
+		default:
 			e, nn = e0+rng.Float64()*(e1-e0), n0+rng.Float64()*(n1-n0)
 		}
 		key := [2]int32{int32(math.Floor(e / 200)), int32(math.Floor(nn / 200))}
@@ -118,7 +124,8 @@ func gridVmHWM() float64 {
 }
 
 // BenchmarkNationalIngest reads a synthetic France-sized grid (2.3 million
-// 200 m squares, streamed as CSV text) and moves it onto H3 resolution 9 with
+// 200 m squares, streamed as CSV text; a filled block, then a clustered
+// France, see gridSynthFrance) and moves it onto H3 resolution 9 with
 // BuildCells. In the same run it times one h3.LatLngToCell per square (the
 // square's centre, inverse-projected) and reports the ratio.
 // MAILLAGE_BENCH_SQUARES=n sets another number of squares. Run it alone:
@@ -129,6 +136,16 @@ func BenchmarkNationalIngest(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_SQUARES")); err == nil && v > 0 {
 		nSquares = v // a smaller run, for profiling
 	}
+	for _, clustered := range []bool{false, true} {
+		name := "filled"
+		if clustered {
+			name = "clustered"
+		}
+		b.Run(name, func(b *testing.B) { gridBenchIngest(b, nSquares, clustered) })
+	}
+}
+
+func gridBenchIngest(b *testing.B, nSquares int, clustered bool) {
 	b.ReportAllocs()
 	var read, build, single time.Duration
 	var buildCPU, singleCPU time.Duration
@@ -136,7 +153,7 @@ func BenchmarkNationalIngest(b *testing.B) {
 	var squares []Square
 	for b.Loop() {
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(gridSynthFrance(pw, nSquares, 1)) }()
+		go func() { pw.CloseWithError(gridSynthFrance(pw, nSquares, 1, clustered)) }()
 		t0 := time.Now()
 		g, err := ReadGridFrom(pr, "synthetic-france.csv")
 		if err != nil {
@@ -202,7 +219,7 @@ func BenchmarkNationalIngest(b *testing.B) {
 	b.ReportMetric((read+build).Seconds()/float64(b.N), "s-ingest")
 	b.ReportMetric(float64(cells), "cells")
 	b.ReportMetric(float64(parts), "parts")
-	b.ReportMetric(gridVmHWM(), "MiB-VmHWM")
+	b.ReportMetric(gridVmHWM(), "MiB-VmHWM") // the process's peak so far
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-Sys")
 	runtime.KeepAlive(squares)
 }

@@ -84,7 +84,8 @@ type spreadGeom struct {
 	nb                     [6]int32
 	xy                     [2 * spreadMaxVerts]float64
 	minX, minY, maxX, maxY float64
-	area                   float64 // m²
+	area                   float64                 // m²
+	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
 }
 
 type spreadKey struct {
@@ -165,6 +166,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 	rowN, rowSize := int32(math.MinInt32), int32(0)
 	var bi, ti int // cursors in bot and top
 	lastBR := spreadCorner{e: math.MinInt32, rec: -1}
+	prev := [2]int32{-1, -1} // the previous square's right-hand corners
 	for _, k := range s.order {
 		if k.n != rowN || k.size != rowSize {
 			// A new row: its bottom corners are the previous row's top
@@ -182,24 +184,29 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		}
 		e, n, size := k.e, k.n, k.size
 		s.stats.Squares++
-		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n)
+		// Corners not in the row caches are first looked for, by a
+		// point-in-polygon test, in the cells of the corners already known
+		// (this square's, loading their outline: they overlap the square
+		// anyway; the previous square's, if loaded), and only then with H3.
+		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n, [4]int32{prev[0], prev[1], -1, -1}, 0)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
-		r10, err := s.corner(&s.bot, &bi, &lastBR, e+size, n)
+		r10, err := s.corner(&s.bot, &bi, &lastBR, e+size, n, [4]int32{r00, prev[0], prev[1], -1}, 1)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
 		lastBR = spreadCorner{e + size, r10}
 		noMemo := spreadCorner{e: math.MinInt32, rec: -1}
-		r01, err := s.corner(&s.top, &ti, &noMemo, e, n+size)
+		r01, err := s.corner(&s.top, &ti, &noMemo, e, n+size, [4]int32{r00, r10, prev[1], -1}, 2)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
-		r11, err := s.corner(&s.top, &ti, &noMemo, e+size, n+size)
+		r11, err := s.corner(&s.top, &ti, &noMemo, e+size, n+size, [4]int32{r01, r10, r00, -1}, 3)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
+		prev = [2]int32{r10, r11}
 		if r00 == r10 && r00 == r01 && r00 == r11 {
 			// All four corners in one cell: the cell is convex (to within
 			// 0.1 mm, see the package doc), so it holds the whole square.
@@ -215,10 +222,12 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 }
 
 // corner returns the record of the cell holding grid corner (e, n), looked up
-// first in the sorted row list (from cursor *k), then in memo, and computed
-// otherwise; a computed corner is appended to the list when that keeps it
-// sorted.
-func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n int32) (int32, error) {
+// first in the sorted row list (from cursor *k), then in memo, then by a
+// point-in-polygon test in the cells of hints (the first own of them are
+// corners of the current square: their outlines are loaded if needed; the
+// others are used only if loaded), and computed with H3 otherwise; a corner
+// found outside the list is appended to it when that keeps it sorted.
+func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n int32, hints [4]int32, own int) (int32, error) {
 	l := *list
 	if *k > 0 && l[*k-1].e >= e {
 		*k, _ = slices.BinarySearchFunc(l, e, func(c spreadCorner, e int32) int { return cmp.Compare(c.e, e) })
@@ -232,21 +241,80 @@ func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n
 	if memo.e == e {
 		return memo.rec, nil
 	}
-	lat, lon := laeaInverse(float64(e), float64(n))
-	if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
-		return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
-	}
-	s.stats.Corners++
-	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+	r, err := s.locate(e, n, hints, own)
 	if err != nil {
-		return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
+		return -1, err
 	}
-	r := s.record(c)
+	if r < 0 {
+		lat, lon := laeaInverse(float64(e), float64(n))
+		if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
+			return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
+		}
+		s.stats.Corners++
+		c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+		if err != nil {
+			return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
+		}
+		r = s.record(c)
+	}
 	if *k == len(l) {
 		*list = append(l, spreadCorner{e, r})
 		*k = len(*list) - 1
 	}
 	return r, nil
+}
+
+// spreadMargin is how far inside a cell's projected outline (metres) a
+// point must be for the point-in-polygon test to place it there without
+// asking H3: more than the outline's departure from H3's true edges (see the
+// package doc).
+const spreadMargin = 0.005
+
+// locate returns the first of the hinted records whose cell holds (e, n) by
+// at least spreadMargin, or -1.
+func (s *Spreader) locate(e, n int32, hints [4]int32, own int) (int32, error) {
+	x, y := float64(e), float64(n)
+	for j, r := range hints {
+		if r < 0 || (j > 0 && slices.Contains(hints[:j], r)) {
+			continue
+		}
+		gi := s.cells[r].geom
+		if gi < 0 {
+			if j >= own {
+				continue
+			}
+			var err error
+			if gi, err = s.geom(r); err != nil {
+				return -1, err
+			}
+		}
+		if s.geoms[gi].holds(x, y) {
+			return r, nil
+		}
+	}
+	return -1, nil
+}
+
+// holds reports whether (x, y) lies inside g by more than spreadMargin.
+func (g *spreadGeom) holds(x, y float64) bool {
+	if x <= g.minX || x >= g.maxX || y <= g.minY || y >= g.maxY {
+		return false
+	}
+	n := int(g.n)
+	for i := range n {
+		j := i + 1
+		if j == n {
+			j = 0
+		}
+		ax, ay := g.xy[2*i], g.xy[2*i+1]
+		dx, dy := g.xy[2*j]-ax, g.xy[2*j+1]-ay
+		// Signed distance to the edge's line, positive inside (the
+		// outline is counter-clockwise).
+		if (dx*(y-ay)-dy*(x-ax))*g.invLen[i] <= spreadMargin {
+			return false
+		}
+	}
+	return true
 }
 
 // record returns the dense index of cell c, creating it if needed.
@@ -304,6 +372,18 @@ func (s *Spreader) geom(r int32) (int32, error) {
 		a += ax*by - bx*ay
 	}
 	g.area = math.Abs(a) / 2
+	if a < 0 { // make the outline counter-clockwise
+		for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+			g.xy[2*i], g.xy[2*j] = g.xy[2*j], g.xy[2*i]
+			g.xy[2*i+1], g.xy[2*j+1] = g.xy[2*j+1], g.xy[2*i+1]
+		}
+	}
+	for i := range len(b) {
+		j := (i + 1) % len(b)
+		if l := math.Hypot(g.xy[2*j]-g.xy[2*i], g.xy[2*j+1]-g.xy[2*i+1]); l > 0 {
+			g.invLen[i] = 1 / l
+		}
+	}
 	s.cells[r].geom = gi
 	s.live = append(s.live, r)
 	return gi, nil
