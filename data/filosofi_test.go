@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -230,6 +231,43 @@ func TestBordeauxGrid(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestBuildCellsBands checks that spreading in bands (as BuildCells does on
+// large grids) gives the cells and parts of a single pass.
+func TestBuildCellsBands(t *testing.T) {
+	g, err := ReadGrid(shareddata.Path(t, grid200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1, p1, codes1, err := gridBuildCells(g.Squares, 9, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{2, 3, 5} {
+		bands := gridBands(g.Squares, k)
+		if len(bands) != k {
+			t.Errorf("gridBands(%d) made %d bands", k, len(bands))
+		}
+		ck, pk, codesk, err := gridBuildCells(g.Squares, 9, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ck) != len(c1) || len(pk) != len(p1) || !slices.Equal(codesk, codes1) {
+			t.Fatalf("%d bands: %d cells %d parts, one band: %d cells %d parts", k, len(ck), len(pk), len(c1), len(p1))
+		}
+		for i := range ck {
+			if ck[i].H3 != c1[i].H3 || ck[i].Commune != c1[i].Commune || ck[i].PartStart != c1[i].PartStart ||
+				ck[i].Center != c1[i].Center {
+				t.Fatalf("%d bands: cell %d differs: %+v vs %+v", k, i, ck[i], c1[i])
+			}
+			for a := range ck[i].Pop {
+				if gridRelErr(ck[i].Pop[a], c1[i].Pop[a]) > 1e-12 {
+					t.Fatalf("%d bands: cell %d %v: %v vs %v", k, i, maillage.Attr(a), ck[i].Pop[a], c1[i].Pop[a])
+				}
+			}
+		}
 	}
 }
 
