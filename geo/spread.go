@@ -47,11 +47,20 @@ const spreadCovered = 1 - 1e-9
 // Spreader splits EPSG:3035 squares over the H3 cells they overlap, in
 // proportion to the overlapping area. See the package documentation for the
 // method and its accuracy. The cells it meets get dense indices 0, 1, 2, …
-// (see Cell and NumCells), stable over the Spreader's life, so several calls
-// to Spread share one index. A Spreader is not safe for concurrent use.
+// (see Cell and NumCells). To keep its lookup table small (and in cache) on
+// national grids, the Spreader forgets cells it has not met over the last
+// few kilometres of its south-to-north sweep: a cell met again after that
+// (which takes squares given out of order, or a second call to Spread) gets
+// a second index, so callers must add up the shares of equal cells. A
+// Spreader is not safe for concurrent use.
 type Spreader struct {
 	res   int
-	index map[h3.Cell]int32
+	// index maps the cells met recently to their records: cur holds the
+	// current generation, old the previous one; generations last genLen
+	// metres of northing.
+	cur, old map[h3.Cell]int32
+	genLen   int32
+	genStart int32
 	cells []spreadCell
 	geoms []spreadGeom
 	free  []int32 // unused slots of geoms
@@ -117,7 +126,12 @@ func NewSpreader(res int) (*Spreader, error) {
 	if res < MinResolution || res > MaxResolution {
 		return nil, fmt.Errorf("%w: %d", ErrResolution, res)
 	}
-	return &Spreader{res: res, index: make(map[h3.Cell]int32), lastRec: -1}, nil
+	edge, err := h3.HexagonEdgeLengthAvgM(res)
+	if err != nil {
+		return nil, fmt.Errorf("geo: %w", err)
+	}
+	return &Spreader{res: res, cur: map[h3.Cell]int32{}, old: map[h3.Cell]int32{},
+		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1}, nil
 }
 
 // Resolution returns the H3 resolution of the Spreader's cells.
@@ -181,6 +195,13 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			lastBR = spreadCorner{e: math.MinInt32, rec: -1}
 			rowN, rowSize = k.n, k.size
 			s.sweep(float64(k.n))
+			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
+				// A new generation: forget the cells not met in the last.
+				s.old, s.cur = s.cur, s.old
+				clear(s.cur)
+				s.genStart = k.n
+				s.lastRec = -1
+			}
 		}
 		e, n, size := k.e, k.n, k.size
 		s.stats.Squares++
@@ -322,11 +343,13 @@ func (s *Spreader) record(c h3.Cell) int32 {
 	if c == s.lastCell && s.lastRec >= 0 {
 		return s.lastRec
 	}
-	r, ok := s.index[c]
+	r, ok := s.cur[c]
 	if !ok {
-		r = int32(len(s.cells))
-		s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
-		s.index[c] = r
+		if r, ok = s.old[c]; !ok {
+			r = int32(len(s.cells))
+			s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+		}
+		s.cur[c] = r
 	}
 	s.lastCell, s.lastRec = c, r
 	return r
@@ -440,7 +463,7 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 	full := side * side
 	covered := 0.0
 	for _, r := range corners {
-		if slices.Contains(s.cand, r) {
+		if s.isCand(r) {
 			continue
 		}
 		a, err := s.overlap(r, x0, y0, side)
@@ -462,7 +485,7 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 			return err
 		}
 		for _, r := range nb[:n] {
-			if slices.Contains(s.cand, r) {
+			if s.isCand(r) {
 				continue
 			}
 			a, err := s.overlap(r, x0, y0, side)
@@ -497,6 +520,18 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		}
 	}
 	return nil
+}
+
+// isCand reports whether the cell of record r is already a candidate
+// (compared by cell: a cell may have two records, see Spreader).
+func (s *Spreader) isCand(r int32) bool {
+	c := s.cells[r].cell
+	for _, x := range s.cand {
+		if x == r || s.cells[x].cell == c {
+			return true
+		}
+	}
+	return false
 }
 
 // overlap returns the area (m²) of the intersection of record r's cell with
