@@ -47,15 +47,26 @@ const spreadCovered = 1 - 1e-9
 // Spreader splits EPSG:3035 squares over the H3 cells they overlap, in
 // proportion to the overlapping area. See the package documentation for the
 // method and its accuracy. The cells it meets get dense indices 0, 1, 2, …
-// (see Cell and NumCells), stable over the Spreader's life, so several calls
-// to Spread share one index. A Spreader is not safe for concurrent use.
+// (see Cell and NumCells). To keep its lookup table small (and in cache) on
+// national grids, the Spreader forgets cells it has not met over the last
+// few kilometres of its south-to-north sweep: a cell met again after that
+// (which takes squares given out of order, or a second call to Spread) gets
+// a second index, so callers must add up the shares of equal cells. A
+// Spreader is not safe for concurrent use.
 type Spreader struct {
 	res   int
-	index map[h3.Cell]int32
+	// index maps the cells met recently to their records: cur holds the
+	// current generation, old the previous one; generations last genLen
+	// metres of northing.
+	cur, old map[h3.Cell]int32
+	genLen   int32
+	genStart int32
 	cells []spreadCell
 	geoms []spreadGeom
 	free  []int32 // unused slots of geoms
 	live  []int32 // records holding a geometry
+
+	stats SpreadStats
 
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
@@ -82,7 +93,8 @@ type spreadGeom struct {
 	nb                     [6]int32
 	xy                     [2 * spreadMaxVerts]float64
 	minX, minY, maxX, maxY float64
-	area                   float64 // m²
+	area                   float64                 // m²
+	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
 }
 
 type spreadKey struct {
@@ -95,13 +107,31 @@ type spreadCorner struct {
 	rec int32
 }
 
+// SpreadStats counts the H3 calls a Spreader made: the costly part of its
+// work.
+type SpreadStats struct {
+	Squares    int // squares spread
+	Whole      int // squares whose four corners fell in one cell
+	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
+	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
+	Neighbours int // h3.GridDisk calls (searches beyond the corners' cells)
+}
+
+// Stats returns the counts of the work done so far.
+func (s *Spreader) Stats() SpreadStats { return s.stats }
+
 // NewSpreader returns a Spreader onto H3 cells of resolution res
 // (MinResolution..MaxResolution).
 func NewSpreader(res int) (*Spreader, error) {
 	if res < MinResolution || res > MaxResolution {
 		return nil, fmt.Errorf("%w: %d", ErrResolution, res)
 	}
-	return &Spreader{res: res, index: make(map[h3.Cell]int32), lastRec: -1}, nil
+	edge, err := h3.HexagonEdgeLengthAvgM(res)
+	if err != nil {
+		return nil, fmt.Errorf("geo: %w", err)
+	}
+	return &Spreader{res: res, cur: map[h3.Cell]int32{}, old: map[h3.Cell]int32{},
+		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1}, nil
 }
 
 // Resolution returns the H3 resolution of the Spreader's cells.
@@ -150,6 +180,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 	rowN, rowSize := int32(math.MinInt32), int32(0)
 	var bi, ti int // cursors in bot and top
 	lastBR := spreadCorner{e: math.MinInt32, rec: -1}
+	prev := [2]int32{-1, -1} // the previous square's right-hand corners
 	for _, k := range s.order {
 		if k.n != rowN || k.size != rowSize {
 			// A new row: its bottom corners are the previous row's top
@@ -164,29 +195,43 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			lastBR = spreadCorner{e: math.MinInt32, rec: -1}
 			rowN, rowSize = k.n, k.size
 			s.sweep(float64(k.n))
+			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
+				// A new generation: forget the cells not met in the last.
+				s.old, s.cur = s.cur, s.old
+				clear(s.cur)
+				s.genStart = k.n
+				s.lastRec = -1
+			}
 		}
 		e, n, size := k.e, k.n, k.size
-		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n)
+		s.stats.Squares++
+		// Corners not in the row caches are first looked for, by a
+		// point-in-polygon test, in the cells of the corners already known
+		// (this square's, loading their outline: they overlap the square
+		// anyway; the previous square's, if loaded), and only then with H3.
+		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n, [4]int32{prev[0], prev[1], -1, -1}, 0)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
-		r10, err := s.corner(&s.bot, &bi, &lastBR, e+size, n)
+		r10, err := s.corner(&s.bot, &bi, &lastBR, e+size, n, [4]int32{r00, prev[0], prev[1], -1}, 1)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
 		lastBR = spreadCorner{e + size, r10}
 		noMemo := spreadCorner{e: math.MinInt32, rec: -1}
-		r01, err := s.corner(&s.top, &ti, &noMemo, e, n+size)
+		r01, err := s.corner(&s.top, &ti, &noMemo, e, n+size, [4]int32{r00, r10, prev[1], -1}, 2)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
-		r11, err := s.corner(&s.top, &ti, &noMemo, e+size, n+size)
+		r11, err := s.corner(&s.top, &ti, &noMemo, e+size, n+size, [4]int32{r01, r10, r00, -1}, 3)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)
 		}
+		prev = [2]int32{r10, r11}
 		if r00 == r10 && r00 == r01 && r00 == r11 {
 			// All four corners in one cell: the cell is convex (to within
 			// 0.1 mm, see the package doc), so it holds the whole square.
+			s.stats.Whole++
 			fn(int(k.i), r00, 1)
 			continue
 		}
@@ -198,10 +243,12 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 }
 
 // corner returns the record of the cell holding grid corner (e, n), looked up
-// first in the sorted row list (from cursor *k), then in memo, and computed
-// otherwise; a computed corner is appended to the list when that keeps it
-// sorted.
-func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n int32) (int32, error) {
+// first in the sorted row list (from cursor *k), then in memo, then by a
+// point-in-polygon test in the cells of hints (the first own of them are
+// corners of the current square: their outlines are loaded if needed; the
+// others are used only if loaded), and computed with H3 otherwise; a corner
+// found outside the list is appended to it when that keeps it sorted.
+func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n int32, hints [4]int32, own int) (int32, error) {
 	l := *list
 	if *k > 0 && l[*k-1].e >= e {
 		*k, _ = slices.BinarySearchFunc(l, e, func(c spreadCorner, e int32) int { return cmp.Compare(c.e, e) })
@@ -215,15 +262,22 @@ func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n
 	if memo.e == e {
 		return memo.rec, nil
 	}
-	lat, lon := laeaInverse(float64(e), float64(n))
-	if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
-		return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
-	}
-	c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+	r, err := s.locate(e, n, hints, own)
 	if err != nil {
-		return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
+		return -1, err
 	}
-	r := s.record(c)
+	if r < 0 {
+		lat, lon := laeaInverse(float64(e), float64(n))
+		if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
+			return -1, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
+		}
+		s.stats.Corners++
+		c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+		if err != nil {
+			return -1, fmt.Errorf("geo: H3 cell of corner E%d N%d: %w", e, n, err)
+		}
+		r = s.record(c)
+	}
 	if *k == len(l) {
 		*list = append(l, spreadCorner{e, r})
 		*k = len(*list) - 1
@@ -231,16 +285,71 @@ func (s *Spreader) corner(list *[]spreadCorner, k *int, memo *spreadCorner, e, n
 	return r, nil
 }
 
+// spreadMargin is how far inside a cell's projected outline (metres) a
+// point must be for the point-in-polygon test to place it there without
+// asking H3: more than the outline's departure from H3's true edges (see the
+// package doc).
+const spreadMargin = 0.005
+
+// locate returns the first of the hinted records whose cell holds (e, n) by
+// at least spreadMargin, or -1.
+func (s *Spreader) locate(e, n int32, hints [4]int32, own int) (int32, error) {
+	x, y := float64(e), float64(n)
+	for j, r := range hints {
+		if r < 0 || (j > 0 && slices.Contains(hints[:j], r)) {
+			continue
+		}
+		gi := s.cells[r].geom
+		if gi < 0 {
+			if j >= own {
+				continue
+			}
+			var err error
+			if gi, err = s.geom(r); err != nil {
+				return -1, err
+			}
+		}
+		if s.geoms[gi].holds(x, y) {
+			return r, nil
+		}
+	}
+	return -1, nil
+}
+
+// holds reports whether (x, y) lies inside g by more than spreadMargin.
+func (g *spreadGeom) holds(x, y float64) bool {
+	if x <= g.minX || x >= g.maxX || y <= g.minY || y >= g.maxY {
+		return false
+	}
+	n := int(g.n)
+	for i := range n {
+		j := i + 1
+		if j == n {
+			j = 0
+		}
+		ax, ay := g.xy[2*i], g.xy[2*i+1]
+		dx, dy := g.xy[2*j]-ax, g.xy[2*j+1]-ay
+		// Signed distance to the edge's line, positive inside (the
+		// outline is counter-clockwise).
+		if (dx*(y-ay)-dy*(x-ax))*g.invLen[i] <= spreadMargin {
+			return false
+		}
+	}
+	return true
+}
+
 // record returns the dense index of cell c, creating it if needed.
 func (s *Spreader) record(c h3.Cell) int32 {
 	if c == s.lastCell && s.lastRec >= 0 {
 		return s.lastRec
 	}
-	r, ok := s.index[c]
+	r, ok := s.cur[c]
 	if !ok {
-		r = int32(len(s.cells))
-		s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
-		s.index[c] = r
+		if r, ok = s.old[c]; !ok {
+			r = int32(len(s.cells))
+			s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+		}
+		s.cur[c] = r
 	}
 	s.lastCell, s.lastRec = c, r
 	return r
@@ -252,6 +361,7 @@ func (s *Spreader) geom(r int32) (int32, error) {
 	if g := s.cells[r].geom; g >= 0 {
 		return g, nil
 	}
+	s.stats.Boundaries++
 	b, err := h3.CellToBoundary(s.cells[r].cell)
 	if err != nil {
 		return -1, fmt.Errorf("geo: boundary of cell %v: %w", s.cells[r].cell, err)
@@ -285,6 +395,18 @@ func (s *Spreader) geom(r int32) (int32, error) {
 		a += ax*by - bx*ay
 	}
 	g.area = math.Abs(a) / 2
+	if a < 0 { // make the outline counter-clockwise
+		for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+			g.xy[2*i], g.xy[2*j] = g.xy[2*j], g.xy[2*i]
+			g.xy[2*i+1], g.xy[2*j+1] = g.xy[2*j+1], g.xy[2*i+1]
+		}
+	}
+	for i := range len(b) {
+		j := (i + 1) % len(b)
+		if l := math.Hypot(g.xy[2*j]-g.xy[2*i], g.xy[2*j+1]-g.xy[2*i+1]); l > 0 {
+			g.invLen[i] = 1 / l
+		}
+	}
 	s.cells[r].geom = gi
 	s.live = append(s.live, r)
 	return gi, nil
@@ -313,6 +435,7 @@ func (s *Spreader) neighbours(r int32) ([6]int32, int, error) {
 		return [6]int32{}, 0, err
 	}
 	if s.geoms[gi].nnb < 0 {
+		s.stats.Neighbours++
 		disk, err := h3.GridDisk(s.cells[r].cell, 1)
 		if err != nil {
 			return [6]int32{}, 0, fmt.Errorf("geo: neighbours of cell %v: %w", s.cells[r].cell, err)
@@ -340,7 +463,7 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 	full := side * side
 	covered := 0.0
 	for _, r := range corners {
-		if slices.Contains(s.cand, r) {
+		if s.isCand(r) {
 			continue
 		}
 		a, err := s.overlap(r, x0, y0, side)
@@ -362,7 +485,7 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 			return err
 		}
 		for _, r := range nb[:n] {
-			if slices.Contains(s.cand, r) {
+			if s.isCand(r) {
 				continue
 			}
 			a, err := s.overlap(r, x0, y0, side)
@@ -397,6 +520,18 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		}
 	}
 	return nil
+}
+
+// isCand reports whether the cell of record r is already a candidate
+// (compared by cell: a cell may have two records, see Spreader).
+func (s *Spreader) isCand(r int32) bool {
+	c := s.cells[r].cell
+	for _, x := range s.cand {
+		if x == r || s.cells[x].cell == c {
+			return true
+		}
+	}
+	return false
 }
 
 // overlap returns the area (m²) of the intersection of record r's cell with

@@ -1,0 +1,270 @@
+package data
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
+	"github.com/uber/h3-go/v4"
+)
+
+// gridPart accumulates the population one cell receives from one commune;
+// the parts of a cell form a linked list.
+type gridPart struct {
+	commune int32 // index in the sorted commune codes, -1 for none
+	next    int32 // next part of the same cell, -1 at the end
+	pop     maillage.Pop
+}
+
+// gridBandPart is one (cell, commune) share produced by a band.
+type gridBandPart struct {
+	cell    h3.Cell
+	commune int32
+	pop     maillage.Pop
+}
+
+// gridMaxBands caps the number of bands BuildCells spreads in parallel.
+const gridMaxBands = 8
+
+// BuildCells moves squares onto the H3 cells of resolution res
+// (geo.MinResolution..geo.MaxResolution; geo.DefaultResolution is 9): each
+// square is spread over the cells it overlaps in proportion to the
+// overlapping area (see geo.Spreader), so every attribute's total is
+// preserved, overall and per commune code, to floating-point rounding.
+//
+// It returns the populated cells sorted by H3 index (Center set, Pop summed
+// over the parts, Commune the index of the commune holding most of the
+// cell's Ind, -1 if that share has no commune code, [PartStart, PartEnd) its
+// parts), the parts (a cell's population split by commune code, sorted by
+// cell then commune; Commune -1 for squares without a commune code), and the
+// sorted distinct commune codes the commune indices refer to. Cells reached
+// only by squares with no population at all still appear, with zero Pop.
+//
+// The squares are cut into west-east bands of rows spread concurrently (up
+// to GOMAXPROCS); the result does not depend on the number of bands except
+// for floating-point rounding. squares is not modified.
+func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
+	k := min(runtime.GOMAXPROCS(0), gridMaxBands)
+	if len(squares) < 50_000 {
+		k = 1 // not worth the goroutines
+	}
+	return gridBuildCells(squares, res, k)
+}
+
+// gridBuildCells is BuildCells with at most k bands.
+func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
+	if res < geo.MinResolution || res > geo.MaxResolution {
+		_, err := geo.NewSpreader(res)
+		return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
+	}
+	if len(squares) > math.MaxInt32 {
+		return nil, nil, nil, fmt.Errorf("data: build cells: %d squares is too many", len(squares))
+	}
+	// Commune codes → sorted indices, and each square's index.
+	codeIdx := map[string]int32{}
+	for _, q := range squares {
+		if q.Commune != "" {
+			codeIdx[q.Commune] = 0
+		}
+	}
+	communeCodes = make([]string, 0, len(codeIdx))
+	for c := range codeIdx {
+		communeCodes = append(communeCodes, c)
+	}
+	slices.Sort(communeCodes)
+	for i, c := range communeCodes {
+		codeIdx[c] = int32(i)
+	}
+	sqCommune := make([]int32, len(squares))
+	for i, q := range squares {
+		sqCommune[i] = -1
+		if q.Commune != "" {
+			sqCommune[i] = codeIdx[q.Commune]
+		}
+	}
+
+	// Bands of whole rows with about the same number of squares.
+	bands := gridBands(squares, k)
+	out := make([][]gridBandPart, len(bands))
+	errs := make([]error, len(bands))
+	var wg sync.WaitGroup
+	for b, idx := range bands {
+		wg.Go(func() { out[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
+		}
+	}
+
+	// Merge the bands' sorted parts (a k-way merge: k is small); a cell on
+	// the seam between two bands gets parts from both.
+	n := 0
+	for _, o := range out {
+		n += len(o)
+	}
+	at := make([]int, len(out)) // merge cursor in each band
+	next := func() *gridBandPart {
+		var best *gridBandPart
+		bb := -1
+		for b, o := range out {
+			if at[b] < len(o) && (best == nil || gridCmpPart(o[at[b]], *best) < 0) {
+				best, bb = &o[at[b]], b
+			}
+		}
+		if bb >= 0 {
+			at[bb]++
+		}
+		return best
+	}
+	parts = make([]maillage.Part, 0, n)
+	for p := next(); p != nil; {
+		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}
+		ci := int32(len(cells))
+		for ; p != nil && p.cell == c.H3; p = next() {
+			if k := len(parts) - 1; k >= int(c.PartStart) && parts[k].Commune == p.commune {
+				parts[k].Pop.Add(p.pop)
+				continue
+			}
+			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: p.pop})
+		}
+		c.PartEnd = int32(len(parts))
+		best := math.Inf(-1)
+		for _, p := range parts[c.PartStart:] {
+			c.Pop.Add(p.Pop)
+			if p.Pop[maillage.Ind] > best {
+				best, c.Commune = p.Pop[maillage.Ind], p.Commune
+			}
+		}
+		c.Center = geo.CellCenter(c.H3)
+		cells = append(cells, c)
+	}
+	return cells, parts, communeCodes, nil
+}
+
+func gridCmpPart(a, b gridBandPart) int {
+	if c := cmp.Compare(a.cell, b.cell); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.commune, b.commune)
+}
+
+// gridBands splits the squares' indices into at most k bands of whole rows
+// (same northing) holding about the same number of squares.
+func gridBands(squares []Square, k int) [][]int32 {
+	if k <= 1 {
+		idx := make([]int32, len(squares))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		return [][]int32{idx}
+	}
+	// Histogram of northings in 1 km rows, then cut at equal counts.
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, q := range squares {
+		lo, hi = min(lo, q.N/1000), max(hi, q.N/1000)
+	}
+	hist := make([]int, hi-lo+1)
+	for _, q := range squares {
+		hist[q.N/1000-lo]++
+	}
+	cut := make([]int32, 0, k) // band b holds rows with N/1000-lo < cut[b]
+	acc := 0
+	for r, h := range hist {
+		acc += h
+		if acc >= len(squares)*(len(cut)+1)/k && len(cut) < k-1 {
+			cut = append(cut, int32(r+1))
+		}
+	}
+	cut = append(cut, int32(len(hist)))
+	bands := make([][]int32, len(cut))
+	for i, q := range squares {
+		r := q.N/1000 - lo
+		b, _ := slices.BinarySearch(cut, r+1)
+		bands[b] = append(bands[b], int32(i))
+	}
+	return slices.DeleteFunc(bands, func(b []int32) bool { return len(b) == 0 })
+}
+
+// gridSpreadBand spreads the squares idx with a Spreader of its own and
+// returns the (cell, commune) shares sorted by cell then commune.
+func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, error) {
+	sp, err := geo.NewSpreader(res)
+	if err != nil {
+		return nil, err
+	}
+	gs := make([]geo.Square, len(idx))
+	for j, i := range idx {
+		gs[j] = squares[i].GeoSquare()
+	}
+	// Accumulate per (cell record, commune), in fixed-size blocks so that
+	// growing never copies.
+	var head []int32 // first part of each spreader record, -1 if none
+	var acc gridParts
+	err = sp.Spread(gs, func(j int, r int32, f float64) {
+		for int(r) >= len(head) {
+			head = append(head, -1)
+		}
+		i := idx[j]
+		c := sqCommune[i]
+		p := head[r]
+		for p >= 0 && acc.at(p).commune != c {
+			p = acc.at(p).next
+		}
+		if p < 0 {
+			p = acc.add(gridPart{commune: c, next: head[r]})
+			head[r] = p
+		}
+		acc.at(p).pop.AddScaled(squares[i].Pop, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Records in H3 order, then each record's parts in commune order.
+	recs := make([]int32, 0, len(head))
+	for r, p := range head {
+		if p >= 0 {
+			recs = append(recs, int32(r))
+		}
+	}
+	slices.SortFunc(recs, func(a, b int32) int { return cmp.Compare(sp.Cell(a), sp.Cell(b)) })
+	out := make([]gridBandPart, 0, acc.n)
+	for _, r := range recs {
+		start := len(out)
+		for p := head[r]; p >= 0; p = acc.at(p).next {
+			out = append(out, gridBandPart{cell: sp.Cell(r), commune: acc.at(p).commune, pop: acc.at(p).pop})
+		}
+		if len(out)-start > 1 {
+			slices.SortFunc(out[start:], gridCmpPart)
+		}
+	}
+	return out, nil
+}
+
+// gridParts is a growable array of gridPart in blocks of 1<<gridPartBits.
+type gridParts struct {
+	blocks [][]gridPart
+	n      int32
+}
+
+const gridPartBits = 14
+
+func (a *gridParts) at(p int32) *gridPart {
+	return &a.blocks[p>>gridPartBits][p&(1<<gridPartBits-1)]
+}
+
+func (a *gridParts) add(v gridPart) int32 {
+	if int(a.n)>>gridPartBits == len(a.blocks) {
+		a.blocks = append(a.blocks, make([]gridPart, 1<<gridPartBits))
+	}
+	p := a.n
+	*a.at(p) = v
+	a.n++
+	return p
+}
