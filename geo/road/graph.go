@@ -93,7 +93,7 @@ type network struct {
 	refKmh float64 // the profile's RefKmh: costs scale with the mode speed when > 0
 	maxKmh float64 // the fastest arc speed, km/h (A* bound)
 	fwd    csr
-	rev    csr // the transpose of fwd
+	rev    csr      // the transpose of fwd
 	inner  []uint64 // bitset of the inner (chain) nodes, see markInner
 
 	idxOnce sync.Once
