@@ -93,6 +93,9 @@ func (d *decoder) u32s(k int) []uint32 {
 		return nil
 	}
 	p := d.take(4 * k)
+	if p == nil && k > 0 {
+		return nil
+	}
 	out := make([]uint32, k)
 	for i := range out {
 		out[i] = binary.LittleEndian.Uint32(p[4*i:])
