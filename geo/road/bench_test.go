@@ -244,18 +244,33 @@ func BenchmarkPortoBuild(b *testing.B) {
 	p := shareddata.Path(b, "osm/porto-portugal.osm.pbf")
 	b.ReportAllocs()
 	var bytes int64
-	var ms runtime.MemStats
+	var g *Graph
+	c0 := cpuTime()
 	for range b.N {
-		_, st, err := ReadPBFFile(context.Background(), p, Options{})
+		var st *Stats
+		var err error
+		g, st, err = ReadPBFFile(context.Background(), p, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		bytes += st.Bytes
 	}
 	b.StopTimer()
+	cpu := cpuTime() - c0
+	var ms runtime.MemStats
+	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(bytes)/1e6/b.Elapsed().Seconds(), "MB/s")
-	b.ReportMetric(float64(ms.TotalAlloc)/1e6/float64(b.N), "MB-alloc/op")
+	b.ReportMetric(float64(bytes)/1e6/cpu.Seconds(), "MB/cpu-s")
+	b.ReportMetric(float64(g.MemoryBytes())/1e6, "graph-MB")
+	b.ReportMetric(float64(ms.HeapInuse)/1e6, "heap-inuse-MB")
+	enc, _ := g.MarshalBinary()
+	b.ReportMetric(float64(len(enc))/1e6, "encoded-MB")
+	t0 := time.Now()
+	if _, err := UnmarshalGraph(enc); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(time.Since(t0).Milliseconds()), "decode-ms")
 }
 
 // BenchmarkPortoCatchments1000 times 1,000 catchments of 15 minutes by car

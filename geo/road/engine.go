@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -96,15 +97,30 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 	e.ptNode = make([]int32, len(pts))
 	e.ptAccess = make([]uint32, len(pts))
 	e.nodeFirst = make([]uint32, n+1)
-	for i, p := range pts {
-		v, m, ok := ix.Nearest(p, opts.MaxSnapMetres)
-		if !ok {
-			e.ptNode[i] = -1
+	// Snap in parallel: the index is read-only.
+	metres := make([]float64, len(pts))
+	var wg sync.WaitGroup
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(pts)/1000))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(pts); i += workers {
+				v, m, ok := ix.Nearest(pts[i], opts.MaxSnapMetres)
+				if !ok {
+					v = -1
+				}
+				e.ptNode[i], metres[i] = int32(v), m
+			}
+		}()
+	}
+	wg.Wait()
+	for i, v := range e.ptNode {
+		if v < 0 {
 			e.offNet = append(e.offNet, int32(i))
 			continue
 		}
-		e.ptNode[i] = int32(v)
-		e.ptAccess[i] = e.units(m / e.acc)
+		e.ptAccess[i] = e.units(metres[i] / e.acc)
 		e.nodeFirst[v+1]++
 	}
 	for v := range n {
@@ -344,8 +360,9 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	return r, nil
 }
 
-// astar runs A* on the forward graph from src to dst with the great-circle
-// distance at the network's top speed as heuristic, walking chains of inner
+// astar runs A* on the forward graph from src to dst with, as heuristic,
+// the larger of the great-circle distance at the network's top speed and the
+// landmark bound (see landmarks), walking chains of inner
 // nodes like scratch.run. It returns the node path and its cost in units,
 // nil when dst is unreachable.
 func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
@@ -361,10 +378,13 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 	if e.maxMS > 0 {
 		perMetre = 0.995 * 1000 / e.maxMS
 	}
+	net := e.net
+	net.lmOnce.Do(func() { net.lm = buildLandmarks(net, net.inner, g.NumNodes()) })
+	lm := net.lm
 	h := func(v uint32) uint32 {
 		dx := (float64(g.lon[v]) - tLon) * cos
 		dy := float64(g.lat[v]) - tLat
-		return uint32(math.Sqrt(dx*dx+dy*dy) * mPerUnit * perMetre)
+		return max(uint32(math.Sqrt(dx*dx+dy*dy)*mPerUnit*perMetre), lm.bound(v, dst))
 	}
 	s.relax(src, 0, h(src))
 	s.parent[src] = src

@@ -98,6 +98,9 @@ type network struct {
 
 	idxOnce sync.Once
 	idx     *Index
+
+	lmOnce sync.Once
+	lm     *landmarks
 }
 
 // Graph is a routable road network: node coordinates in spatial (Hilbert)
@@ -143,6 +146,20 @@ func (g *Graph) Bound() orb.Bound {
 	b := orb.Bound{Min: g.Node(0), Max: g.Node(0)}
 	for v := range g.lat {
 		b = b.Extend(g.Node(v))
+	}
+	return b
+}
+
+// MemoryBytes returns the size in bytes of the graph's arrays (coordinates,
+// forward and reverse CSR, chain bitsets; not the lazily built snapping
+// index and landmark tables).
+func (g *Graph) MemoryBytes() int {
+	b := 8 * len(g.lat)
+	for _, n := range g.nets {
+		for _, c := range []*csr{&n.fwd, &n.rev} {
+			b += 4*len(c.first) + 8*len(c.head)
+		}
+		b += 8 * len(n.inner)
 	}
 	return b
 }
@@ -266,7 +283,7 @@ func (b *builder) build() (*Graph, error) {
 		compact[i] = -1
 	}
 	var used []int32 // compact index -> raw index
-	var segs []segment
+	segs := make([]segment, 0, len(b.refs))
 	start := int32(0)
 	for w, end := range b.wayEnd {
 		prev := int32(-1)
@@ -387,7 +404,7 @@ func (b *builder) build() (*Graph, error) {
 	g := &Graph{lat: slices.Clip(lat[:m]), lon: slices.Clip(lon[:m]), nets: nets}
 	for p := range P {
 		k := keep[p]
-		kept := segs[:0:0]
+		kept := make([]segment, 0, len(segs))
 		for _, s := range segs {
 			if k[s.a] && k[s.b] {
 				kept = append(kept, segment{a: uint32(newID[s.a]), b: uint32(newID[s.b]), way: s.way, m: s.m})

@@ -181,6 +181,7 @@ func (s *scratch) label(v, d uint32) bool {
 func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 	pops := 0
 	first, head, cost := c.first, c.head, c.cost
+	dist, stamp, pos, gen := s.dist, s.stamp, s.pos, s.gen
 	for {
 		e, ok := s.pop()
 		if !ok || e.key > bound {
@@ -196,8 +197,20 @@ func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 			}
 			prev := u
 			for inner[v>>6]&(1<<(v&63)) != 0 {
-				if !s.label(v, d) {
+				// s.label(v, d), inlined: this is the hottest loop.
+				switch {
+				case stamp[v] != gen:
+					stamp[v], dist[v], pos[v] = gen, d, -1
+					s.labelled++
+					if s.track {
+						s.touched = append(s.touched, v)
+					}
+				case d >= dist[v]:
 					continue arcs
+				case pos[v] >= 0:
+					s.relax(v, d, d)
+				default:
+					dist[v] = d
 				}
 				next := false
 				for j := first[v]; j < first[v+1]; j++ {
@@ -214,6 +227,9 @@ func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 				if !next {
 					continue arcs
 				}
+			}
+			if stamp[v] == gen && (d >= dist[v] || pos[v] < 0) {
+				continue // the common case of relax, inlined
 			}
 			s.relax(v, d, d)
 		}
