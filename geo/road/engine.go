@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -96,15 +97,30 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 	e.ptNode = make([]int32, len(pts))
 	e.ptAccess = make([]uint32, len(pts))
 	e.nodeFirst = make([]uint32, n+1)
-	for i, p := range pts {
-		v, m, ok := ix.Nearest(p, opts.MaxSnapMetres)
-		if !ok {
-			e.ptNode[i] = -1
+	// Snap in parallel: the index is read-only.
+	metres := make([]float64, len(pts))
+	var wg sync.WaitGroup
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(pts)/1000))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(pts); i += workers {
+				v, m, ok := ix.Nearest(pts[i], opts.MaxSnapMetres)
+				if !ok {
+					v = -1
+				}
+				e.ptNode[i], metres[i] = int32(v), m
+			}
+		}()
+	}
+	wg.Wait()
+	for i, v := range e.ptNode {
+		if v < 0 {
 			e.offNet = append(e.offNet, int32(i))
 			continue
 		}
-		e.ptNode[i] = int32(v)
-		e.ptAccess[i] = e.units(m / e.acc)
+		e.ptAccess[i] = e.units(metres[i] / e.acc)
 		e.nodeFirst[v+1]++
 	}
 	for v := range n {
@@ -185,7 +201,7 @@ func (e *Engine) get() *scratch {
 
 // Catchment calls fn for every demand point whose trip to (or, with
 // FromPlace, from) p takes at most max seconds, with that time in seconds,
-// in increasing order of time at the network node. It returns an error
+// in no particular order. It returns an error
 // wrapping travel.ErrOffNetwork when p is off network.
 func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, seconds float32)) error {
 	sn, err := e.Snap(p)
@@ -199,16 +215,22 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	}
 	s := e.get()
 	defer e.pool.Put(s)
+	s.track = true
 	s.seed(uint32(sn.Node), a)
+	s.run(e.search, e.net.inner, bound)
+	e.settled.Add(int64(s.labelled))
 	nf, np, acc, scale := e.nodeFirst, e.nodePts, e.ptAccess, e.scale
-	n := s.run(e.search, bound, func(v, d uint32) {
+	for _, v := range s.touched {
+		d := s.dist[v]
+		if d > bound {
+			continue
+		}
 		for _, i := range np[nf[v]:nf[v+1]] {
 			if t := uint64(d) + uint64(acc[i]); t <= uint64(bound) {
 				fn(i, float32(float64(t)*scale))
 			}
 		}
-	})
-	e.settled.Add(int64(n))
+	}
 	return nil
 }
 
@@ -278,7 +300,8 @@ func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) in
 			on++
 		}
 	}
-	e.settled.Add(int64(s.run(e.search, bound, nil)))
+	s.run(e.search, e.net.inner, bound)
+	e.settled.Add(int64(s.labelled))
 	inf := float32(math.Inf(1))
 	for i, v := range e.ptNode {
 		out[i] = inf
@@ -315,8 +338,8 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	if s.parent == nil {
 		s.parent = make([]uint32, e.g.NumNodes())
 	}
-	nodes, d, settled := e.astar(s, uint32(a.Node), uint32(b.Node))
-	e.settled.Add(int64(settled))
+	nodes, d := e.astar(s, uint32(a.Node), uint32(b.Node))
+	e.settled.Add(int64(s.labelled))
 	if nodes == nil {
 		return travel.Route{}, fmt.Errorf("road: no %s route from %v to %v", e.net.name, from, to)
 	}
@@ -337,11 +360,14 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	return r, nil
 }
 
-// astar runs A* on the forward graph from src to dst with the great-circle
-// distance at the network's top speed as heuristic. It returns the node path
-// and its cost in units, nil when dst is unreachable.
-func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32, int) {
+// astar runs A* on the forward graph from src to dst with, as heuristic,
+// the larger of the great-circle distance at the network's top speed and the
+// landmark bound (see landmarks), walking chains of inner
+// nodes like scratch.run. It returns the node path and its cost in units,
+// nil when dst is unreachable.
+func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 	c := &e.net.fwd
+	first, head, cost, inner := c.first, c.head, c.cost, e.net.inner
 	g := e.g
 	tLat, tLon := float64(g.lat[dst]), float64(g.lon[dst])
 	cos := math.Cos(tLat / coordScale * math.Pi / 180)
@@ -352,35 +378,58 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32, int) {
 	if e.maxMS > 0 {
 		perMetre = 0.995 * 1000 / e.maxMS
 	}
+	net := e.net
+	net.lmOnce.Do(func() { net.lm = buildLandmarks(net, net.inner, g.NumNodes()) })
+	lm := net.lm
 	h := func(v uint32) uint32 {
 		dx := (float64(g.lon[v]) - tLon) * cos
 		dy := float64(g.lat[v]) - tLat
-		return uint32(math.Sqrt(dx*dx+dy*dy) * mPerUnit * perMetre)
+		return max(uint32(math.Sqrt(dx*dx+dy*dy)*mPerUnit*perMetre), lm.bound(v, dst))
 	}
 	s.relax(src, 0, h(src))
 	s.parent[src] = src
-	settled := 0
 	for {
 		en, ok := s.pop()
-		if !ok {
-			return nil, 0, settled
-		}
-		settled++
-		u := en.node
-		du := s.dist[u]
-		if u == dst {
+		if !ok || en.key >= s.distance(dst) {
 			break
 		}
-		for i := c.first[u]; i < c.first[u+1]; i++ {
-			v := c.head[i]
-			d := du + c.cost[i]
+		u := en.node
+		du := s.dist[u]
+	arcs:
+		for i := first[u]; i < first[u+1]; i++ {
+			v, d := head[i], du+cost[i]
 			if d < du {
 				continue
 			}
+			prev := u
+			for inner[v>>6]&(1<<(v&63)) != 0 && v != dst {
+				if !s.label(v, d) {
+					continue arcs
+				}
+				s.parent[v] = prev
+				next := false
+				for j := first[v]; j < first[v+1]; j++ {
+					if w := head[j]; w != prev {
+						nd := d + cost[j]
+						if nd < d {
+							continue arcs
+						}
+						prev, v, d = v, w, nd
+						next = true
+						break
+					}
+				}
+				if !next {
+					continue arcs
+				}
+			}
 			if s.relax(v, d, d+h(v)) {
-				s.parent[v] = u
+				s.parent[v] = prev
 			}
 		}
+	}
+	if s.distance(dst) == unreached {
+		return nil, 0
 	}
 	var path []uint32
 	for v := dst; ; v = s.parent[v] {
@@ -392,7 +441,7 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32, int) {
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
 	}
-	return path, s.dist[dst], settled
+	return path, s.dist[dst]
 }
 
 // RouteBetween reads the PBF file at path and returns the route between two

@@ -21,7 +21,10 @@ type scratch struct {
 	parent []uint32
 	gen    uint32
 	heap   []entry // indexed 4-ary min-heap on key
-	tmp    []float32
+
+	labelled int      // nodes labelled since the last reset
+	track    bool     // record labelled nodes in touched
+	touched  []uint32 // nodes labelled, when track is set
 }
 
 func newScratch(n int) *scratch {
@@ -41,6 +44,9 @@ func (s *scratch) reset() {
 		s.gen = 1
 	}
 	s.heap = s.heap[:0]
+	s.labelled = 0
+	s.track = false
+	s.touched = s.touched[:0]
 }
 
 // distance returns the distance label of v, unreached if none.
@@ -63,6 +69,10 @@ func (s *scratch) relax(v, d, k uint32) bool {
 		i := len(s.heap)
 		s.heap = append(s.heap, entry{k, v})
 		s.pos[v] = int32(i)
+		s.labelled++
+		if s.track {
+			s.touched = append(s.touched, v)
+		}
 		s.up(i)
 		return true
 	}
@@ -139,28 +149,89 @@ func (s *scratch) down(i int) {
 	s.pos[e.node] = int32(i)
 }
 
-// run settles nodes in order of distance over graph c until the heap is
-// empty or the least label exceeds bound; settle, when not nil, is called
-// for every settled node. It returns the number of settled nodes.
-func (s *scratch) run(c *csr, bound uint32, settle func(v, d uint32)) int {
-	settled := 0
+// label offers label d to v reached along a chain (v is not queued unless
+// it was seeded); it returns false when v already had a label ≤ d.
+func (s *scratch) label(v, d uint32) bool {
+	if s.stamp[v] != s.gen {
+		s.stamp[v] = s.gen
+		s.dist[v] = d
+		s.pos[v] = -1
+		s.labelled++
+		if s.track {
+			s.touched = append(s.touched, v)
+		}
+		return true
+	}
+	if d >= s.dist[v] {
+		return false
+	}
+	if s.pos[v] >= 0 { // a seed still queued
+		return s.relax(v, d, d)
+	}
+	s.dist[v] = d
+	return true
+}
+
+// run is Dijkstra over graph c from the seeded nodes, up to bound: it stops
+// when the heap is empty or its least key exceeds bound. Only junctions go
+// through the heap: from a settled node, each arc is followed along its
+// chain of inner nodes (two neighbours, see network.inner), labelling them on
+// the way, to the next junction, which is queued. Labels ≤ bound are exact
+// when run returns. It returns the number of heap pops.
+func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
+	pops := 0
 	first, head, cost := c.first, c.head, c.cost
+	dist, stamp, pos, gen := s.dist, s.stamp, s.pos, s.gen
 	for {
 		e, ok := s.pop()
 		if !ok || e.key > bound {
-			return settled
+			return pops
 		}
-		settled++
+		pops++
 		u, du := e.node, e.key
-		if settle != nil {
-			settle(u, du)
-		}
+	arcs:
 		for i := first[u]; i < first[u+1]; i++ {
-			d := du + cost[i]
+			v, d := head[i], du+cost[i]
 			if d < du || d > bound { // overflow or beyond the bound
 				continue
 			}
-			s.relax(head[i], d, d)
+			prev := u
+			for inner[v>>6]&(1<<(v&63)) != 0 {
+				// s.label(v, d), inlined: this is the hottest loop.
+				switch {
+				case stamp[v] != gen:
+					stamp[v], dist[v], pos[v] = gen, d, -1
+					s.labelled++
+					if s.track {
+						s.touched = append(s.touched, v)
+					}
+				case d >= dist[v]:
+					continue arcs
+				case pos[v] >= 0:
+					s.relax(v, d, d)
+				default:
+					dist[v] = d
+				}
+				next := false
+				for j := first[v]; j < first[v+1]; j++ {
+					if w := head[j]; w != prev {
+						nd := d + cost[j]
+						if nd < d || nd > bound {
+							continue arcs
+						}
+						prev, v, d = v, w, nd
+						next = true
+						break
+					}
+				}
+				if !next {
+					continue arcs
+				}
+			}
+			if stamp[v] == gen && (d >= dist[v] || pos[v] < 0) {
+				continue // the common case of relax, inlined
+			}
+			s.relax(v, d, d)
 		}
 	}
 }

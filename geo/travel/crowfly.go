@@ -19,6 +19,8 @@ type CrowFly struct {
 	keys   []uint64
 	starts []int32 // bucket i holds order[starts[i]:starts[i+1]]
 	order  []int32
+	// bucket coordinates spanned by the points, to clamp unbounded searches
+	minX, maxX, minY, maxY int32
 }
 
 // NewCrowFly returns a crow-fly engine over the demand points pts.
@@ -42,6 +44,14 @@ func NewCrowFly(mode Mode, pts []orb.Point) *CrowFly {
 		}
 	}
 	c.starts = append(c.starts, int32(len(kvs)))
+	for i, p := range pts {
+		x, y := c.bucket(p)
+		if i == 0 {
+			c.minX, c.maxX, c.minY, c.maxY = x, x, y, y
+		}
+		c.minX, c.maxX = min(c.minX, x), max(c.maxX, x)
+		c.minY, c.maxY = min(c.minY, y), max(c.maxY, y)
+	}
 	return c
 }
 
@@ -73,8 +83,14 @@ func (c *CrowFly) Reach(p orb.Point, max float64, fn func(int32, float32)) {
 		cos = 0.01
 	}
 	dLon := r / (111_000 * cos)
-	x0, y0 := c.bucket(orb.Point{p[0] - dLon, p[1] - dLat})
-	x1, y1 := c.bucket(orb.Point{p[0] + dLon, p[1] + dLat})
+	if len(c.pts) == 0 || math.IsNaN(r) {
+		return
+	}
+	// Clamp in float before converting: an unbounded max gives ±Inf here.
+	x0 := int32(math.Max(math.Floor((p[0]-dLon)/c.cell), float64(c.minX)))
+	x1 := int32(math.Min(math.Floor((p[0]+dLon)/c.cell), float64(c.maxX)))
+	y0 := int32(math.Max(math.Floor((p[1]-dLat)/c.cell), float64(c.minY)))
+	y1 := int32(math.Min(math.Floor((p[1]+dLat)/c.cell), float64(c.maxY)))
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
 			k := c.key(x, y)

@@ -11,31 +11,34 @@ import (
 )
 
 // Default crow-fly parameters. The detour factors were measured on the three
-// French OpenStreetMap extracts in ../shared/data/osm (Paris 3e/10e/11e,
-// Monaco and its French neighbours, Saint-Brieuc–Loudéac) by routing 600
-// random node pairs per extract (pairs between 500 m and 15 km apart, road
-// engine of package geo/road) and dividing the road distance by the
-// great-circle distance (see TestDetourFactors in geo/road):
+// French OpenStreetMap extracts in ../shared/data/osm with the road engine of
+// package geo/road (TestDetourFactors): 200 random pairs of network nodes
+// per extract and network, 500 m to 15 km apart, road distance of the
+// fastest route divided by the great-circle distance:
 //
-//	network  median  p90
-//	foot     1.27    1.62
-//	car      1.40    2.05
-//	bike     1.30    1.71
+//	network  all (600 pairs)   Paris 3e-10e-11e   Monaco + neighbours   Saint-Brieuc–Loudéac
+//	         median   p90      median   p90       median   p90          median   p90
+//	foot     1.21     1.60     1.19     1.37      1.43     2.14         1.11     1.26
+//	bike     1.35     2.18     1.39     1.85      1.72     2.59         1.11     1.27
+//	car      1.39     2.66     1.45     2.12      1.82     3.80         1.03     1.06
 //
-// The defaults below are the rounded medians: half of the trips are longer
-// than predicted, so a crow-fly result is an estimate, not a bound. The car
-// crow-fly speed (35 km/h along the detoured distance) is the median average
-// speed of the same car routes, rounded down (urban Paris and Monaco pull it
-// down; the Breton corridor alone gives ≈ 60 km/h).
+// The defaults are the overall medians, rounded: half of the trips are
+// longer than the crow-fly estimate (one in ten more than 1.6× on foot,
+// 2.7× by car, mostly on Monaco's hillside hairpins), so a crow-fly result
+// is an estimate, not a bound; use the road engine where an extract exists.
+// (The Breton corridor's car network is a few disconnected road pieces, which
+// is why its car detour is so low.) The car speed, applied along the
+// detoured distance, is the measured median average speed of the same car
+// routes (37.2 km/h; p10 27.6, p90 55.0) rounded down to 35 km/h.
 const (
 	WalkKmh   = 4.5  // brisk adult walking speed, km/h
 	SeniorKmh = 3.5  // walking speed of an elderly person, km/h
 	BikeKmh   = 15.0 // everyday cycling speed, km/h
 	CarKmh    = 35.0 // average car speed along the road, km/h
 
-	FootDetour = 1.3 // measured median road/great-circle ratio on foot
-	BikeDetour = 1.3 // measured median for bicycles
-	CarDetour  = 1.4 // measured median for cars (one-ways, bigger roads)
+	FootDetour = 1.2  // measured median road/great-circle ratio on foot (1.21)
+	BikeDetour = 1.35 // measured median for bicycles (1.35)
+	CarDetour  = 1.4  // measured median for cars (1.39: one-ways, bigger roads)
 )
 
 // ErrUnknownMode is returned when a mode name is not among the known modes.
