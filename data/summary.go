@@ -45,7 +45,7 @@ type VenueCounts struct {
 	Read         int `json:"read"`          // records read from the sources
 	Kept         int `json:"kept"`          // venues in the model, located or not
 	Located      int `json:"located"`       // venues with a usable position
-	Rejected     int `json:"rejected"`      // records dropped (findings of severity "rejected")
+	Rejected     int `json:"rejected"`      // records dropped: read − kept − merged
 	Merged       int `json:"merged"`        // duplicates merged into another record
 	HoursUnknown int `json:"hours_unknown"` // kept venues whose weekly hours are unknown
 	Itinerant    int `json:"itinerant"`     // kept venues that are itinerant stops
@@ -114,8 +114,17 @@ func Summarize(t *maillage.Territory) Summary {
 			merged[terrRecord{f.File, f.Line}] = true
 		}
 	}
-	s.Venues.Rejected, s.Venues.Merged = len(rejected), len(merged)
-	s.Venues.Read = max(t.VenuesRead, s.Venues.Kept+s.Venues.Rejected+s.Venues.Merged)
+	// Findings also report rejected grid rows, so when the territory counts
+	// the venue records read, rejected venues are what is neither kept nor
+	// merged; otherwise every rejected record is counted.
+	s.Venues.Merged = len(merged)
+	if t.VenuesRead > 0 {
+		s.Venues.Read = t.VenuesRead
+		s.Venues.Rejected = max(0, t.VenuesRead-s.Venues.Kept-s.Venues.Merged)
+	} else {
+		s.Venues.Rejected = len(rejected)
+		s.Venues.Read = s.Venues.Kept + s.Venues.Rejected + s.Venues.Merged
+	}
 	if b.Min[0] <= b.Max[0] {
 		s.BBox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 	}

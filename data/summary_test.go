@@ -11,6 +11,7 @@ import (
 
 func TestSummarize(t *testing.T) {
 	tr := terrSynthetic(1000, 7)
+	tr.VenuesRead = 0 // not counted: rejected venues come from the findings
 	tr.Findings = append(tr.Findings,
 		maillage.Finding{File: "a.csv", Line: 20, Field: "services", Reason: "unknown service", Severity: maillage.Rejected},
 		maillage.Finding{File: "a.csv", Line: 20, Field: "code_postal", Reason: "bad postcode", Severity: maillage.Rejected},
@@ -38,6 +39,12 @@ func TestSummarize(t *testing.T) {
 	if len(s.Issues) != 4 {
 		t.Fatalf("%d issues, want 4", len(s.Issues))
 	}
+	// Counted reads: rejected = read - kept - merged, whatever the findings say.
+	tr.VenuesRead = 6
+	if v := Summarize(tr).Venues; v.Read != 6 || v.Rejected != 3 || v.Merged != 1 {
+		t.Fatalf("with VenuesRead 6: %+v", v)
+	}
+	tr.VenuesRead = 0
 
 	b, err := json.Marshal(s)
 	if err != nil {

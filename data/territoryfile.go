@@ -293,9 +293,11 @@ func ReadTerritory(r io.Reader) (*maillage.Territory, error) {
 		return nil, fmt.Errorf("%w: version %d, this program reads version %d", ErrTerritoryVersion, v, TerritoryFileVersion)
 	}
 	var body io.Reader
+	var size int64
 	switch hdr[10] {
 	case terrCodecPlain:
 		body = r
+		size = terrSize(r)
 	case terrCodecGzip:
 		zr, err := gzip.NewReader(r)
 		if err != nil {
@@ -306,7 +308,7 @@ func ReadTerritory(r io.Reader) (*maillage.Territory, error) {
 	default:
 		return nil, fmt.Errorf("data: unknown codec %d: %w", hdr[10], ErrCorruptTerritory)
 	}
-	d := &terrDec{r: bufio.NewReaderSize(body, 1<<16), crc: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
+	d := &terrDec{r: bufio.NewReaderSize(body, 1<<16), crc: crc32.New(crc32.MakeTable(crc32.Castagnoli)), size: size}
 	t := d.territory()
 	if d.err != nil {
 		return nil, d.err
@@ -325,12 +327,33 @@ func ReadTerritory(r io.Reader) (*maillage.Territory, error) {
 	return t, nil
 }
 
+// terrSize returns how many bytes are left to read in r when r can tell
+// (a *bytes.Reader, a *os.File), else 0.
+func terrSize(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0
+		}
+		pos, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return 0
+		}
+		return st.Size() - pos
+	}
+	return 0
+}
+
 // terrDec reads the body, updating the CRC; the first error sticks.
 type terrDec struct {
 	r    *bufio.Reader
 	crc  hash.Hash32
 	err  error
 	what string // the section being read, for errors
+	size int64  // the body's size in bytes when known (plain files), else 0
 	b    [terrCellBytes]byte
 }
 
@@ -392,6 +415,34 @@ func (d *terrDec) count(limit uint64) (int, int) {
 	return int(n), int(min(n, terrPrealloc))
 }
 
+// prealloc returns how many items of size bytes to pre-allocate for a count
+// of n: all of them when the body's size is known to hold them, else pre.
+func (d *terrDec) prealloc(n, pre, size int) int {
+	if d.size > 0 && int64(n)*int64(size) <= d.size {
+		return n
+	}
+	return pre
+}
+
+// records reads n fixed-size records in chunks and calls fn on each.
+func (d *terrDec) records(n, size int, fn func([]byte)) {
+	const chunk = 1024
+	buf := make([]byte, min(chunk, n)*size)
+	for done := 0; done < n && d.err == nil; {
+		k := min(chunk, n-done)
+		b := buf[:k*size]
+		if _, err := io.ReadFull(d.r, b); err != nil {
+			d.fail("truncated")
+			return
+		}
+		d.crc.Write(b)
+		for i := range k {
+			fn(b[i*size : (i+1)*size])
+		}
+		done += k
+	}
+}
+
 func (d *terrDec) territory() *maillage.Territory {
 	t := &maillage.Territory{}
 	d.what = "metadata"
@@ -443,9 +494,8 @@ func (d *terrDec) territory() *maillage.Territory {
 
 	d.what = "cells"
 	n, pre = d.count(math.MaxInt32)
-	t.Cells = make([]maillage.Cell, 0, pre)
-	for i := 0; i < n && d.err == nil; i++ {
-		b := d.read(terrCellBytes)
+	t.Cells = make([]maillage.Cell, 0, d.prealloc(n, pre, terrCellBytes))
+	d.records(n, terrCellBytes, func(b []byte) {
 		var c maillage.Cell
 		c.H3 = h3.Cell(binary.LittleEndian.Uint64(b))
 		c.Center = orb.Point{math.Float64frombits(binary.LittleEndian.Uint64(b[8:])), math.Float64frombits(binary.LittleEndian.Uint64(b[16:]))}
@@ -458,13 +508,12 @@ func (d *terrDec) territory() *maillage.Territory {
 		c.PartStart = int32(binary.LittleEndian.Uint32(b[o+4:]))
 		c.PartEnd = int32(binary.LittleEndian.Uint32(b[o+8:]))
 		t.Cells = append(t.Cells, c)
-	}
+	})
 
 	d.what = "parts"
 	n, pre = d.count(math.MaxInt32)
-	t.Parts = make([]maillage.Part, 0, pre)
-	for i := 0; i < n && d.err == nil; i++ {
-		b := d.read(terrPartBytes)
+	t.Parts = make([]maillage.Part, 0, d.prealloc(n, pre, terrPartBytes))
+	d.records(n, terrPartBytes, func(b []byte) {
 		var p maillage.Part
 		p.Cell = int32(binary.LittleEndian.Uint32(b))
 		p.Commune = int32(binary.LittleEndian.Uint32(b[4:]))
@@ -472,7 +521,7 @@ func (d *terrDec) territory() *maillage.Territory {
 			p.Pop[a] = math.Float64frombits(binary.LittleEndian.Uint64(b[8+8*a:]))
 		}
 		t.Parts = append(t.Parts, p)
-	}
+	})
 
 	d.what = "roads"
 	if roads := d.blob(d.u64(), terrMaxRoads); len(roads) > 0 {

@@ -1,6 +1,10 @@
 // Command maillage plans where digital-mediation help should be: it reads a
 // territory (people on an H3 grid, places that offer help, roads), reports
 // who is uncovered, proposes new permanences and serves a web map API.
+//
+// The program is organised as in benbjohnson/wtf: main only sets up signals
+// and calls Run, which the end-to-end tests call too; each command parses
+// its own flag.FlagSet into a configuration seeded with defaults.
 package main
 
 import (
@@ -9,11 +13,16 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/gin-gonic/gin"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode)
+	}
 	if err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "maillage:", err)
 		os.Exit(1)

@@ -3,21 +3,149 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"strings"
+	"time"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/data/demo"
 )
 
 // ErrUsage is returned for a bad command line.
 var ErrUsage = errors.New("usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario")
 
+const usage = `maillage plans where digital-mediation help should be in a French territory.
+
+Usage:
+  maillage serve  [--territory T] [--addr :8080]      serve the web map API
+  maillage stats  [--territory T] [--json]            summarise a territory
+  maillage ingest --grid F... [--venues F...] [--communes F] [--res 9] [--osm F] --out T
+                                                      build a territory file from open data
+Without --territory, commands use the built-in fictional demo territory.
+Run "maillage <command> -h" for a command's flags.
+`
+
+// Main holds what every command needs: where to write, and the readers the
+// ingest command and the demo territory use (see wire.go). Tests build a
+// Main with fake readers; Run uses the real ones.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Readers        Readers
+	// DemoSeed is the seed of the demo territory used without --territory.
+	DemoSeed uint64
+}
+
+// NewMain returns a Main writing to stdout and stderr with the real readers.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{Stdout: stdout, Stderr: stderr, Readers: DefaultReaders(), DemoSeed: demo.DefaultSeed}
+}
+
 // Run runs one maillage command with its arguments. It is the whole program
 // behind main, reused by the end-to-end tests.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return NewMain(stdout, stderr).Run(ctx, args)
+}
+
+// Run runs the command args[0] with the flags that follow.
+func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return ErrUsage
 	}
+	err := m.dispatch(ctx, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func (m *Main) dispatch(ctx context.Context, args []string) error {
 	switch args[0] {
+	case "serve":
+		return m.serve(ctx, args[1:])
+	case "stats":
+		return m.stats(ctx, args[1:])
+	case "ingest":
+		return m.ingest(ctx, args[1:])
+	case "help", "-h", "-help", "--help":
+		_, err := io.WriteString(m.Stdout, usage)
+		return err
 	default:
 		return fmt.Errorf("unknown command %q: %w", args[0], ErrUsage)
 	}
+}
+
+// newFlagSet returns a flag set for command name that reports errors instead
+// of exiting, writing its usage to stderr.
+func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("maillage "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: maillage %s %s\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args into fs; "-h" gives errHelp, stray arguments an error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return fmt.Errorf("%s: %w", fs.Name(), ErrUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q: %w", fs.Name(), fs.Arg(0), ErrUsage)
+	}
+	return nil
+}
+
+// errHelp means the user asked for a command's help, which was printed.
+var errHelp = errors.New("help requested")
+
+// loadTerritory loads the territory file at path, or generates the demo
+// territory (with its road network when the road builder is wired) when
+// path is "".
+func (m *Main) loadTerritory(path string) (*maillage.Territory, error) {
+	if path == "" {
+		t, o, err := demo.Territory(m.DemoSeed)
+		if err != nil {
+			return nil, err
+		}
+		if m.Readers.DemoRoads != nil {
+			roads, err := m.Readers.DemoRoads(o)
+			if err != nil {
+				return nil, fmt.Errorf("demo road network: %w", err)
+			}
+			t.Roads = roads
+		}
+		return t, nil
+	}
+	start := time.Now()
+	t, err := data.ReadTerritoryFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if d := time.Since(start); d > time.Second {
+		fmt.Fprintf(m.Stderr, "loaded %s in %v\n", path, d.Round(time.Millisecond))
+	}
+	return t, nil
+}
+
+// stringList is a flag that may be repeated; each value may also hold
+// several comma-separated paths.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+func (s *stringList) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*s = append(*s, p)
+		}
+	}
+	return nil
 }

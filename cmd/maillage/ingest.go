@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/internal/progress"
+)
+
+// ingestConfig is the configuration of `maillage ingest`.
+type ingestConfig struct {
+	Grids    stringList
+	Venues   stringList
+	Communes string
+	OSM      string
+	Res      int
+	Out      string
+	Name     string
+	Gzip     bool
+}
+
+func (m *Main) ingest(ctx context.Context, args []string) error {
+	cfg := ingestConfig{Res: 9}
+	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--res N] [--osm F] --out T")
+	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid file, CSV or zip (repeat or comma-separate for several)")
+	fs.Var(&cfg.Venues, "venues", "venue file: national schema CSV/JSON or France Services CSV (repeatable)")
+	fs.StringVar(&cfg.Communes, "communes", "", "communes GeoJSON with `code` and `nom` (places cells and venues in communes)")
+	fs.StringVar(&cfg.OSM, "osm", "", "OpenStreetMap .osm.pbf extract for road travel times")
+	fs.IntVar(&cfg.Res, "res", cfg.Res, "H3 resolution of the population cells, 7 to 10")
+	fs.StringVar(&cfg.Out, "out", "", "territory file to write")
+	fs.StringVar(&cfg.Name, "name", "", "territory name (default: the output file's base name)")
+	fs.BoolVar(&cfg.Gzip, "gzip", false, "compress the territory file (smaller, slower to load)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	start := time.Now()
+	t, err := m.buildTerritory(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := data.WriteTerritoryFile(cfg.Out, t, data.TerritoryFileOptions{Gzip: cfg.Gzip}); err != nil {
+		return err
+	}
+	s := data.Summarize(t)
+	fmt.Fprintf(m.Stderr, "wrote %s: %.1f persons in %d cells, %d communes, %d venues (%d located, %d rejected), %d issues, in %v\n",
+		cfg.Out, s.Population, s.Cells, s.Communes, s.Venues.Kept, s.Venues.Located, s.Venues.Rejected, len(s.Issues),
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// validate checks the flags and that every input file exists.
+func (cfg *ingestConfig) validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("ingest: %s: %w", fmt.Sprintf(format, a...), ErrUsage)
+	}
+	if len(cfg.Grids) == 0 {
+		return bad("at least one --grid is required")
+	}
+	if cfg.Out == "" {
+		return bad("--out is required")
+	}
+	if cfg.Res < 7 || cfg.Res > 10 {
+		return bad("--res %d: want 7 to 10", cfg.Res)
+	}
+	check := func(flag, path string) error {
+		st, err := os.Stat(path)
+		if err != nil {
+			return fmt.Errorf("ingest: --%s %s: %w", flag, path, err)
+		}
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("ingest: --%s %s: not a regular file", flag, path)
+		}
+		return nil
+	}
+	var errs []error
+	for _, p := range cfg.Grids {
+		errs = append(errs, check("grid", p))
+	}
+	for _, p := range cfg.Venues {
+		errs = append(errs, check("venues", p))
+	}
+	if cfg.Communes != "" {
+		errs = append(errs, check("communes", cfg.Communes))
+	}
+	if cfg.OSM != "" {
+		errs = append(errs, check("osm", cfg.OSM))
+	}
+	if st, err := os.Stat(filepath.Dir(cfg.Out)); err != nil || !st.IsDir() {
+		errs = append(errs, fmt.Errorf("ingest: --out %s: directory %s does not exist", cfg.Out, filepath.Dir(cfg.Out)))
+	}
+	return errors.Join(errs...)
+}
+
+// buildTerritory reads every source into a territory.
+func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.Territory, error) {
+	r := m.Readers
+	if r.Cells == nil || r.Venues == nil || (cfg.OSM != "" && r.Roads == nil) {
+		return nil, fmt.Errorf("ingest: %w", errNotWired)
+	}
+	name := cfg.Name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(cfg.Out), filepath.Ext(cfg.Out))
+	}
+	t := &maillage.Territory{Name: name, Resolution: cfg.Res}
+	step := func(format string, a ...any) {
+		if progress.IsTerminal(m.Stderr) {
+			fmt.Fprintf(m.Stderr, format+"\n", a...)
+		}
+	}
+
+	var boundaries []maillage.Commune
+	if cfg.Communes != "" {
+		step("reading communes %s", cfg.Communes)
+		var err error
+		if boundaries, err = data.ReadCommunes(cfg.Communes); err != nil {
+			return nil, err
+		}
+		t.Sources = append(t.Sources, filepath.Base(cfg.Communes))
+	}
+
+	step("reading %d grid file(s) onto H3 resolution %d", len(cfg.Grids), cfg.Res)
+	bar := progress.New(m.Stderr, "grid", 0)
+	cells, parts, gridCommunes, findings, err := r.Cells(ctx, cfg.Grids, cfg.Res, bar)
+	bar.Done()
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	for _, g := range cfg.Grids {
+		t.Sources = append(t.Sources, filepath.Base(g))
+	}
+	t.Cells, t.Parts, t.Communes = cells, parts, mergeCommunes(boundaries, gridCommunes, cells, parts)
+	t.Findings = append(t.Findings, findings...)
+
+	bar = progress.New(m.Stderr, "venues", int64(len(cfg.Venues)))
+	for _, p := range cfg.Venues {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		vs, fs, err := r.Venues(p)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		t.Venues = append(t.Venues, vs...)
+		t.Findings = append(t.Findings, fs...)
+		t.VenuesRead += len(vs) + rejectedRecords(fs)
+		t.Sources = append(t.Sources, filepath.Base(p))
+		bar.Add(1)
+	}
+	bar.Done()
+	if r.Merge != nil {
+		var fs []maillage.Finding
+		t.Venues, fs = r.Merge(t.Venues)
+		t.Findings = append(t.Findings, fs...)
+	}
+	if len(boundaries) > 0 {
+		locateVenues(t.Venues, boundaries)
+	}
+
+	if cfg.OSM != "" {
+		step("reading roads %s", cfg.OSM)
+		if t.Roads, err = r.Roads(ctx, cfg.OSM); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		t.Sources = append(t.Sources, filepath.Base(cfg.OSM))
+	}
+	return t, nil
+}
+
+// rejectedRecords counts the distinct records (file, line) that findings
+// report as rejected.
+func rejectedRecords(fs []maillage.Finding) int {
+	type rec struct {
+		file string
+		line int
+	}
+	seen := map[rec]bool{}
+	for _, f := range fs {
+		if f.Severity == maillage.Rejected {
+			seen[rec{f.File, f.Line}] = true
+		}
+	}
+	return len(seen)
+}
+
+// mergeCommunes returns the territory's communes: the boundaries (with
+// outlines) followed by the grid's commune codes that have none, and remaps
+// the cells' and parts' commune indexes (into grid) onto that list.
+func mergeCommunes(boundaries, grid []maillage.Commune, cells []maillage.Cell, parts []maillage.Part) []maillage.Commune {
+	if len(boundaries) == 0 {
+		return grid
+	}
+	out := append([]maillage.Commune{}, boundaries...)
+	index := make(map[string]int32, len(out))
+	for i, c := range out {
+		index[c.Code] = int32(i)
+	}
+	remap := make([]int32, len(grid))
+	for i, c := range grid {
+		j, ok := index[c.Code]
+		if !ok {
+			j = int32(len(out))
+			index[c.Code] = j
+			out = append(out, c)
+		}
+		remap[i] = j
+	}
+	at := func(i int32) int32 {
+		if i < 0 || int(i) >= len(remap) {
+			return -1
+		}
+		return remap[i]
+	}
+	for i := range cells {
+		cells[i].Commune = at(cells[i].Commune)
+	}
+	for i := range parts {
+		parts[i].Commune = at(parts[i].Commune)
+	}
+	return out
+}
+
+// locateVenues sets the commune of every located venue that falls inside a
+// commune outline to that commune's INSEE code.
+func locateVenues(venues []maillage.Venue, communes []maillage.Commune) {
+	ci := geo.NewCommuneIndex(communes)
+	for i := range venues {
+		v := &venues[i]
+		if !v.Located {
+			continue
+		}
+		if code, ok := ci.Code(v.Point); ok {
+			v.Commune = code
+		}
+	}
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/internal/progress"
+	"github.com/paulmach/orb/geojson"
+)
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.TestMode)
+	os.Exit(m.Run())
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a poller.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, &stdout, &stderr) }()
+
+	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned early: %v; stderr %s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start; stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+	}
+	getJSON := func(path string, v any) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var health map[string]string
+	getJSON("/healthz", &health)
+	if health["status"] != "ok" {
+		t.Fatalf("healthz %v", health)
+	}
+	var sum data.Summary
+	getJSON("/api/v1/territory", &sum)
+	want, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Name != demo.Name || !sum.Fictional || sum.Cells != len(want.Cells) || sum.Communes != len(want.Communes) {
+		t.Fatalf("territory summary %+v", sum)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if !strings.Contains(stdout.String(), "maillage: stopped") {
+		t.Fatalf("stdout %q", stdout.String())
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("server still answers after shutdown")
+	}
+}
+
+func TestStatsDemo(t *testing.T) {
+	want, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pop float64
+	for _, c := range want.Cells {
+		pop += c.Pop[maillage.Ind]
+	}
+	t.Run("json", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := Run(context.Background(), []string{"stats", "--json"}, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(m["population"].(float64)-pop) > 1e-6 || int(m["cells"].(float64)) != len(want.Cells) ||
+			m["h3_resolution"].(float64) != 9 || int(m["communes"].(float64)) != len(want.Communes) {
+			t.Fatalf("stats %v; want population %.1f, %d cells", m, pop, len(want.Cells))
+		}
+		v := m["venues"].(map[string]any)
+		if int(v["read"].(float64)) != len(want.Venues)+1 || int(v["rejected"].(float64)) != 1 || int(v["located"].(float64)) != len(want.Venues)-1 {
+			t.Fatalf("venues %v", v)
+		}
+		if len(m["age_bands"].(map[string]any)) != 11 || len(m["issues"].([]any)) != 3 {
+			t.Fatalf("age bands %v issues %v", m["age_bands"], m["issues"])
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := Run(context.Background(), []string{"stats"}, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "(fictional)") || !strings.Contains(out.String(), "69 communes") || strings.HasPrefix(out.String(), "{") {
+			t.Fatalf("%s", out.String())
+		}
+	})
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	grid := filepath.Join(dir, "grid.csv")
+	os.WriteFile(grid, []byte("x"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage: maillage"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"stats", "--bogus"}, "maillage stats: usage"},
+		{[]string{"stats", "extra"}, `unexpected argument "extra"`},
+		{[]string{"stats", "--territory", filepath.Join(dir, "missing")}, "no such file"},
+		{[]string{"stats", "--territory", grid}, "not a maillage territory file"},
+		{[]string{"ingest", "--out", filepath.Join(dir, "t")}, "at least one --grid is required"},
+		{[]string{"ingest", "--grid", grid}, "--out is required"},
+		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "t"), "--res", "12"}, "--res 12: want 7 to 10"},
+		{[]string{"ingest", "--grid", grid + ",nope.csv", "--venues", "v.json", "--out", filepath.Join(dir, "t")}, "--grid nope.csv: stat nope.csv: no such file"},
+		{[]string{"ingest", "--grid", grid, "--venues", "v.json", "--out", filepath.Join(dir, "t")}, "--venues v.json"},
+		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "no", "t")}, "does not exist"},
+		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "t")}, "grid reader: not wired yet"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			err := Run(context.Background(), tc.args, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v, want %q", err, tc.want)
+			}
+		})
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"help"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "maillage ingest --grid") {
+		t.Fatalf("help: %v %q", err, out.String())
+	}
+	var errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"serve", "-h"}, io.Discard, &errOut); err != nil || !strings.Contains(errOut.String(), "-addr") {
+		t.Fatalf("serve -h: %v %q", err, errOut.String())
+	}
+}
+
+// TestIngest runs ingest with fake readers serving the demo territory's
+// data: the grid reader names the communes in reverse order and without
+// outlines, and --communes gives the outlines, so the cells' communes must be
+// remapped; the written file must read back with the same people and venues.
+func TestIngest(t *testing.T) {
+	want, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	touch := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	gridA, gridB, venues := touch("a.csv"), touch("b.csv"), touch("lieux.csv")
+	fc := geojson.NewFeatureCollection()
+	for _, c := range want.Communes {
+		f := geojson.NewFeature(c.Geometry)
+		f.Properties = geojson.Properties{"code": c.Code, "nom": c.Name}
+		fc.Append(f)
+	}
+	b, _ := json.Marshal(fc)
+	communes := filepath.Join(dir, "communes.geojson")
+	os.WriteFile(communes, b, 0o644)
+
+	n := len(want.Communes)
+	var gotGrids []string
+	var gotRes int
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, DemoSeed: demo.DefaultSeed, Readers: Readers{
+		Cells: func(_ context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
+			gotGrids, gotRes = grids, res
+			cells, parts := slices.Clone(want.Cells), slices.Clone(want.Parts)
+			rev := make([]maillage.Commune, n)
+			for i, c := range want.Communes {
+				rev[n-1-i] = maillage.Commune{Code: c.Code}
+			}
+			for i := range cells {
+				cells[i].Commune = int32(n-1) - cells[i].Commune
+				bar.Add(1)
+			}
+			for i := range parts {
+				parts[i].Commune = int32(n-1) - parts[i].Commune
+			}
+			// One code the boundaries do not know.
+			rev = append(rev, maillage.Commune{Code: "98001"})
+			parts[0].Commune = int32(n)
+			return cells, parts, rev, []maillage.Finding{{File: "a.csv", Line: 3, Field: "Ind", Reason: "negative", Severity: maillage.Rejected}}, nil
+		},
+		Venues: func(path string) ([]maillage.Venue, []maillage.Finding, error) {
+			vs := slices.Clone(want.Venues)
+			for i := range vs {
+				vs[i].Commune = "" // ingest places them
+			}
+			return vs, []maillage.Finding{
+				{File: "lieux.csv", Line: 7, Field: "latitude", Reason: "outside France", Severity: maillage.Rejected},
+				{File: "lieux.csv", Line: 7, Field: "services", Reason: "unknown", Severity: maillage.Rejected},
+				{File: "lieux.csv", Line: 9, Field: "horaires", Reason: "unparseable", Severity: maillage.Warning},
+			}, nil
+		},
+	}}
+	out := filepath.Join(dir, "test.territory")
+	err = m.Run(context.Background(), []string{"ingest", "--grid", gridA, "--grid", gridB, "--venues", venues,
+		"--communes", communes, "--res", "9", "--out", out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(gotGrids, []string{gridA, gridB}) || gotRes != 9 {
+		t.Fatalf("grid reader got %v res %d", gotGrids, gotRes)
+	}
+	got, err := data.ReadTerritoryFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "test" || got.Fictional || len(got.Cells) != len(want.Cells) || len(got.Communes) != n+1 || got.Communes[n].Code != "98001" {
+		t.Fatalf("territory %q: %d cells, %d communes", got.Name, len(got.Cells), len(got.Communes))
+	}
+	for i, c := range got.Cells {
+		if got.Communes[c.Commune].Code != want.Communes[want.Cells[i].Commune].Code || c.Pop != want.Cells[i].Pop {
+			t.Fatalf("cell %d: commune %s, want %s", i, got.Communes[c.Commune].Code, want.Communes[want.Cells[i].Commune].Code)
+		}
+	}
+	if got.Parts[0].Commune != int32(n) || got.Communes[got.Parts[1].Commune].Code != want.Communes[want.Parts[1].Commune].Code {
+		t.Fatalf("parts not remapped")
+	}
+	for i, v := range got.Venues {
+		if v.Commune != want.Venues[i].Commune && v.Located {
+			t.Fatalf("venue %s placed in %q, want %s", v.ID, v.Commune, want.Venues[i].Commune)
+		}
+	}
+	if got.VenuesRead != len(want.Venues)+1 || len(got.Findings) != 4 ||
+		!slices.Equal(got.Sources, []string{"communes.geojson", "a.csv", "b.csv", "lieux.csv"}) {
+		t.Fatalf("read %d, %d findings, sources %v", got.VenuesRead, len(got.Findings), got.Sources)
+	}
+
+	// stats reads it back.
+	var js bytes.Buffer
+	m.Stdout = &js
+	if err := m.Run(context.Background(), []string{"stats", "--territory", out, "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	var s data.Summary
+	if err := json.Unmarshal(js.Bytes(), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Venues.Rejected != 1 || s.Venues.Read != len(want.Venues)+1 || s.Communes != n+1 || s.Fictional {
+		t.Fatalf("stats %+v", s.Venues)
+	}
+
+	t.Run("reader error", func(t *testing.T) {
+		m.Readers.Venues = func(string) ([]maillage.Venue, []maillage.Finding, error) {
+			return nil, nil, errors.New("lieux.csv: line 1: wrong column count")
+		}
+		err := m.Run(context.Background(), []string{"ingest", "--grid", gridA, "--venues", venues, "--out", filepath.Join(dir, "x.territory")})
+		if err == nil || !strings.Contains(err.Error(), "wrong column count") {
+			t.Fatalf("err %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "x.territory")); !os.IsNotExist(err) {
+			t.Fatal("a failed ingest left a territory file")
+		}
+	})
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/maillage/maillage"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/uber/h3-go/v4"
+)
+
+// ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees: exactly 4
+// finite numbers, longitudes in [-180, 180], latitudes in [-90, 90], min <
+// max on both axes, and an area of at most maxArea square degrees. Errors
+// wrap ErrInvalid (or ErrTooLarge for the area) and read well as they are.
+func ParseBBox(s string, maxArea float64) (orb.Bound, error) {
+	bad := func(format string, a ...any) (orb.Bound, error) {
+		return orb.Bound{}, &reqError{ErrInvalid, "bbox: " + fmt.Sprintf(format, a...)}
+	}
+	if s == "" {
+		return bad("missing: want bbox=minLon,minLat,maxLon,maxLat")
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return bad("%d values, want 4: minLon,minLat,maxLon,maxLat", len(parts))
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return bad("value %d (%q) is not a finite number", i+1, p)
+		}
+		v[i] = f
+	}
+	for _, i := range []int{0, 2} {
+		if v[i] < -180 || v[i] > 180 {
+			return bad("longitude %g outside [-180, 180]", v[i])
+		}
+		if v[i+1] < -90 || v[i+1] > 90 {
+			return bad("latitude %g outside [-90, 90]", v[i+1])
+		}
+	}
+	if v[0] >= v[2] || v[1] >= v[3] {
+		return bad("min must be less than max on both axes")
+	}
+	if a := (v[2] - v[0]) * (v[3] - v[1]); a > maxArea {
+		return orb.Bound{}, &reqError{ErrTooLarge, fmt.Sprintf("bbox: area %.3g square degrees exceeds %g: zoom in", a, maxArea)}
+	}
+	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// CellsIn returns the indexes (into the territory's Cells) of the cells whose
+// centre lies in b, boundary included, in H3 order; it fails with ErrTooLarge
+// when there are more than the configured maximum.
+func (s *Server) CellsIn(b orb.Bound) ([]int32, error) {
+	var out []int32
+	s.cells.Search(b, func(_ orb.Bound, i int32) bool {
+		out = append(out, i)
+		return len(out) <= s.cfg.MaxFeatures
+	})
+	if len(out) > s.cfg.MaxFeatures {
+		return nil, &reqError{ErrTooLarge, fmt.Sprintf("more than %d cells in this bbox: zoom in", s.cfg.MaxFeatures)}
+	}
+	slices.Sort(out) // cells are sorted by H3 index, so index order is H3 order
+	return out, nil
+}
+
+// CellFeature returns cell i as a GeoJSON feature: its H3 index as id, its
+// hexagon (counter-clockwise, closed) as geometry, and every attribute
+// (persons, households) with its commune as properties.
+func (s *Server) CellFeature(i int32) (*geojson.Feature, error) {
+	c := &s.t.Cells[i]
+	bd, err := h3.CellToBoundary(c.H3)
+	if err != nil {
+		return nil, fmt.Errorf("web: cell %v: %w", c.H3, err)
+	}
+	ring := make(orb.Ring, 0, len(bd)+1)
+	for _, ll := range bd {
+		ring = append(ring, orb.Point{ll.Lng, ll.Lat})
+	}
+	ring = append(ring, ring[0])
+	if ring.Orientation() == orb.CW {
+		ring.Reverse()
+	}
+	f := geojson.NewFeature(orb.Polygon{ring})
+	f.ID = c.H3.String()
+	f.Properties = make(geojson.Properties, int(maillage.NumAttrs)+2)
+	for a := range maillage.NumAttrs {
+		f.Properties[a.String()] = c.Pop[a]
+	}
+	if c.Commune >= 0 && int(c.Commune) < len(s.t.Communes) {
+		f.Properties["commune"] = s.t.Communes[c.Commune].Code
+		f.Properties["commune_name"] = s.t.Communes[c.Commune].Name
+	}
+	return f, nil
+}
+
+func (s *Server) handleCells(c *gin.Context) {
+	b, err := ParseBBox(c.Query("bbox"), s.cfg.MaxBBoxArea)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	idx, err := s.CellsIn(b)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	fc.Features = make([]*geojson.Feature, 0, len(idx))
+	for _, i := range idx {
+		f, err := s.CellFeature(i)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		fc.Append(f)
+	}
+	body, err := json.Marshal(fc)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, geoJSONType, body)
+}
+
+// VenueFeature returns a located venue as a GeoJSON point feature.
+func VenueFeature(v *maillage.Venue, communeName string) *geojson.Feature {
+	f := geojson.NewFeature(v.Point)
+	f.ID = v.ID
+	nonNil := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	days := [7]string{"mo", "tu", "we", "th", "fr", "sa", "su"}
+	hours := map[string][]string{}
+	for d, spans := range v.Hours.Days {
+		for _, sp := range spans {
+			hours[days[d]] = append(hours[days[d]], fmt.Sprintf("%02d:%02d-%02d:%02d", sp.Open/60, sp.Open%60, sp.Close/60, sp.Close%60))
+		}
+	}
+	f.Properties = geojson.Properties{
+		"id":           v.ID,
+		"name":         v.Name,
+		"commune":      v.Commune,
+		"commune_name": communeName,
+		"address":      v.Address,
+		"postcode":     v.Postcode,
+		"services":     nonNil(v.Services.Names()),
+		"publics":      nonNil(v.Publics),
+		"support":      nonNil(v.Support),
+		"programmes":   nonNil(v.Programmes),
+		"fees":         v.Fees,
+		"itinerant":    v.Itinerant,
+		"hours_known":  v.Hours.Known,
+		"weekly_hours": v.Hours.Hours(),
+		"hours":        hours,
+		"source":       v.Source,
+	}
+	return f
+}
+
+func (s *Server) encodeVenues() []byte {
+	names := make(map[string]string, len(s.t.Communes))
+	for _, c := range s.t.Communes {
+		names[c.Code] = c.Name
+	}
+	fc := geojson.NewFeatureCollection()
+	fc.Features = []*geojson.Feature{}
+	for i := range s.t.Venues {
+		v := &s.t.Venues[i]
+		if !v.Located {
+			continue
+		}
+		name := names[v.Commune]
+		if name == "" {
+			name = v.CommuneName
+		}
+		fc.Append(VenueFeature(v, name))
+	}
+	b, err := json.Marshal(fc)
+	if err != nil { // cannot happen: only strings, numbers and booleans
+		s.log.Error("encoding venues", "err", err)
+		return []byte(`{"type":"FeatureCollection","features":[]}`)
+	}
+	return b
+}
