@@ -54,5 +54,8 @@ type Territory struct {
 	// VenuesRead counts every venue record read from the sources, before
 	// rejection and merging.
 	VenuesRead int
+	// VenuesOutside counts the venues read but left out because they lie
+	// beyond the study area's buffer (national lists cut to the territory).
+	VenuesOutside int
 	Sources    []string // the files the territory was built from
 }

@@ -47,6 +47,7 @@ type VenueCounts struct {
 	Located      int `json:"located"`       // venues with a usable position
 	Rejected     int `json:"rejected"`      // records dropped: read − kept − merged
 	Merged       int `json:"merged"`        // duplicates merged into another record
+	Outside      int `json:"outside"`       // left out: beyond the study area's buffer
 	HoursUnknown int `json:"hours_unknown"` // kept venues whose weekly hours are unknown
 	Itinerant    int `json:"itinerant"`     // kept venues that are itinerant stops
 }
@@ -120,7 +121,8 @@ func Summarize(t *maillage.Territory) Summary {
 	s.Venues.Merged = len(merged)
 	if t.VenuesRead > 0 {
 		s.Venues.Read = t.VenuesRead
-		s.Venues.Rejected = max(0, t.VenuesRead-s.Venues.Kept-s.Venues.Merged)
+		s.Venues.Outside = t.VenuesOutside
+		s.Venues.Rejected = max(0, t.VenuesRead-s.Venues.Kept-s.Venues.Merged-s.Venues.Outside)
 	} else {
 		s.Venues.Rejected = len(rejected)
 		s.Venues.Read = s.Venues.Kept + s.Venues.Rejected + s.Venues.Merged
@@ -148,8 +150,8 @@ func (s Summary) WriteText(w io.Writer, maxIssues int) error {
 	}
 	sb.WriteString("\n")
 	v := s.Venues
-	fmt.Fprintf(&sb, "venues         %d read, %d kept, %d located, %d rejected, %d merged, %d with hours unknown, %d itinerant\n",
-		v.Read, v.Kept, v.Located, v.Rejected, v.Merged, v.HoursUnknown, v.Itinerant)
+	fmt.Fprintf(&sb, "venues         %d read, %d kept, %d located, %d rejected, %d merged, %d outside the study area, %d with hours unknown, %d itinerant\n",
+		v.Read, v.Kept, v.Located, v.Rejected, v.Merged, v.Outside, v.HoursUnknown, v.Itinerant)
 	roads := "none (crow-fly travel)"
 	if s.Roads {
 		roads = fmt.Sprintf("%d bytes", s.RoadBytes)

@@ -81,13 +81,14 @@ type TerritoryFileOptions struct {
 
 // terrMeta is the gob-encoded part of a territory file.
 type terrMeta struct {
-	Name       string
-	Fictional  bool
-	Resolution int
-	Venues     []maillage.Venue
-	Findings   []maillage.Finding
-	VenuesRead int
-	Sources    []string
+	Name          string
+	Fictional     bool
+	Resolution    int
+	Venues        []maillage.Venue
+	Findings      []maillage.Finding
+	VenuesRead    int
+	VenuesOutside int
+	Sources       []string
 }
 
 // WriteTerritoryFile writes t to the file path (plain codec), replacing it
@@ -217,7 +218,7 @@ func (e *terrEnc) territory(t *maillage.Territory) {
 	var meta bytes.Buffer
 	if err := gob.NewEncoder(&meta).Encode(terrMeta{
 		Name: t.Name, Fictional: t.Fictional, Resolution: t.Resolution,
-		Venues: t.Venues, Findings: t.Findings, VenuesRead: t.VenuesRead, Sources: t.Sources,
+		Venues: t.Venues, Findings: t.Findings, VenuesRead: t.VenuesRead, VenuesOutside: t.VenuesOutside, Sources: t.Sources,
 	}); err != nil {
 		e.err = err
 		return
@@ -456,7 +457,7 @@ func (d *terrDec) territory() *maillage.Territory {
 		return nil
 	}
 	t.Name, t.Fictional, t.Resolution = m.Name, m.Fictional, m.Resolution
-	t.Venues, t.Findings, t.VenuesRead, t.Sources = m.Venues, m.Findings, m.VenuesRead, m.Sources
+	t.Venues, t.Findings, t.VenuesRead, t.VenuesOutside, t.Sources = m.Venues, m.Findings, m.VenuesRead, m.VenuesOutside, m.Sources
 
 	d.what = "communes"
 	n, pre := d.count(math.MaxInt32)

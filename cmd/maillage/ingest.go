@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
@@ -25,10 +28,11 @@ type ingestConfig struct {
 	Out      string
 	Name     string
 	Gzip     bool
+	BufferKm float64
 }
 
 func (m *Main) ingest(ctx context.Context, args []string) error {
-	cfg := ingestConfig{Res: 9}
+	cfg := ingestConfig{Res: 9, BufferKm: 50}
 	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--res N] [--osm F] --out T")
 	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid file, CSV or zip (repeat or comma-separate for several)")
 	fs.Var(&cfg.Venues, "venues", "venue file: national schema CSV/JSON or France Services CSV (repeatable)")
@@ -38,6 +42,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Out, "out", "", "territory file to write")
 	fs.StringVar(&cfg.Name, "name", "", "territory name (default: the output file's base name)")
 	fs.BoolVar(&cfg.Gzip, "gzip", false, "compress the territory file (smaller, slower to load)")
+	fs.Float64Var(&cfg.BufferKm, "buffer-km", cfg.BufferKm, "keep the venues within this distance (km) of the populated cells: places just outside the study area still serve it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -161,6 +166,11 @@ func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.
 		bar.Add(1)
 	}
 	bar.Done()
+	var outside []maillage.Finding
+	n := len(t.Venues)
+	t.Venues, outside = keepNear(t.Venues, t.Cells, t.Communes, cfg.BufferKm*1000)
+	t.VenuesOutside = n - len(t.Venues)
+	t.Findings = append(t.Findings, outside...)
 	if r.Merge != nil {
 		var fs []maillage.Finding
 		t.Venues, fs = r.Merge(t.Venues)
@@ -246,4 +256,52 @@ func locateVenues(venues []maillage.Venue, communes []maillage.Commune) {
 			v.Commune = code
 		}
 	}
+}
+
+// keepNear keeps the venues that can serve the study area: located venues
+// within buffer metres of the bounding box of the populated cells, and
+// unlocated ones whose commune code or postcode is in a département of the
+// territory's communes (so national lists shrink to the area around it,
+// while places just beyond the grid's edge still count). It returns one
+// finding per source file counting the venues left out.
+func keepNear(venues []maillage.Venue, cells []maillage.Cell, communes []maillage.Commune, buffer float64) ([]maillage.Venue, []maillage.Finding) {
+	if len(cells) == 0 {
+		return venues, nil
+	}
+	b := orb.Bound{Min: cells[0].Center, Max: cells[0].Center}
+	for _, c := range cells {
+		b = b.Extend(c.Center)
+	}
+	b = orbgeo.BoundPad(b, buffer)
+	deps := map[string]bool{}
+	for _, c := range communes {
+		if len(c.Code) >= 2 {
+			deps[c.Code[:2]] = true
+		}
+	}
+	dropped := map[string]int{}
+	var order []string
+	kept := venues[:0]
+	for _, v := range venues {
+		ok := false
+		if v.Located {
+			ok = b.Contains(v.Point)
+		} else {
+			ok = len(v.Commune) >= 2 && deps[v.Commune[:2]] || len(v.Postcode) >= 2 && deps[v.Postcode[:2]]
+		}
+		if ok {
+			kept = append(kept, v)
+			continue
+		}
+		if dropped[v.Source] == 0 {
+			order = append(order, v.Source)
+		}
+		dropped[v.Source]++
+	}
+	var fs []maillage.Finding
+	for _, src := range order {
+		fs = append(fs, maillage.Finding{File: src, Field: "latitude,longitude", Severity: maillage.Warning,
+			Reason: fmt.Sprintf("%d venues outside the study area (farther than %.0f km from its populated cells) left out", dropped[src], buffer/1000)})
+	}
+	return kept, fs
 }

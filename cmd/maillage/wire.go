@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/progress"
 	"github.com/paulmach/osm"
 )
@@ -35,25 +37,54 @@ type Readers struct {
 // errNotWired is returned by readers that are not plugged in yet.
 var errNotWired = errors.New("not wired yet")
 
-// DefaultReaders returns the real readers.
-//
-// WIRE HERE: the coordinator replaces the placeholders below with
-//
-//	Cells:     data.ReadGrid for each file, then data.BuildCells (squares → H3)
-//	Venues:    data.ReadVenues
-//	Merge:     data.MergeVenues
-//	Roads:     road.ReadPBF, road.FromOSM, (*road.Graph).MarshalBinary
-//	DemoRoads: road.FromOSM(o, opts), (*road.Graph).MarshalBinary
+// DefaultReaders returns the real readers: the INSEE grid reader and the
+// square-to-H3 spreader, the venue readers and cross-source merging, and the
+// OpenStreetMap road-graph builder.
 func DefaultReaders() Readers {
 	return Readers{
-		Cells: func(context.Context, []string, int, *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
-			return nil, nil, nil, nil, errors.New("grid reader: " + errNotWired.Error())
+		Cells:  readCells,
+		Venues: data.ReadVenues,
+		Merge: func(v []maillage.Venue) ([]maillage.Venue, []maillage.Finding) {
+			return data.MergeVenues(v)
 		},
-		Venues: func(string) ([]maillage.Venue, []maillage.Finding, error) {
-			return nil, nil, errors.New("venue reader: " + errNotWired.Error())
+		Roads: func(ctx context.Context, path string) ([]byte, error) {
+			g, _, err := road.ReadPBFFile(ctx, path, road.Options{})
+			if err != nil {
+				return nil, err
+			}
+			return g.MarshalBinary()
 		},
-		Roads: func(context.Context, string) ([]byte, error) {
-			return nil, errors.New("OSM road reader: " + errNotWired.Error())
+		DemoRoads: func(o *osm.OSM) ([]byte, error) {
+			g, _, err := road.FromOSM(o, road.Options{})
+			if err != nil {
+				return nil, err
+			}
+			return g.MarshalBinary()
 		},
 	}
+}
+
+// readCells reads every grid file and spreads all their squares over H3
+// cells in one pass, so a square's population lands once whatever the file.
+func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
+	var squares []data.Square
+	for _, path := range grids {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		g, err := data.ReadGrid(path)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		squares = append(squares, g.Squares...)
+	}
+	cells, parts, codes, err := data.BuildCells(squares, res)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	communes := make([]maillage.Commune, len(codes))
+	for i, c := range codes {
+		communes[i].Code = c
+	}
+	return cells, parts, communes, nil, nil
 }

@@ -1,0 +1,89 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
+)
+
+// Evaluation is a scenario evaluated for one profile with the incremental
+// coverage engine: the base territory's result, the scenario's, and the
+// difference (scenario − base), overall and per commune.
+type Evaluation struct {
+	Profile string                  `json:"profile"`
+	Edits   map[string]int          `json:"edits"` // added, removed, changed places
+	Base    scenario.Result         `json:"base"`
+	After   scenario.Result         `json:"after"`
+	Delta   scenario.Delta          `json:"delta"`
+	Summary coverage.ProfileSummary `json:"summary"` // the scenario's coverage summary
+}
+
+// Evaluate applies s to the baseline coverage of the named profile with the
+// incremental engine (only the catchments of the places it touches are
+// computed) and compares the result with the base.
+func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, error) {
+	eff, err := scenario.Resolve(p.t, s)
+	if err != nil {
+		return nil, err
+	}
+	base, err := p.State(profile)
+	if err != nil {
+		return nil, err
+	}
+	st := base.Clone()
+	ev := &Evaluation{Profile: profile, Edits: map[string]int{}}
+	for _, e := range eff.Edits {
+		switch e.Kind {
+		case scenario.Removed:
+			err = st.Remove(e.ID)
+			ev.Edits["removed"]++
+		case scenario.Changed:
+			err = st.Update(eff.Territory.Venues[e.New])
+			ev.Edits["changed"]++
+		case scenario.Added:
+			_, err = st.Add(eff.Territory.Venues[e.New])
+			ev.Edits["added"]++
+		}
+		if err != nil {
+			return nil, fmt.Errorf("planner: scenario %q: place %q: %w", s.Name, e.ID, err)
+		}
+	}
+	if ev.Base, err = p.result(base, 0, "base"); err != nil {
+		return nil, err
+	}
+	if ev.After, err = p.result(st, s.ID, s.Name); err != nil {
+		return nil, err
+	}
+	ev.Delta = scenario.Compare(ev.Base, ev.After)
+	ev.Summary = st.Summary()
+	return ev, nil
+}
+
+// result converts a coverage state to the scenario package's per-commune result.
+func (p *Planner) result(s *coverage.State, id int64, name string) (scenario.Result, error) {
+	n := len(p.t.Cells)
+	pr := s.Profile()
+	v := scenario.CellValues{Covered: make([]float64, n), Access: make([]float64, n),
+		Weight: func(pop maillage.Pop, commune int) float64 {
+			frag := 0.0
+			if commune >= 0 {
+				frag = p.frag[p.t.Communes[commune].Code]
+			}
+			return pr.Weighted(&pop, frag)
+		}}
+	for i := 0; i < n; i++ {
+		c := s.Cell(i)
+		if c.Covered {
+			v.Covered[i] = 1
+		}
+		v.Access[i] = c.Access
+	}
+	r, err := scenario.Summarize(p.t, v)
+	if err != nil {
+		return r, err
+	}
+	r.Scenario, r.Name, r.Profile, r.Mode = id, name, pr.Name, pr.Mode.Name
+	return r, nil
+}
