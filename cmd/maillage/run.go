@@ -24,6 +24,12 @@ Usage:
   maillage stats  [--territory T] [--json]            summarise a territory
   maillage ingest --grid F... [--venues F...] [--communes F] [--res 9] [--osm F] --out T
                                                       build a territory file from open data
+  maillage route    (--osm F | --territory T) --from LAT,LON --to LAT,LON --mode walk|car [--engine road|crowfly] [--json]
+  maillage coverage [--territory T] [--profiles F] [--profile NAME...] [--json]
+  maillage gaps     [--territory T] [--profile NAME] [--format geojson|csv]
+  maillage access   [--territory T] [--profile NAME] [--format geojson|csv]
+  maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]
+  maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
 Without --territory, commands use the built-in fictional demo territory.
 Run "maillage <command> -h" for a command's flags.
 `
@@ -69,6 +75,18 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.stats(ctx, args[1:])
 	case "ingest":
 		return m.ingest(ctx, args[1:])
+	case "coverage":
+		return m.coverage(ctx, args[1:])
+	case "gaps":
+		return m.gaps(ctx, args[1:])
+	case "access":
+		return m.access(ctx, args[1:])
+	case "propose":
+		return m.propose(ctx, args[1:])
+	case "route":
+		return m.route(ctx, args[1:])
+	case "scenario":
+		return m.scenario(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err

@@ -18,6 +18,8 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
 )
@@ -45,6 +47,8 @@ type Planner struct {
 	points   []orb.Point
 	engines  coverage.EngineFor
 
+	scen scenario.Options
+
 	mu     sync.Mutex
 	states map[string]*stateOnce
 }
@@ -70,21 +74,18 @@ func New(t *maillage.Territory, cfg Config) (*Planner, error) {
 		p.points[i] = t.Cells[i].Center
 	}
 	p.engines = coverage.CachedEngines(p.engineFor)
-	byName := map[string]int{}
-	for _, b := range coverage.Builtins() {
-		byName[b.Name] = len(p.profiles)
-		p.profiles = append(p.profiles, b)
+	profiles, err := coverage.SelectProfiles(cfg.Profiles)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range cfg.Profiles {
-		if i, ok := byName[u.Name]; ok {
-			p.profiles[i] = u
-			continue
-		}
-		byName[u.Name] = len(p.profiles)
-		p.profiles = append(p.profiles, u)
-	}
+	p.profiles = profiles
+	p.scen = scenario.Options{ParseOpeningHours: data.ParseOpeningHours}
 	return p, nil
 }
+
+// ScenarioOptions returns the options scenarios are validated and applied
+// with (opening_hours strings parsed by data.ParseOpeningHours).
+func (p *Planner) ScenarioOptions() scenario.Options { return p.scen }
 
 // Territory returns the planner's territory.
 func (p *Planner) Territory() *maillage.Territory { return p.t }

@@ -24,7 +24,7 @@ type Evaluation struct {
 // incremental engine (only the catchments of the places it touches are
 // computed) and compares the result with the base.
 func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, error) {
-	eff, err := scenario.Resolve(p.t, s)
+	eff, err := p.scen.Resolve(p.t, s)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/internal/planner"
+)
+
+// plannerFlags are the flags every analysis command shares: which territory,
+// which profile file, which fragility index.
+type plannerFlags struct {
+	Territory string
+	Profiles  string
+	Fragility string
+}
+
+func (f *plannerFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.Territory, "territory", "", "territory file written by `maillage ingest` (default: the built-in fictional demo territory)")
+	fs.StringVar(&f.Profiles, "profiles", "", "demand profile file, JSON or YAML (adds to or replaces the built-in profiles)")
+	fs.StringVar(&f.Fragility, "fragility", "", "commune digital-fragility index CSV (for profiles weighted by it)")
+}
+
+// openPlanner loads the territory, the profile file and the fragility index.
+func (m *Main) openPlanner(f plannerFlags) (*planner.Planner, error) {
+	t, err := m.loadTerritory(f.Territory)
+	if err != nil {
+		return nil, err
+	}
+	var cfg planner.Config
+	if f.Profiles != "" {
+		b, err := os.ReadFile(f.Profiles)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Profiles, err = coverage.ParseProfiles(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Profiles, err)
+		}
+	}
+	if f.Fragility != "" {
+		r, err := os.Open(f.Fragility)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		fr, _, err := data.ReadFragility(r, f.Fragility)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Fragility = fr.Totals()
+	}
+	return planner.New(t, cfg)
+}
+
+func (m *Main) coverage(_ context.Context, args []string) error {
+	var pf plannerFlags
+	var names stringList
+	var asJSON bool
+	format := "text"
+	fs := m.newFlagSet("coverage", "[--territory T] [--profiles F] [--profile NAME...] [--json | --format text|json|csv]")
+	pf.register(fs)
+	fs.Var(&names, "profile", "profile to compute (repeatable; default: every profile)")
+	fs.BoolVar(&asJSON, "json", false, "print the report as JSON (same as --format json)")
+	fs.StringVar(&format, "format", format, "output: text, json or csv")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if asJSON {
+		format = "json"
+	}
+	p, err := m.openPlanner(pf)
+	if err != nil {
+		return err
+	}
+	rep, err := p.Coverage(names...)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		return writeJSON(m.Stdout, rep)
+	case "csv":
+		return coverage.WriteSummaryCSV(m.Stdout, rep)
+	case "text":
+		w := bufio.NewWriter(m.Stdout)
+		fmt.Fprintf(w, "territory %s\n", p.Territory().Name)
+		for _, s := range rep.Profiles {
+			pr, _ := p.Profile(s.Name)
+			fmt.Fprintf(w, "\n%s (%s, %s engine, %.0f min)\n", s.Name, s.Mode, p.EngineKind(pr), s.MaxMinutes)
+			fmt.Fprintf(w, "  covered %.0f of %.0f persons (%.1f %%), weighted %.0f of %.0f; %d places count, access %.2f h/week per 1,000\n",
+				s.Covered, s.Population, 100*s.CoveredShare, s.WeightedCovered, s.WeightedPopulation, s.Places, s.Access)
+			if s.Statement != "" {
+				fmt.Fprintf(w, "  %s\n", s.Statement)
+			}
+		}
+		return w.Flush()
+	}
+	return fmt.Errorf("coverage: --format %q: want text, json or csv: %w", format, ErrUsage)
+}
+
+func (m *Main) gaps(_ context.Context, args []string) error {
+	var pf plannerFlags
+	var minPersons float64
+	profile, format := "seniors-20min-walk", "geojson"
+	fs := m.newFlagSet("gaps", "[--territory T] [--profiles F] [--profile NAME] [--format geojson|csv]")
+	pf.register(fs)
+	fs.StringVar(&profile, "profile", profile, "profile whose gaps to list")
+	fs.StringVar(&format, "format", format, "output: geojson or csv")
+	fs.Float64Var(&minPersons, "min-persons", 0, "leave out zones with fewer uncovered persons")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if format != "geojson" && format != "csv" {
+		return fmt.Errorf("gaps: --format %q: want geojson or csv: %w", format, ErrUsage)
+	}
+	p, err := m.openPlanner(pf)
+	if err != nil {
+		return err
+	}
+	s, err := p.State(profile)
+	if err != nil {
+		return err
+	}
+	zones, err := s.Gaps(coverage.GapOptions{MinPersons: minPersons})
+	if err != nil {
+		return err
+	}
+	if format == "csv" {
+		return coverage.WriteGapsCSV(m.Stdout, zones, profile)
+	}
+	return coverage.WriteGapsGeoJSON(m.Stdout, zones, profile)
+}
+
+func (m *Main) access(_ context.Context, args []string) error {
+	var pf plannerFlags
+	profile, format := "demarches-20min-car", "geojson"
+	fs := m.newFlagSet("access", "[--territory T] [--profiles F] [--profile NAME] [--format geojson|csv]")
+	pf.register(fs)
+	fs.StringVar(&profile, "profile", profile, "profile whose 2SFCA accessibility to compute")
+	fs.StringVar(&format, "format", format, "output: geojson or csv")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if format != "geojson" && format != "csv" {
+		return fmt.Errorf("access: --format %q: want geojson or csv: %w", format, ErrUsage)
+	}
+	p, err := m.openPlanner(pf)
+	if err != nil {
+		return err
+	}
+	s, err := p.State(profile)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(m.Stdout)
+	if format == "csv" {
+		err = s.WriteAccessCSV(w)
+	} else {
+		err = s.WriteAccessGeoJSON(w)
+	}
+	if err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func (m *Main) propose(_ context.Context, args []string) error {
+	var pf plannerFlags
+	var names stringList
+	var req planner.ProposeRequest
+	var candFile, mix string
+	var venues, noCells, noCommunes bool
+	format := "json"
+	fs := m.newFlagSet("propose", "[--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]")
+	pf.register(fs)
+	fs.Var(&names, "profile", "demand profile (repeatable: several make a weighted mix, see --mix)")
+	fs.StringVar(&mix, "mix", "", "comma-separated mix coefficients, one per --profile (default: equal)")
+	fs.IntVar(&req.K, "k", 10, "number of new sites (maximal covering)")
+	fs.Float64Var(&req.Target, "target", 0, "instead of -k: fewest sites reaching this share (0-1] of the weighted demand (set cover)")
+	fs.StringVar(&candFile, "candidates", "", "user candidate list, CSV (name,lat,lon[,hours]) or GeoJSON points")
+	fs.BoolVar(&venues, "venues", false, "also consider existing places (extending their hours) as candidates")
+	fs.BoolVar(&noCells, "no-cells", false, "do not consider every populated cell centre as a candidate")
+	fs.BoolVar(&noCommunes, "no-communes", false, "do not consider commune centres as candidates")
+	fs.Float64Var(&req.Hours, "hours", 0, "weekly hours of a new permanence (default 7)")
+	fs.Float64Var(&req.PerHour, "per-hour", 0, "capacity: persons a site serves per staffed hour (0: unlimited)")
+	fs.StringVar(&format, "format", format, "output: json, geojson or csv")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("propose: --profile is required: %w", ErrUsage)
+	}
+	if format != "json" && format != "geojson" && format != "csv" {
+		return fmt.Errorf("propose: --format %q: want json, geojson or csv: %w", format, ErrUsage)
+	}
+	req.Profiles = names
+	if mix != "" {
+		for _, f := range strings.Split(mix, ",") {
+			var v float64
+			if _, err := fmt.Sscan(strings.TrimSpace(f), &v); err != nil || v < 0 {
+				return fmt.Errorf("propose: --mix %q: want non-negative numbers: %w", mix, ErrUsage)
+			}
+			req.Mix = append(req.Mix, v)
+		}
+	}
+	req.Candidates = coverage.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
+	if candFile != "" {
+		r, err := os.Open(candFile)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		if strings.HasSuffix(strings.ToLower(candFile), "json") {
+			req.Candidates.User, err = coverage.ReadCandidatesGeoJSON(r, candFile)
+		} else {
+			req.Candidates.User, err = coverage.ReadCandidatesCSV(r, candFile)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	p, err := m.openPlanner(pf)
+	if err != nil {
+		return err
+	}
+	prop, err := p.Propose(req)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "geojson":
+		return prop.WriteGeoJSON(m.Stdout)
+	case "csv":
+		return prop.WriteCSV(m.Stdout)
+	}
+	return prop.WriteJSON(m.Stdout)
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data/sqlite"
+)
+
+const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|export|delete> [flags]
+  create --file S.json            store a new scenario (JSON: name, description, changes)
+  list                            list the stored scenarios
+  show ID                         print one scenario as JSON
+  apply ID [--profile P]          evaluate a scenario against its base territory
+  diff A B [--profile P]          compare two scenarios (0 is the base territory)
+  export ID                       the scenario's places as GeoJSON
+  delete ID                       remove a scenario
+common flags: --db F (default maillage-scenarios.db), --territory T, --profiles F, --fragility F`
+
+func (m *Main) scenario(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(m.Stderr, scenarioUsage)
+		if len(args) == 0 {
+			return fmt.Errorf("scenario: a subcommand is required: %w", ErrUsage)
+		}
+		return nil
+	}
+	sub := args[0]
+	var pf plannerFlags
+	var file string
+	dbPath, profile := "maillage-scenarios.db", "seniors-20min-walk"
+	fs := m.newFlagSet("scenario "+sub, "see `maillage scenario help`")
+	pf.register(fs)
+	fs.StringVar(&dbPath, "db", dbPath, "scenario database (SQLite, created if missing)")
+	fs.StringVar(&file, "file", "", "create: the scenario JSON file (- for standard input)")
+	fs.StringVar(&profile, "profile", profile, "apply, diff: the demand profile to evaluate")
+	// Positional ids may come before or after the flags.
+	var ids []string
+	rest := args[1:]
+	for len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
+		ids, rest = append(ids, rest[0]), rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return fmt.Errorf("%s: %w", fs.Name(), ErrUsage)
+	}
+	ids = append(ids, fs.Args()...)
+	want := map[string]int{"create": 0, "list": 0, "show": 1, "apply": 1, "diff": 2, "export": 1, "delete": 1}
+	n, ok := want[sub]
+	if !ok {
+		return fmt.Errorf("scenario: unknown subcommand %q: %w", sub, ErrUsage)
+	}
+	if len(ids) != n {
+		return fmt.Errorf("scenario %s: want %d scenario id(s), got %d: %w", sub, n, len(ids), ErrUsage)
+	}
+	nums := make([]int64, len(ids))
+	for i, s := range ids {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < 0 {
+			return fmt.Errorf("scenario %s: %q is not a scenario id: %w", sub, s, ErrUsage)
+		}
+		nums[i] = v
+	}
+
+	p, err := m.openPlanner(pf)
+	if err != nil {
+		return err
+	}
+	t := p.Territory()
+	cfg := sqlite.DefaultConfig(dbPath)
+	cfg.Options = p.ScenarioOptions()
+	cfg.Territory = func(name string) *maillage.Territory {
+		if name == "" || name == t.Name {
+			return t
+		}
+		return nil
+	}
+	st, err := sqlite.OpenConfig(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	switch sub {
+	case "create":
+		var r io.Reader = os.Stdin
+		if file == "" {
+			return fmt.Errorf("scenario create: --file is required: %w", ErrUsage)
+		}
+		if file != "-" {
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r = f
+		}
+		s, err := cfg.Options.Decode(r)
+		if err != nil {
+			return err
+		}
+		if s.Base == "" {
+			s.Base = t.Name
+		}
+		if err := st.Create(ctx, &s); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "created scenario %d %q (%d changes)\n", s.ID, s.Name, len(s.Changes))
+		return writeJSON(m.Stdout, s)
+	case "list":
+		list, total, err := st.List(ctx, scenario.Filter{Limit: 1000})
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tNAME\tBASE\tCHANGES\tUPDATED")
+		for _, s := range list {
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, len(s.Changes), s.Updated.Format("2006-01-02 15:04"))
+		}
+		fmt.Fprintf(w, "(%d scenarios)\n", total)
+		return w.Flush()
+	case "show":
+		s, err := st.Get(ctx, nums[0])
+		if err != nil {
+			return err
+		}
+		return writeJSON(m.Stdout, s)
+	case "export":
+		s, err := st.Get(ctx, nums[0])
+		if err != nil {
+			return err
+		}
+		fc, err := cfg.Options.GeoJSON(t, *s)
+		if err != nil {
+			return err
+		}
+		return writeJSON(m.Stdout, fc)
+	case "delete":
+		if err := st.Delete(ctx, nums[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "deleted scenario %d\n", nums[0])
+		return nil
+	case "apply":
+		s, err := st.Get(ctx, nums[0])
+		if err != nil {
+			return err
+		}
+		ev, err := p.Evaluate(*s, profile)
+		if err != nil {
+			return err
+		}
+		return writeJSON(m.Stdout, ev)
+	case "diff":
+		res := make([]scenario.Result, 2)
+		for i, id := range nums {
+			if id == 0 {
+				ev, err := p.Evaluate(scenario.Scenario{Name: "base"}, profile)
+				if err != nil {
+					return err
+				}
+				res[i] = ev.Base
+				continue
+			}
+			s, err := st.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			ev, err := p.Evaluate(*s, profile)
+			if err != nil {
+				return err
+			}
+			res[i] = ev.After
+		}
+		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
+	}
+	return nil
+}
