@@ -312,3 +312,18 @@ func FuzzParseBBox(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCellsWholeDemo serves every cell of the demo territory (≈3,500
+// hexagons) as GeoJSON.
+func BenchmarkCellsWholeDemo(b *testing.B) {
+	h := NewServer(Config{}, mustDemo(b)).Handler()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/cells?bbox=1.4,45.8,2.7,46.6", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
