@@ -2,9 +2,11 @@ package data
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -229,4 +231,34 @@ func BenchmarkTerritoryLoad(b *testing.B) {
 			})
 		}
 	}
+}
+
+// FuzzTerritoryBody fuzzes the section parser behind the checksum: the input
+// is a body, to which the test adds a valid header and CRC-32C, so mutations
+// reach the parser instead of failing the checksum.
+func FuzzTerritoryBody(f *testing.F) {
+	var buf bytes.Buffer
+	WriteTerritory(&buf, terrSynthetic(3, 3))
+	b := buf.Bytes()
+	f.Add(b[12 : len(b)-4])
+	buf.Reset()
+	WriteTerritory(&buf, &maillage.Territory{Name: "x"})
+	b = buf.Bytes()
+	f.Add(b[12 : len(b)-4])
+	f.Fuzz(func(t *testing.T, body []byte) {
+		file := append([]byte(terrMagic+"\x01\x00\x00\x00"), body...)
+		file = binary.LittleEndian.AppendUint32(file, crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)))
+		tr, err := ReadTerritory(bytes.NewReader(file))
+		if err != nil {
+			if !errors.Is(err, ErrCorruptTerritory) {
+				t.Fatalf("error %v does not wrap ErrCorruptTerritory", err)
+			}
+			return
+		}
+		for _, c := range tr.Cells {
+			if c.PartStart < 0 || c.PartEnd > int32(len(tr.Parts)) || c.PartStart > c.PartEnd || c.Commune >= int32(len(tr.Communes)) {
+				t.Fatalf("accepted bad cell %+v", c)
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +56,8 @@ type Server struct {
 	summary data.Summary
 	venues  []byte // the venues FeatureCollection, encoded once
 	cells   geo.Index[int32]
+	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
+	communeJSON [][]byte
 
 	engine *gin.Engine
 	srv    *http.Server
@@ -87,6 +90,11 @@ func NewServer(cfg Config, t *maillage.Territory) *Server {
 		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
 	}
 	s.venues = s.encodeVenues()
+	for _, c := range t.Communes {
+		code, _ := json.Marshal(c.Code)
+		name, _ := json.Marshal(c.Name)
+		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
+	}
 	s.engine = s.routes()
 	return s
 }

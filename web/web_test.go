@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -311,4 +313,83 @@ func FuzzParseBBox(f *testing.F) {
 			t.Fatalf("accepted %v", b)
 		}
 	})
+}
+
+// BenchmarkCellsWholeDemo serves every cell of the demo territory (≈3,500
+// hexagons) as GeoJSON, and times in the same run the encoding through orb's
+// geojson and encoding/json that the direct encoder replaces.
+func BenchmarkCellsWholeDemo(b *testing.B) {
+	tr := mustDemo(b)
+	s := NewServer(Config{}, tr)
+	h := s.Handler()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/cells?bbox=1.4,45.8,2.7,46.6", nil)
+	var direct float64
+	b.Run("handler", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+		direct = float64(b.Elapsed()) / float64(b.N)
+	})
+	b.Run("geojson", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			fc := geojson.NewFeatureCollection()
+			for i := range tr.Cells {
+				f, err := s.CellFeature(int32(i))
+				if err != nil {
+					b.Fatal(err)
+				}
+				fc.Append(f)
+			}
+			if _, err := json.Marshal(fc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if direct > 0 {
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/direct, "x-slower-than-handler")
+		}
+	})
+}
+
+// TestAppendCellsMatchesCellFeature checks the hand-written encoder against
+// orb's geojson encoding of CellFeature, value by value.
+func TestAppendCellsMatchesCellFeature(t *testing.T) {
+	tr := mustDemo(t)
+	s := NewServer(Config{}, tr)
+	idx := []int32{0, 1, int32(len(tr.Cells) / 2), int32(len(tr.Cells) - 1)}
+	fast, err := s.appendCells(nil, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, i := range idx {
+		f, err := s.CellFeature(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc.Append(f)
+	}
+	slow, err := json.Marshal(fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	if err := json.Unmarshal(fast, &a); err != nil {
+		t.Fatalf("fast encoding is not JSON: %v\n%s", err, fast)
+	}
+	json.Unmarshal(slow, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("encodings differ:\n%s\n%s", fast, slow)
+	}
+	bad := *tr
+	bad.Cells = slices.Clone(tr.Cells)
+	bad.Cells[0].Pop[maillage.Men] = math.NaN()
+	if _, err := NewServer(Config{}, &bad).appendCells(nil, []int32{0}); err == nil {
+		t.Fatal("NaN attribute encoded")
+	}
 }

@@ -147,9 +147,7 @@ func (m *Main) loadTerritory(path string) (*maillage.Territory, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d := time.Since(start); d > time.Second {
-		fmt.Fprintf(m.Stderr, "loaded %s in %v\n", path, d.Round(time.Millisecond))
-	}
+	fmt.Fprintf(m.Stderr, "maillage: loaded %s (%d cells, %d venues) in %v\n", path, len(t.Cells), len(t.Venues), time.Since(start).Round(time.Millisecond))
 	return t, nil
 }
 

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"bytes"
 	"math"
 	"reflect"
 	"slices"
@@ -273,5 +274,21 @@ func BenchmarkDemoTerritory(b *testing.B) {
 		if _, _, err := demo.Territory(demo.DefaultSeed); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestDemoTerritoryFileRoundTrip(t *testing.T) {
+	tr, _ := mustDemo(t, demo.DefaultSeed)
+	tr.Roads = []byte{1, 2, 3}
+	var buf bytes.Buffer
+	if err := data.WriteTerritory(&buf, tr); err != nil {
+		t.Fatal(err)
+	}
+	got, err := data.ReadTerritory(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, tr) {
+		t.Fatal("demo territory differs after a territory-file round trip")
 	}
 }
