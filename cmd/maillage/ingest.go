@@ -114,7 +114,7 @@ func (cfg *ingestConfig) validate() error {
 func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.Territory, error) {
 	r := m.Readers
 	if r.Cells == nil || r.Venues == nil || (cfg.OSM != "" && r.Roads == nil) {
-		return nil, fmt.Errorf("ingest: %w", errNotWired)
+		return nil, fmt.Errorf("ingest: %w", errNoReader)
 	}
 	name := cfg.Name
 	if name == "" {
@@ -261,7 +261,7 @@ func locateVenues(venues []maillage.Venue, communes []maillage.Commune) {
 // keepNear keeps the venues that can serve the study area: located venues
 // within buffer metres of the bounding box of the populated cells, and
 // unlocated ones whose commune code or postcode is in a département of the
-// territory's communes (so national lists shrink to the area around it,
+// territory's communes, or that have neither (so national lists shrink to the area around it,
 // while places just beyond the grid's edge still count). It returns one
 // finding per source file counting the venues left out.
 func keepNear(venues []maillage.Venue, cells []maillage.Cell, communes []maillage.Commune, buffer float64) ([]maillage.Venue, []maillage.Finding) {
@@ -287,7 +287,10 @@ func keepNear(venues []maillage.Venue, cells []maillage.Cell, communes []maillag
 		if v.Located {
 			ok = b.Contains(v.Point)
 		} else {
-			ok = len(v.Commune) >= 2 && deps[v.Commune[:2]] || len(v.Postcode) >= 2 && deps[v.Postcode[:2]]
+			// Without a position, the commune code or postcode tells; a venue
+			// with neither is kept (nothing says it is elsewhere).
+			known := len(v.Commune) >= 2 || len(v.Postcode) >= 2
+			ok = !known || len(v.Commune) >= 2 && deps[v.Commune[:2]] || len(v.Postcode) >= 2 && deps[v.Postcode[:2]]
 		}
 		if ok {
 			kept = append(kept, v)

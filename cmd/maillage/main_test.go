@@ -177,7 +177,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"ingest", "--grid", grid + ",nope.csv", "--venues", "v.json", "--out", filepath.Join(dir, "t")}, "--grid nope.csv: stat nope.csv: no such file"},
 		{[]string{"ingest", "--grid", grid, "--venues", "v.json", "--out", filepath.Join(dir, "t")}, "--venues v.json"},
 		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "no", "t")}, "does not exist"},
-		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "t")}, "grid reader: not wired yet"},
+		{[]string{"ingest", "--grid", grid, "--out", filepath.Join(dir, "t")}, "missing square id column"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -34,8 +34,9 @@ type Readers struct {
 	DemoRoads func(o *osm.OSM) ([]byte, error)
 }
 
-// errNotWired is returned by readers that are not plugged in yet.
-var errNotWired = errors.New("not wired yet")
+// errNoReader is returned when a Main lacks a reader a command needs (a test
+// Main with fakes).
+var errNoReader = errors.New("no reader for this input")
 
 // DefaultReaders returns the real readers: the INSEE grid reader and the
 // square-to-H3 spreader, the venue readers and cross-source merging, and the
