@@ -58,8 +58,7 @@ func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maill
 
 // gridBuildCells is BuildCells with at most k bands.
 func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
-	if res < geo.MinResolution || res > geo.MaxResolution {
-		_, err := geo.NewSpreader(res)
+	if _, err := geo.NewSpreader(res); err != nil { // validates res
 		return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
 	}
 	if len(squares) > math.MaxInt32 {
@@ -158,7 +157,7 @@ func gridCmpPart(a, b gridBandPart) int {
 // gridBands splits the squares' indices into at most k bands of whole rows
 // (same northing) holding about the same number of squares.
 func gridBands(squares []Square, k int) [][]int32 {
-	if k <= 1 {
+	if k <= 1 || len(squares) == 0 {
 		idx := make([]int32, len(squares))
 		for i := range idx {
 			idx[i] = int32(i)
