@@ -122,6 +122,15 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		}
 		return best
 	}
+	nc := 0 // distinct cells over the bands (seam cells counted twice)
+	for _, o := range out {
+		for i := range o {
+			if i == 0 || o[i].cell != o[i-1].cell {
+				nc++
+			}
+		}
+	}
+	cells = make([]maillage.Cell, 0, nc)
 	parts = make([]maillage.Part, 0, n)
 	for p := next(); p != nil; {
 		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}

@@ -154,7 +154,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 	if len(squares) > math.MaxInt32 {
 		return fmt.Errorf("%w: too many squares (%d)", ErrSquare, len(squares))
 	}
-	s.order = s.order[:0]
+	s.order = slices.Grow(s.order[:0], len(squares))
 	for i, q := range squares {
 		if q.Size <= 0 || q.Size > 100_000 {
 			return fmt.Errorf("%w: square %d has size %d m", ErrSquare, i, q.Size)
