@@ -374,7 +374,7 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 		g.CommuneColumn = header[cols.commune]
 	}
 	communes := map[string]string{} // interned codes
-	seen := map[geo.Square]int{}    // square → line
+	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
 	// slice would copy a national grid (≈370 MB) several times over.
 	var blocks [][]Square
@@ -401,12 +401,17 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 				communes[q.Commune] = q.Commune
 			}
 		}
-		key := q.GeoSquare()
-		if first, ok := seen[key]; ok {
+		bySize := seen[q.Size]
+		if bySize == nil {
+			bySize = map[uint64]int{}
+			seen[q.Size] = bySize
+		}
+		key := uint64(q.N)<<32 | uint64(q.E)
+		if first, ok := bySize[key]; ok {
 			return nil, &GridError{File: file, Line: line, Field: header[cols.id],
 				Reason: fmt.Sprintf("square %s appears twice (first on line %d)", q.ID(), first)}
 		}
-		seen[key] = line
+		bySize[key] = line
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				blocks = append(blocks, cur)
