@@ -373,7 +373,7 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 	if cols.commune >= 0 {
 		g.CommuneColumn = header[cols.commune]
 	}
-	communes := map[string]string{} // interned codes
+	communes := map[string]string{}    // interned codes
 	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
 	// slice would copy a national grid (≈370 MB) several times over.
