@@ -205,7 +205,11 @@ func ReadGrid(path string) (*Grid, error) {
 		defer zr.Close()
 		return gridReadZip(&zr.Reader, path)
 	}
-	return gridReadCSV(br, path)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return gridReadCSV(br, path, size)
 }
 
 // ReadGridFrom reads a Filosofi grid from r; name is used in errors and as
@@ -232,7 +236,7 @@ func ReadGridFrom(r io.Reader, name string) (*Grid, error) {
 		}
 		return gridReadZip(zr, name)
 	}
-	return gridReadCSV(br, name)
+	return gridReadCSV(br, name, 0)
 }
 
 func gridIsZip(br *bufio.Reader) bool {
@@ -260,7 +264,7 @@ func gridReadZip(zr *zip.Reader, name string) (*Grid, error) {
 		return nil, &GridError{File: name + "!" + member.Name, Reason: "unreadable zip member", Err: err}
 	}
 	defer rc.Close()
-	return gridReadCSV(bufio.NewReaderSize(rc, 1<<16), name+"!"+member.Name)
+	return gridReadCSV(bufio.NewReaderSize(rc, 1<<16), name+"!"+member.Name, int64(min(member.UncompressedSize64, 1<<40)))
 }
 
 // gridColumns maps the columns of a header.
@@ -336,8 +340,9 @@ func gridSniff(line []byte) rune {
 	return ','
 }
 
-// gridReadCSV reads the CSV content of a grid file.
-func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
+// gridReadCSV reads the CSV content of a grid file of size bytes (0 if
+// unknown).
+func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 	head, _ := br.Peek(1 << 16)
 	switch {
 	case len(head) == 0:
@@ -376,9 +381,21 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 	communes := map[string]string{}    // interned codes
 	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
-	// slice would copy a national grid (≈370 MB) several times over.
+	// slice would copy a national grid (≈370 MB) several times over. When
+	// the size is known, the first block is sized from the length of the
+	// first lines, usually for the whole file.
 	var blocks [][]Square
 	var cur []Square
+	if size > 0 {
+		lines := max(1, bytes.Count(head, []byte{'\n'})-1)
+		if len(head) < 1<<16 {
+			lines++
+		}
+		perLine := float64(len(head)-len(firstLine)) / float64(lines)
+		if est := float64(size) / max(perLine, 16) * 1.05; est >= 1 && est < 1e8 {
+			cur = make([]Square, 0, int(est)+16)
+		}
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -419,6 +436,10 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 			cur = make([]Square, 0, min(1<<16, 1024<<len(blocks)))
 		}
 		cur = append(cur, q)
+	}
+	if len(blocks) == 0 {
+		g.Squares = cur
+		return g, nil
 	}
 	n := len(cur)
 	for _, b := range blocks {

@@ -243,13 +243,16 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 	}
 	slices.SortFunc(recs, func(a, b int32) int { return cmp.Compare(sp.Cell(a), sp.Cell(b)) })
 	out := make([]gridBandPart, 0, acc.n)
-	for _, r := range recs {
-		start := len(out)
-		for p := head[r]; p >= 0; p = acc.at(p).next {
-			out = append(out, gridBandPart{cell: sp.Cell(r), commune: acc.at(p).commune, pop: acc.at(p).pop})
+	for j := 0; j < len(recs); {
+		// A cell may have several records (see geo.Spreader): gather them.
+		cell, start := sp.Cell(recs[j]), len(out)
+		for ; j < len(recs) && sp.Cell(recs[j]) == cell; j++ {
+			for p := head[recs[j]]; p >= 0; p = acc.at(p).next {
+				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, pop: acc.at(p).pop})
+			}
 		}
 		if len(out)-start > 1 {
-			slices.SortFunc(out[start:], gridCmpPart)
+			slices.SortStableFunc(out[start:], gridCmpPart)
 		}
 	}
 	return out, nil
