@@ -189,7 +189,8 @@ var (
 )
 
 // ReadGrid reads a Filosofi grid file: a CSV, or a zip archive holding
-// exactly one CSV. See ReadGridFrom for the format.
+// exactly one CSV. See ReadGridFrom for the format. ReadGrid and
+// ReadGridFrom keep no state between calls and are safe for concurrent use.
 func ReadGrid(path string) (*Grid, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -47,7 +47,8 @@ const gridMaxBands = 8
 //
 // The squares are cut into west-east bands of rows spread concurrently (up
 // to GOMAXPROCS); the result does not depend on the number of bands except
-// for floating-point rounding. squares is not modified.
+// for floating-point rounding. squares is not modified; BuildCells is safe
+// for concurrent use.
 func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
 	k := min(runtime.GOMAXPROCS(0), gridMaxBands)
 	if len(squares) < 50_000 {
