@@ -189,7 +189,8 @@ var (
 )
 
 // ReadGrid reads a Filosofi grid file: a CSV, or a zip archive holding
-// exactly one CSV. See ReadGridFrom for the format.
+// exactly one CSV. See ReadGridFrom for the format. ReadGrid and
+// ReadGridFrom keep no state between calls and are safe for concurrent use.
 func ReadGrid(path string) (*Grid, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -205,7 +206,11 @@ func ReadGrid(path string) (*Grid, error) {
 		defer zr.Close()
 		return gridReadZip(&zr.Reader, path)
 	}
-	return gridReadCSV(br, path)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return gridReadCSV(br, path, size)
 }
 
 // ReadGridFrom reads a Filosofi grid from r; name is used in errors and as
@@ -232,7 +237,7 @@ func ReadGridFrom(r io.Reader, name string) (*Grid, error) {
 		}
 		return gridReadZip(zr, name)
 	}
-	return gridReadCSV(br, name)
+	return gridReadCSV(br, name, 0)
 }
 
 func gridIsZip(br *bufio.Reader) bool {
@@ -260,7 +265,7 @@ func gridReadZip(zr *zip.Reader, name string) (*Grid, error) {
 		return nil, &GridError{File: name + "!" + member.Name, Reason: "unreadable zip member", Err: err}
 	}
 	defer rc.Close()
-	return gridReadCSV(bufio.NewReaderSize(rc, 1<<16), name+"!"+member.Name)
+	return gridReadCSV(bufio.NewReaderSize(rc, 1<<16), name+"!"+member.Name, int64(min(member.UncompressedSize64, 1<<40)))
 }
 
 // gridColumns maps the columns of a header.
@@ -336,8 +341,9 @@ func gridSniff(line []byte) rune {
 	return ','
 }
 
-// gridReadCSV reads the CSV content of a grid file.
-func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
+// gridReadCSV reads the CSV content of a grid file of size bytes (0 if
+// unknown).
+func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 	head, _ := br.Peek(1 << 16)
 	switch {
 	case len(head) == 0:
@@ -373,12 +379,24 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 	if cols.commune >= 0 {
 		g.CommuneColumn = header[cols.commune]
 	}
-	communes := map[string]string{} // interned codes
-	seen := map[geo.Square]int{}    // square → line
+	communes := map[string]string{}    // interned codes
+	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
-	// slice would copy a national grid (≈370 MB) several times over.
+	// slice would copy a national grid (≈370 MB) several times over. When
+	// the size is known, the first block is sized from the length of the
+	// first lines, usually for the whole file.
 	var blocks [][]Square
 	var cur []Square
+	if size > 0 {
+		lines := max(1, bytes.Count(head, []byte{'\n'})-1)
+		if len(head) < 1<<16 {
+			lines++
+		}
+		perLine := float64(len(head)-len(firstLine)) / float64(lines)
+		if est := float64(size) / max(perLine, 16) * 1.05; est >= 1 && est < 1e8 {
+			cur = make([]Square, 0, int(est)+16)
+		}
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -401,12 +419,17 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 				communes[q.Commune] = q.Commune
 			}
 		}
-		key := q.GeoSquare()
-		if first, ok := seen[key]; ok {
+		bySize := seen[q.Size]
+		if bySize == nil {
+			bySize = map[uint64]int{}
+			seen[q.Size] = bySize
+		}
+		key := uint64(q.N)<<32 | uint64(q.E)
+		if first, ok := bySize[key]; ok {
 			return nil, &GridError{File: file, Line: line, Field: header[cols.id],
 				Reason: fmt.Sprintf("square %s appears twice (first on line %d)", q.ID(), first)}
 		}
-		seen[key] = line
+		bySize[key] = line
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				blocks = append(blocks, cur)
@@ -414,6 +437,10 @@ func gridReadCSV(br *bufio.Reader, file string) (*Grid, error) {
 			cur = make([]Square, 0, min(1<<16, 1024<<len(blocks)))
 		}
 		cur = append(cur, q)
+	}
+	if len(blocks) == 0 {
+		g.Squares = cur
+		return g, nil
 	}
 	n := len(cur)
 	for _, b := range blocks {

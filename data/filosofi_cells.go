@@ -47,7 +47,8 @@ const gridMaxBands = 8
 //
 // The squares are cut into west-east bands of rows spread concurrently (up
 // to GOMAXPROCS); the result does not depend on the number of bands except
-// for floating-point rounding. squares is not modified.
+// for floating-point rounding. squares is not modified; BuildCells is safe
+// for concurrent use.
 func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
 	k := min(runtime.GOMAXPROCS(0), gridMaxBands)
 	if len(squares) < 50_000 {
@@ -58,8 +59,7 @@ func BuildCells(squares []Square, res int) (cells []maillage.Cell, parts []maill
 
 // gridBuildCells is BuildCells with at most k bands.
 func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts []maillage.Part, communeCodes []string, err error) {
-	if res < geo.MinResolution || res > geo.MaxResolution {
-		_, err := geo.NewSpreader(res)
+	if _, err := geo.NewSpreader(res); err != nil { // validates res
 		return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
 	}
 	if len(squares) > math.MaxInt32 {
@@ -123,6 +123,15 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		}
 		return best
 	}
+	nc := 0 // distinct cells over the bands (seam cells counted twice)
+	for _, o := range out {
+		for i := range o {
+			if i == 0 || o[i].cell != o[i-1].cell {
+				nc++
+			}
+		}
+	}
+	cells = make([]maillage.Cell, 0, nc)
 	parts = make([]maillage.Part, 0, n)
 	for p := next(); p != nil; {
 		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}
@@ -158,7 +167,7 @@ func gridCmpPart(a, b gridBandPart) int {
 // gridBands splits the squares' indices into at most k bands of whole rows
 // (same northing) holding about the same number of squares.
 func gridBands(squares []Square, k int) [][]int32 {
-	if k <= 1 {
+	if k <= 1 || len(squares) == 0 {
 		idx := make([]int32, len(squares))
 		for i := range idx {
 			idx[i] = int32(i)
@@ -235,13 +244,16 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 	}
 	slices.SortFunc(recs, func(a, b int32) int { return cmp.Compare(sp.Cell(a), sp.Cell(b)) })
 	out := make([]gridBandPart, 0, acc.n)
-	for _, r := range recs {
-		start := len(out)
-		for p := head[r]; p >= 0; p = acc.at(p).next {
-			out = append(out, gridBandPart{cell: sp.Cell(r), commune: acc.at(p).commune, pop: acc.at(p).pop})
+	for j := 0; j < len(recs); {
+		// A cell may have several records (see geo.Spreader): gather them.
+		cell, start := sp.Cell(recs[j]), len(out)
+		for ; j < len(recs) && sp.Cell(recs[j]) == cell; j++ {
+			for p := head[recs[j]]; p >= 0; p = acc.at(p).next {
+				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, pop: acc.at(p).pop})
+			}
 		}
 		if len(out)-start > 1 {
-			slices.SortFunc(out[start:], gridCmpPart)
+			slices.SortStableFunc(out[start:], gridCmpPart)
 		}
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/internal/shareddata"
 	"github.com/paulmach/orb"
 )
@@ -267,6 +268,47 @@ func TestBuildCellsBands(t *testing.T) {
 					t.Fatalf("%d bands: cell %d %v: %v vs %v", k, i, maillage.Attr(a), ck[i].Pop[a], c1[i].Pop[a])
 				}
 			}
+		}
+	}
+}
+
+func TestBuildCellsEdgeCases(t *testing.T) {
+	for _, res := range []int{6, 11} {
+		if _, _, _, err := BuildCells(nil, res); !errors.Is(err, geo.ErrResolution) {
+			t.Errorf("res %d: err = %v, want geo.ErrResolution", res, err)
+		}
+	}
+	for _, k := range []int{1, 3} {
+		cells, parts, codes, err := gridBuildCells(nil, 9, k)
+		if err != nil || len(cells) != 0 || len(parts) != 0 || len(codes) != 0 {
+			t.Errorf("no squares, %d bands: %d cells %d parts %d codes, %v", k, len(cells), len(parts), len(codes), err)
+		}
+	}
+	// Two communes sharing one square's cell, and a square with no commune:
+	// per-commune totals and the majority commune.
+	q := func(e int32, commune string, ind float64) Square {
+		var p maillage.Pop
+		p[maillage.Ind], p[maillage.IndInc] = ind, ind
+		return Square{Size: 200, E: e, N: 2466800, Commune: commune, Pop: p}
+	}
+	sq := []Square{q(3482800, "33063", 10), q(3482800, "33318", 30), q(3483000, "", 5)}
+	cells, parts, codes, err := BuildCells(sq, 7) // res 7 cells: ≈2.5 km across
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(codes, []string{"33063", "33318"}) {
+		t.Fatalf("codes %v", codes)
+	}
+	by := map[int32]float64{}
+	for _, p := range parts {
+		by[p.Commune] += p.Pop[maillage.Ind]
+	}
+	if by[0] != 10 || by[1] != 30 || math.Abs(by[-1]-5) > 1e-12 {
+		t.Errorf("per commune %v, want 33063: 10, 33318: 30, none: 5", by)
+	}
+	for _, c := range cells {
+		if c.Pop[maillage.Ind] > 20 && c.Commune != 1 {
+			t.Errorf("cell %v holds %v persons, majority commune %d, want 1 (33318)", c.H3, c.Pop[maillage.Ind], c.Commune)
 		}
 	}
 }

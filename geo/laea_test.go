@@ -47,7 +47,11 @@ func TestLAEAForward(t *testing.T) {
 	for _, r := range laeaRefs {
 		t.Run(r.name, func(t *testing.T) {
 			p := ToLAEA(orb.Point{r.lon, r.lat})
-			if d := math.Hypot(p[0]-r.e, p[1]-r.n); d > 0.01 {
+			tol := 0.001 // PROJ values have 4 decimals
+			if r.name == "EPSG GN 7-2 example" {
+				tol = 0.008 // the Guidance Note rounds to centimetres
+			}
+			if d := math.Hypot(p[0]-r.e, p[1]-r.n); d > tol {
 				t.Errorf("ToLAEA(%v, %v) = E %.4f N %.4f, want E %.4f N %.4f (off by %.4f m)",
 					r.lon, r.lat, p[0], p[1], r.e, r.n, d)
 			}
@@ -64,7 +68,7 @@ func TestLAEAInverse(t *testing.T) {
 	for _, r := range laeaInvRefs {
 		t.Run(r.name, func(t *testing.T) {
 			p := FromLAEA(orb.Point{r.e, r.n})
-			if d := metresBetween(p, orb.Point{r.lon, r.lat}); d > 0.01 {
+			if d := metresBetween(p, orb.Point{r.lon, r.lat}); d > 0.001 {
 				t.Errorf("FromLAEA(E %v, N %v) = %.9f, %.9f, want %.9f, %.9f (off by %.4f m)",
 					r.e, r.n, p[0], p[1], r.lon, r.lat, d)
 			}

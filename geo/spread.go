@@ -54,19 +54,23 @@ const spreadCovered = 1 - 1e-9
 // a second index, so callers must add up the shares of equal cells. A
 // Spreader is not safe for concurrent use.
 type Spreader struct {
-	res   int
+	res int
 	// index maps the cells met recently to their records: cur holds the
 	// current generation, old the previous one; generations last genLen
 	// metres of northing.
 	cur, old map[h3.Cell]int32
 	genLen   int32
 	genStart int32
-	cells []spreadCell
-	geoms []spreadGeom
-	free  []int32 // unused slots of geoms
-	live  []int32 // records holding a geometry
+	cells    []spreadCell
+	geoms    []spreadGeom
+	free     []int32 // unused slots of geoms
+	live     []int32 // records holding a geometry
 
 	stats SpreadStats
+
+	// rcache is a direct-mapped cache of cell → record in front of the
+	// maps, which are slow to probe on every corner.
+	rcache [1 << 14]spreadCacheEntry
 
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
@@ -95,6 +99,11 @@ type spreadGeom struct {
 	minX, minY, maxX, maxY float64
 	area                   float64                 // m²
 	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
+}
+
+type spreadCacheEntry struct {
+	cell h3.Cell
+	rec  int32
 }
 
 type spreadKey struct {
@@ -154,7 +163,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 	if len(squares) > math.MaxInt32 {
 		return fmt.Errorf("%w: too many squares (%d)", ErrSquare, len(squares))
 	}
-	s.order = s.order[:0]
+	s.order = slices.Grow(s.order[:0], len(squares))
 	for i, q := range squares {
 		if q.Size <= 0 || q.Size > 100_000 {
 			return fmt.Errorf("%w: square %d has size %d m", ErrSquare, i, q.Size)
@@ -343,6 +352,11 @@ func (s *Spreader) record(c h3.Cell) int32 {
 	if c == s.lastCell && s.lastRec >= 0 {
 		return s.lastRec
 	}
+	slot := &s.rcache[(uint64(c)*0x9E3779B97F4A7C15)>>(64-14)]
+	if slot.cell == c && c != 0 {
+		s.lastCell, s.lastRec = c, slot.rec
+		return slot.rec
+	}
 	r, ok := s.cur[c]
 	if !ok {
 		if r, ok = s.old[c]; !ok {
@@ -351,6 +365,7 @@ func (s *Spreader) record(c h3.Cell) int32 {
 		}
 		s.cur[c] = r
 	}
+	*slot = spreadCacheEntry{c, r}
 	s.lastCell, s.lastRec = c, r
 	return r
 }
