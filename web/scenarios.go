@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -30,18 +33,34 @@ func ParseID(name, v string, min int64) (int64, error) {
 }
 
 // decodeScenario reads a scenario from the request body (at most
-// cfg.MaxBodyBytes, then the scenario limits), with its base defaulting to
-// the served territory.
+// cfg.MaxBodyBytes, then the scenario limits and checks of
+// scenario.Options.Decode), with its base defaulting to the served
+// territory when the body names none.
 func (s *Server) decodeScenario(c *gin.Context) (scenario.Scenario, error) {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	sc, err := s.p.ScenarioOptions().Decode(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
+		return scenario.Scenario{}, err
+	}
+	opts := s.p.ScenarioOptions()
+	sc, err := opts.Decode(bytes.NewReader(raw))
+	if err == nil {
+		return sc, nil
+	}
+	// Decode checks that a base is named: name the served territory when
+	// the body has none, and decode again.
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
 		return sc, err
 	}
-	if sc.Base == "" {
-		sc.Base = s.t.Name
+	if b, ok := m["base"]; ok && string(b) != `""` && string(b) != "null" {
+		return sc, err
 	}
-	return sc, nil
+	m["base"], _ = json.Marshal(s.t.Name)
+	patched, errM := json.Marshal(m)
+	if errM != nil {
+		return sc, err
+	}
+	return opts.Decode(bytes.NewReader(patched))
 }
 
 func (s *Server) handleScenarioCreate(c *gin.Context) {
@@ -226,7 +245,7 @@ func (s *Server) handleScenarioDiff(c *gin.Context) {
 // profile.
 func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.Result, error) {
 	if id == 0 {
-		ev, err := s.p.Evaluate(scenario.Scenario{Name: "base"}, profile)
+		ev, err := s.p.Evaluate(scenario.Scenario{Name: "base", Base: s.t.Name}, profile)
 		if err != nil {
 			return scenario.Result{}, err
 		}
