@@ -722,3 +722,44 @@ func TestScenariosWithoutStore(t *testing.T) {
 }
 
 func itoa(v int64) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestConcurrentRequests sends analysis requests and scenario writes from
+// several goroutines at once (run with -race): every answer is right and
+// every create is stored once.
+func TestConcurrentRequests(t *testing.T) {
+	h, st := scenarioServer(t)
+	venue := mustDemo(t).Venues[1].ID
+	rep, _ := mustPlanner(t).Coverage()
+	want, _ := json.Marshal(rep)
+	const workers, each = 6, 4
+	errs := make(chan string, workers*each*2)
+	done := make(chan struct{})
+	for w := 0; w < workers; w++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < each; i++ {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/coverage", nil))
+				if rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), want) {
+					errs <- "coverage: " + rec.Body.String()
+				}
+				rec = httptest.NewRecorder()
+				body := `{"name":"w","changes":[{"op":"remove","venue_id":"` + venue + `"}]}`
+				h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/scenarios", strings.NewReader(body)))
+				if rec.Code != 201 {
+					errs <- "create: " + rec.Body.String()
+				}
+			}
+		}()
+	}
+	for w := 0; w < workers; w++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if _, n, err := st.List(t.Context(), scenario.Filter{}); err != nil || n != workers*each {
+		t.Fatalf("%d scenarios stored, want %d (%v)", n, workers*each, err)
+	}
+}
