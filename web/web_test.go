@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -16,6 +17,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/planner"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -233,6 +238,17 @@ func TestStatusOf(t *testing.T) {
 		{&reqError{ErrTooLarge, "x"}, 413},
 		{&reqError{ErrNotFound, "x"}, 404},
 		{errors.New("disk on fire"), 500},
+		{&reqError{ErrUnavailable, "x"}, 503},
+		{&reqError{ErrUnprocessable, "x"}, 422},
+		{fmt.Errorf("x: %w", scenario.ErrNotFound), 404},
+		{fmt.Errorf("x: %w", scenario.ErrConflict), 409},
+		{&scenario.ValidationError{}, 400},
+		{&scenario.ValidationError{TooLarge: true}, 413}, // also matches ErrInvalid
+		{&http.MaxBytesError{Limit: 1}, 413},
+		{fmt.Errorf("x: %w", planner.ErrUnknownProfile), 400},
+		{fmt.Errorf("x: %w", coverage.ErrNoRoads), 422},
+		{fmt.Errorf("x: %w", travel.ErrOffNetwork), 422},
+		{fmt.Errorf("x: %w", travel.ErrUnknownMode), 400},
 	}
 	for _, tc := range tests {
 		if got := statusOf(tc.err); got != tc.want {
