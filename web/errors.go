@@ -2,10 +2,15 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 // Errors that requests can run into; handlers wrap them with details.
@@ -14,36 +19,67 @@ var (
 	ErrInvalid = errors.New("web: invalid request")
 	// ErrNotFound: no such endpoint or object.
 	ErrNotFound = errors.New("web: not found")
-	// ErrTooLarge: the answer would be larger than the server allows.
-	ErrTooLarge = errors.New("web: answer too large")
+	// ErrTooLarge: the request or the answer is larger than the server allows.
+	ErrTooLarge = errors.New("web: too large")
+	// ErrUnprocessable: the request is well formed but this territory cannot
+	// answer it (no road network, a point off the network).
+	ErrUnprocessable = errors.New("web: cannot answer on this territory")
+	// ErrUnavailable: the endpoint needs something the server was started
+	// without (the scenario store).
+	ErrUnavailable = errors.New("web: unavailable")
 )
 
-// statusOf is the one table mapping error kinds to HTTP statuses; anything
-// else is an internal error.
+// statusOf is the one table mapping error kinds (this package's and the
+// core's sentinels) to HTTP statuses; anything else is an internal error.
+// Order matters: scenario.ErrTooLarge also matches scenario.ErrInvalid.
 func statusOf(err error) int {
+	var mb *http.MaxBytesError
 	switch {
-	case errors.Is(err, ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, ErrTooLarge):
+	case errors.Is(err, ErrTooLarge), errors.Is(err, scenario.ErrTooLarge), errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, travel.ErrOffNetwork):
+	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
+		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrCandidates),
+		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, scenario.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, ErrUnprocessable), errors.Is(err, travel.ErrOffNetwork), errors.Is(err, coverage.ErrNoRoads):
 		return http.StatusUnprocessableEntity
+	case errors.Is(err, ErrUnavailable):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
-// fail answers with err as JSON {"error": "…"}. Internal errors are logged
-// and the client sees a plain message.
+// errorBody is the JSON of every error answer. Problems lists, for an
+// invalid scenario, each problem with its change index, field and reason.
+type errorBody struct {
+	Error    string             `json:"error"`
+	Problems []scenario.Problem `json:"problems,omitempty"`
+}
+
+// fail answers with err as JSON {"error": "…"} (plus "problems" for an
+// invalid scenario). Internal errors are logged and the client sees a plain
+// message.
 func (s *Server) fail(c *gin.Context, err error) {
 	status := statusOf(err)
-	msg := err.Error()
+	body := errorBody{Error: err.Error()}
+	var ve *scenario.ValidationError
+	if errors.As(err, &ve) {
+		body.Problems = ve.Problems
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		body.Error = fmt.Sprintf("request body larger than the limit of %d bytes", mb.Limit)
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
-		msg = "internal error"
+		body = errorBody{Error: "internal error"}
 	}
-	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	c.AbortWithStatusJSON(status, body)
 }
 
 // reqError is an error whose message is meant for the client as it is, of

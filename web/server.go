@@ -1,8 +1,12 @@
 // Package web serves a territory over HTTP with gin: a health check, the
-// territory summary, and venues and population cells as RFC 7946 GeoJSON.
-// It is a thin adapter: the answers are computed by plain methods that take
-// and return domain values (see api.go), and this package is the only one
-// that imports net/http and gin.
+// territory summary, venues and population cells as RFC 7946 GeoJSON, and
+// the planner's answers — demand profiles, coverage, gap zones,
+// accessibility, site proposals, routes — and the saved what-if scenarios
+// (create, read, update, delete, evaluate, compare, export). It is a thin
+// adapter: the answers are computed by internal/planner, the coverage
+// packages and a scenario.Store, and this package is the only one that
+// imports net/http and gin. Every error is JSON {"error": "…"} with the
+// status given by the one table in errors.go.
 package web
 
 import (
@@ -14,12 +18,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 // Config configures a Server.
@@ -33,6 +41,9 @@ type Config struct {
 	MaxBBoxArea float64
 	// ShutdownTimeout bounds how long Close waits for requests in flight.
 	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps the size of a request body (proposals, scenarios);
+	// a larger body is refused with 413.
+	MaxBodyBytes int64
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -44,14 +55,17 @@ func DefaultConfig() Config {
 		MaxFeatures:     50_000,
 		MaxBBoxArea:     4, // about 300 × 200 km in France: a département or two
 		ShutdownTimeout: 10 * time.Second,
+		MaxBodyBytes:    1 << 20,
 	}
 }
 
-// Server serves one territory. The territory must not be modified while the
-// server runs. A Server is safe for concurrent requests.
+// Server serves one territory through its planner. The territory must not be
+// modified while the server runs. A Server is safe for concurrent requests.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
+	p       *planner.Planner
+	store   scenario.Store // nil: the scenario endpoints answer 503
 	t       *maillage.Territory
 	summary data.Summary
 	venues  []byte // the venues FeatureCollection, encoded once
@@ -59,15 +73,20 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
+	routeMu sync.Mutex
+	routes  map[string]*road.Engine // by mode name, built on first use
+
 	engine *gin.Engine
 	srv    *http.Server
 	ln     net.Listener
 	done   chan error
 }
 
-// NewServer returns a server for t with cfg; zero fields of cfg take their
-// DefaultConfig values. Call Open to start listening.
-func NewServer(cfg Config, t *maillage.Territory) *Server {
+// NewServer returns a server for the planner p's territory with cfg; zero
+// fields of cfg take their DefaultConfig values. store keeps the scenarios;
+// it may be nil, and then the scenario endpoints answer 503. Call Open to
+// start listening.
+func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 	def := DefaultConfig()
 	if cfg.Addr == "" {
 		cfg.Addr = def.Addr
@@ -81,11 +100,16 @@ func NewServer(cfg Config, t *maillage.Territory) *Server {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = def.ShutdownTimeout
 	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = def.MaxBodyBytes
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: log, t: t, summary: data.Summarize(t)}
+	t := p.Territory()
+	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t),
+		routes: map[string]*road.Engine{}}
 	for i := range t.Cells {
 		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
 	}
@@ -95,7 +119,7 @@ func NewServer(cfg Config, t *maillage.Territory) *Server {
 		name, _ := json.Marshal(c.Name)
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
 	}
-	s.engine = s.routes()
+	s.engine = s.router()
 	return s
 }
 
@@ -154,7 +178,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return <-s.done
 }
 
-func (s *Server) routes() *gin.Engine {
+func (s *Server) router() *gin.Engine {
 	e := gin.New()
 	e.Use(s.logRequests, s.recover)
 	e.GET("/healthz", func(c *gin.Context) {
@@ -168,6 +192,21 @@ func (s *Server) routes() *gin.Engine {
 		c.Data(http.StatusOK, geoJSONType, s.venues)
 	})
 	v1.GET("/cells", s.handleCells)
+	v1.GET("/profiles", s.handleProfiles)
+	v1.GET("/coverage", s.handleCoverage)
+	v1.GET("/gaps", s.handleGaps)
+	v1.GET("/access", s.handleAccess)
+	v1.POST("/proposals", s.handleProposals)
+	v1.GET("/route", s.handleRoute)
+	sc := v1.Group("/scenarios", s.needStore)
+	sc.POST("", s.handleScenarioCreate)
+	sc.GET("", s.handleScenarioList)
+	sc.GET("/diff", s.handleScenarioDiff)
+	sc.GET("/:id", s.handleScenarioGet)
+	sc.PUT("/:id", s.handleScenarioUpdate)
+	sc.DELETE("/:id", s.handleScenarioDelete)
+	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
+	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
 	})

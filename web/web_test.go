@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -12,12 +13,14 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 	"github.com/maillage/maillage"
-	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/planner"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -25,20 +28,6 @@ import (
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
 	os.Exit(m.Run())
-}
-
-var demoOnce = sync.OnceValues(func() (*maillage.Territory, error) {
-	t, _, err := demo.Territory(demo.DefaultSeed)
-	return t, err
-})
-
-func mustDemo(tb testing.TB) *maillage.Territory {
-	tb.Helper()
-	t, err := demoOnce()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return t
 }
 
 func get(t *testing.T, h http.Handler, target string) (int, http.Header, []byte) {
@@ -50,7 +39,7 @@ func get(t *testing.T, h http.Handler, target string) (int, http.Header, []byte)
 
 func TestHealthzAndTerritory(t *testing.T) {
 	tr := mustDemo(t)
-	h := NewServer(Config{}, tr).Handler()
+	h := newTestServer(t, Config{}, tr).Handler()
 	code, _, body := get(t, h, "/healthz")
 	if code != 200 || string(body) != `{"status":"ok"}` {
 		t.Fatalf("healthz: %d %s", code, body)
@@ -92,7 +81,7 @@ func TestHealthzAndTerritory(t *testing.T) {
 
 func TestVenues(t *testing.T) {
 	tr := mustDemo(t)
-	h := NewServer(Config{}, tr).Handler()
+	h := newTestServer(t, Config{}, tr).Handler()
 	code, hdr, body := get(t, h, "/api/v1/venues")
 	if code != 200 || hdr.Get("Content-Type") != "application/geo+json" {
 		t.Fatalf("%d %s", code, hdr.Get("Content-Type"))
@@ -129,7 +118,7 @@ func TestVenues(t *testing.T) {
 
 func TestCellsBBox(t *testing.T) {
 	tr := mustDemo(t)
-	s := NewServer(Config{}, tr)
+	s := newTestServer(t, Config{}, tr)
 	h := s.Handler()
 	town := tr.Communes[0].Center
 	tests := []struct {
@@ -191,7 +180,7 @@ func TestCellsBBox(t *testing.T) {
 		})
 	}
 	t.Run("too many features", func(t *testing.T) {
-		small := NewServer(Config{MaxFeatures: 10}, tr).Handler()
+		small := newTestServer(t, Config{MaxFeatures: 10}, tr).Handler()
 		b := tests[0].b
 		code, _, body := get(t, small, "/api/v1/cells?bbox="+f(b.Min[0])+","+f(b.Min[1])+","+f(b.Max[0])+","+f(b.Max[1]))
 		if code != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "more than 10 cells") {
@@ -205,7 +194,7 @@ func f(v float64) string { return strings.TrimRight(strings.TrimRight(jsonNum(v)
 func jsonNum(v float64) string { b, _ := json.Marshal(v); return string(b) }
 
 func TestCellsBadRequests(t *testing.T) {
-	h := NewServer(Config{}, mustDemo(t)).Handler()
+	h := newTestServer(t, Config{}, mustDemo(t)).Handler()
 	tests := []struct {
 		query string
 		code  int
@@ -249,6 +238,17 @@ func TestStatusOf(t *testing.T) {
 		{&reqError{ErrTooLarge, "x"}, 413},
 		{&reqError{ErrNotFound, "x"}, 404},
 		{errors.New("disk on fire"), 500},
+		{&reqError{ErrUnavailable, "x"}, 503},
+		{&reqError{ErrUnprocessable, "x"}, 422},
+		{fmt.Errorf("x: %w", scenario.ErrNotFound), 404},
+		{fmt.Errorf("x: %w", scenario.ErrConflict), 409},
+		{&scenario.ValidationError{}, 400},
+		{&scenario.ValidationError{TooLarge: true}, 413}, // also matches ErrInvalid
+		{&http.MaxBytesError{Limit: 1}, 413},
+		{fmt.Errorf("x: %w", planner.ErrUnknownProfile), 400},
+		{fmt.Errorf("x: %w", coverage.ErrNoRoads), 422},
+		{fmt.Errorf("x: %w", travel.ErrOffNetwork), 422},
+		{fmt.Errorf("x: %w", travel.ErrUnknownMode), 400},
 	}
 	for _, tc := range tests {
 		if got := statusOf(tc.err); got != tc.want {
@@ -256,7 +256,7 @@ func TestStatusOf(t *testing.T) {
 		}
 	}
 	// Internal errors are hidden from the client.
-	s := NewServer(Config{}, &maillage.Territory{})
+	s := newTestServer(t, Config{}, &maillage.Territory{})
 	s.engine.GET("/boom", func(c *gin.Context) { s.fail(c, errors.New("secret path /etc/x")) })
 	code, _, body := get(t, s.Handler(), "/boom")
 	if code != 500 || string(body) != `{"error":"internal error"}` {
@@ -270,7 +270,7 @@ func TestStatusOf(t *testing.T) {
 }
 
 func TestOpenClose(t *testing.T) {
-	s := NewServer(Config{Addr: "127.0.0.1:0"}, mustDemo(t))
+	s := newTestServer(t, Config{Addr: "127.0.0.1:0"}, mustDemo(t))
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func FuzzParseBBox(f *testing.F) {
 // geojson and encoding/json that the direct encoder replaces.
 func BenchmarkCellsWholeDemo(b *testing.B) {
 	tr := mustDemo(b)
-	s := NewServer(Config{}, tr)
+	s := newTestServer(b, Config{}, tr)
 	h := s.Handler()
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/cells?bbox=1.4,45.8,2.7,46.6", nil)
 	var direct float64
@@ -360,7 +360,7 @@ func BenchmarkCellsWholeDemo(b *testing.B) {
 // orb's geojson encoding of CellFeature, value by value.
 func TestAppendCellsMatchesCellFeature(t *testing.T) {
 	tr := mustDemo(t)
-	s := NewServer(Config{}, tr)
+	s := newTestServer(t, Config{}, tr)
 	idx := []int32{0, 1, int32(len(tr.Cells) / 2), int32(len(tr.Cells) - 1)}
 	fast, err := s.appendCells(nil, idx)
 	if err != nil {
@@ -389,7 +389,7 @@ func TestAppendCellsMatchesCellFeature(t *testing.T) {
 	bad := *tr
 	bad.Cells = slices.Clone(tr.Cells)
 	bad.Cells[0].Pop[maillage.Men] = math.NaN()
-	if _, err := NewServer(Config{}, &bad).appendCells(nil, []int32{0}); err == nil {
+	if _, err := newTestServer(t, Config{}, &bad).appendCells(nil, []int32{0}); err == nil {
 		t.Fatal("NaN attribute encoded")
 	}
 }

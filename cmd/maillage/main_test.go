@@ -53,7 +53,9 @@ func TestServeEndToEnd(t *testing.T) {
 	defer cancel()
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, &stdout, &stderr) }()
+	go func() {
+		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "scenarios.db")}, &stdout, &stderr)
+	}()
 
 	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 	var base string

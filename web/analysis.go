@@ -1,0 +1,415 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/planner"
+)
+
+const csvType = "text/csv; charset=utf-8"
+
+// ProfileInfo describes one demand profile in GET /api/v1/profiles.
+type ProfileInfo struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Population  []string `json:"population"` // counted attributes; ["Ind"] for everyone
+	Mode        string   `json:"mode"`
+	// Engine is the profile's setting (crowfly, road or auto); EngineUsed is
+	// what it actually runs on for this territory (road or crowfly).
+	Engine         string  `json:"engine"`
+	EngineUsed     string  `json:"engine_used"`
+	MaxMinutes     float64 `json:"max_minutes"`
+	MinWeeklyHours float64 `json:"min_weekly_hours"`
+}
+
+// Profiles returns the planner's profiles, built-ins first.
+func (s *Server) Profiles() []ProfileInfo {
+	ps := s.p.Profiles()
+	out := make([]ProfileInfo, len(ps))
+	for i, pr := range ps {
+		pop := []string{"Ind"}
+		if len(pr.Population) > 0 {
+			pop = pop[:0]
+			for _, a := range pr.Population {
+				pop = append(pop, a.String())
+			}
+		}
+		engine := pr.Engine
+		if engine == "" {
+			engine = coverage.EngineAuto
+		}
+		out[i] = ProfileInfo{Name: pr.Name, Description: pr.Description, Population: pop,
+			Mode: pr.Mode.Name, Engine: engine, EngineUsed: s.p.EngineKind(pr),
+			MaxMinutes: pr.MaxMinutes, MinWeeklyHours: pr.MinWeeklyHours}
+	}
+	return out
+}
+
+func (s *Server) handleProfiles(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"profiles": s.Profiles()})
+}
+
+// knownProfiles returns the profile names, for error messages.
+func (s *Server) knownProfiles() string {
+	ps := s.p.Profiles()
+	names := make([]string, len(ps))
+	for i, pr := range ps {
+		names[i] = pr.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// profileParam returns the one required ?profile= of the request.
+func (s *Server) profileParam(c *gin.Context) (string, error) {
+	name := c.Query("profile")
+	if name == "" {
+		return "", &reqError{ErrInvalid, "profile: missing: want profile=NAME (known: " + s.knownProfiles() + ")"}
+	}
+	return name, nil
+}
+
+// formatParam returns ?format= (def when absent), which must be one of allowed.
+func formatParam(c *gin.Context, def string, allowed ...string) (string, error) {
+	f := c.DefaultQuery("format", def)
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", &reqError{ErrInvalid, fmt.Sprintf("format %q: want one of %s", f, strings.Join(allowed, ", "))}
+}
+
+// writeTo answers with what write writes, buffered so that an error can
+// still become a JSON error answer.
+func (s *Server) writeTo(c *gin.Context, status int, contentType string, write func(io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(status, contentType, buf.Bytes())
+}
+
+func (s *Server) handleCoverage(c *gin.Context) {
+	format, err := formatParam(c, "json", "json", "csv")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rep, err := s.p.Coverage(c.QueryArray("profile")...)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if format == "csv" {
+		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteSummaryCSV(w, rep) })
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// ParseNonNegative parses a query value that must be a finite number ≥ 0
+// (empty means 0). Errors wrap ErrInvalid and name the parameter.
+func ParseNonNegative(name, v string) (float64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not a finite number ≥ 0", name, v)}
+	}
+	return f, nil
+}
+
+func (s *Server) handleGaps(c *gin.Context) {
+	format, err := formatParam(c, "geojson", "geojson", "csv")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	profile, err := s.profileParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	minPersons, err := ParseNonNegative("min_persons", c.Query("min_persons"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.p.State(profile)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	zones, err := st.Gaps(coverage.GapOptions{MinPersons: minPersons})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if format == "csv" {
+		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteGapsCSV(w, zones, profile) })
+		return
+	}
+	s.writeTo(c, http.StatusOK, geoJSONType, func(w io.Writer) error { return coverage.WriteGapsGeoJSON(w, zones, profile) })
+}
+
+func (s *Server) handleAccess(c *gin.Context) {
+	format, err := formatParam(c, "geojson", "geojson", "csv")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	profile, err := s.profileParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.p.State(profile)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if format == "csv" {
+		s.writeTo(c, http.StatusOK, csvType, st.WriteAccessCSV)
+		return
+	}
+	s.writeTo(c, http.StatusOK, geoJSONType, st.WriteAccessGeoJSON)
+}
+
+// ProposalRequest is the JSON body of POST /api/v1/proposals.
+type ProposalRequest struct {
+	Profiles []string  `json:"profiles"`
+	Mix      []float64 `json:"mix,omitempty"` // one coefficient ≥ 0 per profile; empty: equal shares
+	// K new sites (maximal covering, 1..MaxProposalK), or, when Target > 0,
+	// the fewest sites reaching Target, a share in (0, 1] (K is then ignored).
+	K          int              `json:"k"`
+	Target     float64          `json:"target"`
+	Candidates *CandidateChoice `json:"candidates,omitempty"` // nil: cells and communes
+	Hours      float64          `json:"hours"`                // weekly hours of a new permanence; 0: 7
+	PerHour    float64          `json:"per_hour"`             // capacity, persons per staffed hour; 0: unlimited
+}
+
+// CandidateChoice says where proposed sites may go.
+type CandidateChoice struct {
+	Cells           bool     `json:"cells"`    // every populated cell centre
+	Communes        bool     `json:"communes"` // every commune centre
+	Venues          bool     `json:"venues"`   // existing places, extending their hours
+	MinPersons      float64  `json:"min_persons,omitempty"`
+	AllowedCommunes []string `json:"allowed_communes,omitempty"` // INSEE codes
+}
+
+// Limits of a proposal request.
+const (
+	MaxProposalK        = 500
+	maxProposalProfiles = 16
+)
+
+// DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
+// data rejected) and checks it. Errors wrap ErrInvalid, or are
+// *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
+func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
+	var pr ProposalRequest
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pr); err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return planner.ProposeRequest{}, err
+		}
+		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return planner.ProposeRequest{}, err
+		}
+		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: data after the JSON object"}
+	}
+	bad := func(format string, a ...any) (planner.ProposeRequest, error) {
+		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: " + fmt.Sprintf(format, a...)}
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case len(pr.Profiles) == 0:
+		return bad("profiles: at least one profile is needed")
+	case len(pr.Profiles) > maxProposalProfiles:
+		return bad("profiles: %d profiles, at most %d", len(pr.Profiles), maxProposalProfiles)
+	case len(pr.Mix) > 0 && len(pr.Mix) != len(pr.Profiles):
+		return bad("mix: %d coefficients for %d profiles", len(pr.Mix), len(pr.Profiles))
+	case !finite(pr.Target) || pr.Target < 0 || pr.Target > 1:
+		return bad("target: %g is not in [0, 1]", pr.Target)
+	case pr.Target == 0 && (pr.K < 1 || pr.K > MaxProposalK):
+		return bad("k: %d is not in 1..%d", pr.K, MaxProposalK)
+	case pr.Target > 0 && (pr.K < 0 || pr.K > MaxProposalK):
+		return bad("k: %d is not in 0..%d", pr.K, MaxProposalK)
+	case !finite(pr.Hours) || pr.Hours < 0 || pr.Hours > 168:
+		return bad("hours: %g is not in [0, 168]", pr.Hours)
+	case !finite(pr.PerHour) || pr.PerHour < 0:
+		return bad("per_hour: %g is not a finite number ≥ 0", pr.PerHour)
+	}
+	for i, m := range pr.Mix {
+		if !finite(m) || m < 0 {
+			return bad("mix[%d]: %g is not a finite number ≥ 0", i, m)
+		}
+	}
+	for i, p := range pr.Profiles {
+		if p == "" {
+			return bad("profiles[%d]: empty name", i)
+		}
+	}
+	req := planner.ProposeRequest{Profiles: pr.Profiles, Mix: pr.Mix, K: pr.K, Target: pr.Target,
+		Hours: pr.Hours, PerHour: pr.PerHour}
+	if len(req.Mix) == 0 {
+		req.Mix = nil
+	}
+	if pr.Target > 0 {
+		req.K = 0
+	}
+	if cc := pr.Candidates; cc != nil {
+		if !cc.Cells && !cc.Communes && !cc.Venues {
+			return bad("candidates: choose at least one of cells, communes, venues")
+		}
+		if !finite(cc.MinPersons) || cc.MinPersons < 0 {
+			return bad("candidates.min_persons: %g is not a finite number ≥ 0", cc.MinPersons)
+		}
+		req.Candidates = coverage.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
+			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes}
+	}
+	return req, nil
+}
+
+func (s *Server) handleProposals(c *gin.Context) {
+	format, err := formatParam(c, "json", "json", "geojson", "csv")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	req, err := DecodeProposal(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	prop, err := s.p.Propose(req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch format {
+	case "geojson":
+		s.writeTo(c, http.StatusOK, geoJSONType, prop.WriteGeoJSON)
+	case "csv":
+		s.writeTo(c, http.StatusOK, csvType, prop.WriteCSV)
+	default:
+		s.writeTo(c, http.StatusOK, "application/json; charset=utf-8", prop.WriteJSON)
+	}
+}
+
+// ParseLatLon parses "LAT,LON" in WGS84 degrees (latitude in [-90, 90],
+// longitude in [-180, 180], finite) into an orb.Point{lon, lat}. Errors wrap
+// ErrInvalid and name the parameter.
+func ParseLatLon(name, v string) (orb.Point, error) {
+	bad := func() (orb.Point, error) {
+		return orb.Point{}, &reqError{ErrInvalid, fmt.Sprintf("%s: %q: want LAT,LON in degrees (latitude -90..90, longitude -180..180)", name, v)}
+	}
+	lat, lon, ok := strings.Cut(v, ",")
+	if !ok {
+		return bad()
+	}
+	y, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	x, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if err1 != nil || err2 != nil || !(y >= -90 && y <= 90) || !(x >= -180 && x <= 180) {
+		return bad()
+	}
+	return orb.Point{x, y}, nil
+}
+
+// RouteAnswer is the answer of GET /api/v1/route (the same as `maillage
+// route --json`): travel time in minutes and seconds, distance in metres.
+type RouteAnswer struct {
+	Minutes float64 `json:"minutes"`
+	Meters  float64 `json:"meters"`
+	Seconds float64 `json:"seconds"`
+	Mode    string  `json:"mode"`
+	Engine  string  `json:"engine"`
+}
+
+// Route returns the travel time and distance from one point to another by
+// mode ("walk", "senior", "bike", "car") with engine "road" (shortest path
+// on the territory's network; an error matching coverage.ErrNoRoads without
+// one) or "crowfly" (great-circle distance × the mode's detour).
+func (s *Server) Route(from, to orb.Point, modeName, engine string) (RouteAnswer, error) {
+	mode, err := travel.DefaultModes().Get(modeName)
+	if err != nil {
+		return RouteAnswer{}, fmt.Errorf("mode: %w (want walk, senior, bike or car)", err)
+	}
+	var r travel.Route
+	switch engine {
+	case coverage.EngineCrowFly:
+		r, err = travel.NewCrowFly(mode, nil).Route(from, to)
+	case coverage.EngineRoad:
+		var e *road.Engine
+		if e, err = s.roadEngine(mode); err != nil {
+			return RouteAnswer{}, err
+		}
+		r, err = e.Route(from, to)
+	default:
+		return RouteAnswer{}, &reqError{ErrInvalid, fmt.Sprintf("engine %q: want road or crowfly", engine)}
+	}
+	if err != nil {
+		return RouteAnswer{}, fmt.Errorf("route: %w", err)
+	}
+	return RouteAnswer{Minutes: r.Seconds / 60, Meters: r.Meters, Seconds: r.Seconds, Mode: mode.Name, Engine: engine}, nil
+}
+
+// roadEngine returns the road engine of mode, built on first use.
+func (s *Server) roadEngine(mode travel.Mode) (*road.Engine, error) {
+	g := s.p.Graph()
+	if g == nil {
+		return nil, fmt.Errorf("territory %q has no road network (ingest it with --osm, or use engine=crowfly): %w", s.t.Name, coverage.ErrNoRoads)
+	}
+	s.routeMu.Lock()
+	defer s.routeMu.Unlock()
+	if e, ok := s.routes[mode.Name]; ok {
+		return e, nil
+	}
+	e, err := road.NewEngine(g, mode, nil, road.EngineOptions{})
+	if err != nil {
+		return nil, err
+	}
+	s.routes[mode.Name] = e
+	return e, nil
+}
+
+func (s *Server) handleRoute(c *gin.Context) {
+	from, err := ParseLatLon("from", c.Query("from"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	to, err := ParseLatLon("to", c.Query("to"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.Route(from, to, c.DefaultQuery("mode", "car"), c.DefaultQuery("engine", coverage.EngineRoad))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}

@@ -1,0 +1,263 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/coverage/scenario"
+)
+
+// needStore answers 503 when the server has no scenario store.
+func (s *Server) needStore(c *gin.Context) {
+	if s.store == nil {
+		s.fail(c, &reqError{ErrUnavailable, "scenarios: no scenario store configured (start `maillage serve` with --db FILE)"})
+		return
+	}
+	c.Next()
+}
+
+// ParseID parses a scenario id: a decimal integer ≥ min (1 for a stored
+// scenario, 0 when 0 stands for the base territory). Errors wrap ErrInvalid.
+func ParseID(name, v string, min int64) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < min {
+		return 0, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not a scenario id (an integer ≥ %d)", name, v, min)}
+	}
+	return id, nil
+}
+
+// decodeScenario reads a scenario from the request body (at most
+// cfg.MaxBodyBytes, then the scenario limits and checks of
+// scenario.Options.Decode), with its base defaulting to the served
+// territory when the body names none.
+func (s *Server) decodeScenario(c *gin.Context) (scenario.Scenario, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		return scenario.Scenario{}, err
+	}
+	opts := s.p.ScenarioOptions()
+	sc, err := opts.Decode(bytes.NewReader(raw))
+	if err == nil {
+		return sc, nil
+	}
+	// Decode checks that a base is named: name the served territory when
+	// the body has none, and decode again.
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return sc, err
+	}
+	if b, ok := m["base"]; ok && string(b) != `""` && string(b) != "null" {
+		return sc, err
+	}
+	m["base"], _ = json.Marshal(s.t.Name)
+	patched, errM := json.Marshal(m)
+	if errM != nil {
+		return sc, err
+	}
+	return opts.Decode(bytes.NewReader(patched))
+}
+
+func (s *Server) handleScenarioCreate(c *gin.Context) {
+	sc, err := s.decodeScenario(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sc.ID, sc.Version = 0, 0 // set by the store
+	if err := s.store.Create(c.Request.Context(), &sc); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/scenarios/%d", sc.ID))
+	c.JSON(http.StatusCreated, sc)
+}
+
+// ScenarioPage is the answer of GET /api/v1/scenarios.
+type ScenarioPage struct {
+	Scenarios []*scenario.Scenario `json:"scenarios"`
+	Total     int                  `json:"total"` // scenarios in all
+	Offset    int                  `json:"offset"`
+	Limit     int                  `json:"limit"` // as asked; 0: the store's default
+}
+
+func (s *Server) handleScenarioList(c *gin.Context) {
+	var f scenario.Filter
+	for _, p := range []struct {
+		name string
+		v    *int
+	}{{"offset", &f.Offset}, {"limit", &f.Limit}} {
+		q := c.Query(p.name)
+		if q == "" {
+			continue
+		}
+		n, err := strconv.Atoi(q)
+		if err != nil {
+			s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not an integer", p.name, q)})
+			return
+		}
+		*p.v = n
+	}
+	list, total, err := s.store.List(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if list == nil {
+		list = []*scenario.Scenario{}
+	}
+	c.JSON(http.StatusOK, ScenarioPage{Scenarios: list, Total: total, Offset: f.Offset, Limit: f.Limit})
+}
+
+// stored returns the scenario named by the :id path parameter.
+func (s *Server) stored(c *gin.Context) (*scenario.Scenario, error) {
+	id, err := ParseID("id", c.Param("id"), 1)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Get(c.Request.Context(), id)
+}
+
+func (s *Server) handleScenarioGet(c *gin.Context) {
+	sc, err := s.stored(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sc)
+}
+
+func (s *Server) handleScenarioUpdate(c *gin.Context) {
+	id, err := ParseID("id", c.Param("id"), 1)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sc, err := s.decodeScenario(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if sc.ID != 0 && sc.ID != id {
+		s.fail(c, &scenario.ValidationError{Problems: []scenario.Problem{{Change: -1, Field: "id",
+			Reason: fmt.Sprintf("body names scenario %d, the path %d", sc.ID, id)}}})
+		return
+	}
+	if sc.Version <= 0 {
+		s.fail(c, &scenario.ValidationError{Problems: []scenario.Problem{{Change: -1, Field: "version",
+			Reason: "missing: send the version the scenario was read at"}}})
+		return
+	}
+	sc.ID = id
+	if err := s.store.Update(c.Request.Context(), &sc); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Answer with what is stored (Created is kept by the store).
+	got, err := s.store.Get(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, got)
+}
+
+func (s *Server) handleScenarioDelete(c *gin.Context) {
+	id, err := ParseID("id", c.Param("id"), 1)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.Delete(c.Request.Context(), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) handleScenarioEvaluation(c *gin.Context) {
+	profile, err := s.profileParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sc, err := s.stored(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ev, err := s.p.Evaluate(*sc, profile)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
+}
+
+func (s *Server) handleScenarioGeoJSON(c *gin.Context) {
+	sc, err := s.stored(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fc, err := s.p.ScenarioOptions().GeoJSON(s.t, *sc)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, geoJSONType, b)
+}
+
+// handleScenarioDiff compares scenarios a and b (0 is the base territory)
+// for one profile, as `maillage scenario diff` does.
+func (s *Server) handleScenarioDiff(c *gin.Context) {
+	profile, err := s.profileParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var res [2]scenario.Result
+	for i, name := range []string{"a", "b"} {
+		id, err := ParseID(name, c.Query(name), 0)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if res[i], err = s.evaluated(c, id, profile); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, scenario.Compare(res[0], res[1]))
+}
+
+// evaluated returns the result of scenario id (0: the base territory) for
+// profile.
+func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.Result, error) {
+	if id == 0 {
+		ev, err := s.p.Evaluate(scenario.Scenario{Name: "base", Base: s.t.Name}, profile)
+		if err != nil {
+			return scenario.Result{}, err
+		}
+		return ev.Base, nil
+	}
+	sc, err := s.store.Get(c.Request.Context(), id)
+	if err != nil {
+		return scenario.Result{}, err
+	}
+	ev, err := s.p.Evaluate(*sc, profile)
+	if err != nil {
+		return scenario.Result{}, err
+	}
+	return ev.After, nil
+}
