@@ -15,8 +15,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/maillage/maillage/coverage"
-	"github.com/maillage/maillage/geo/road"
-	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -353,46 +351,11 @@ type RouteAnswer struct {
 // on the territory's network; an error matching coverage.ErrNoRoads without
 // one) or "crowfly" (great-circle distance × the mode's detour).
 func (s *Server) Route(from, to orb.Point, modeName, engine string) (RouteAnswer, error) {
-	mode, err := travel.DefaultModes().Get(modeName)
+	r, mode, err := s.p.Route(from, to, modeName, engine)
 	if err != nil {
-		return RouteAnswer{}, fmt.Errorf("mode: %w (want walk, senior, bike or car)", err)
-	}
-	var r travel.Route
-	switch engine {
-	case coverage.EngineCrowFly:
-		r, err = travel.NewCrowFly(mode, nil).Route(from, to)
-	case coverage.EngineRoad:
-		var e *road.Engine
-		if e, err = s.roadEngine(mode); err != nil {
-			return RouteAnswer{}, err
-		}
-		r, err = e.Route(from, to)
-	default:
-		return RouteAnswer{}, &reqError{ErrInvalid, fmt.Sprintf("engine %q: want road or crowfly", engine)}
-	}
-	if err != nil {
-		return RouteAnswer{}, fmt.Errorf("route: %w", err)
+		return RouteAnswer{}, err
 	}
 	return RouteAnswer{Minutes: r.Seconds / 60, Meters: r.Meters, Seconds: r.Seconds, Mode: mode.Name, Engine: engine}, nil
-}
-
-// roadEngine returns the road engine of mode, built on first use.
-func (s *Server) roadEngine(mode travel.Mode) (*road.Engine, error) {
-	g := s.p.Graph()
-	if g == nil {
-		return nil, fmt.Errorf("territory %q has no road network (ingest it with --osm, or use engine=crowfly): %w", s.t.Name, coverage.ErrNoRoads)
-	}
-	s.routeMu.Lock()
-	defer s.routeMu.Unlock()
-	if e, ok := s.routes[mode.Name]; ok {
-		return e, nil
-	}
-	e, err := road.NewEngine(g, mode, nil, road.EngineOptions{})
-	if err != nil {
-		return nil, err
-	}
-	s.routes[mode.Name] = e
-	return e, nil
 }
 
 func (s *Server) handleRoute(c *gin.Context) {

@@ -40,7 +40,8 @@ func statusOf(err error) int {
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
 		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrCandidates),
-		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode):
+		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
+		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):
 		return http.StatusNotFound

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,26 +39,7 @@ func (s *Server) decodeScenario(c *gin.Context) (scenario.Scenario, error) {
 	if err != nil {
 		return scenario.Scenario{}, err
 	}
-	opts := s.p.ScenarioOptions()
-	sc, err := opts.Decode(bytes.NewReader(raw))
-	if err == nil {
-		return sc, nil
-	}
-	// Decode checks that a base is named: name the served territory when
-	// the body has none, and decode again.
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return sc, err
-	}
-	if b, ok := m["base"]; ok && string(b) != `""` && string(b) != "null" {
-		return sc, err
-	}
-	m["base"], _ = json.Marshal(s.t.Name)
-	patched, errM := json.Marshal(m)
-	if errM != nil {
-		return sc, err
-	}
-	return opts.Decode(bytes.NewReader(patched))
+	return s.p.DecodeScenario(raw)
 }
 
 func (s *Server) handleScenarioCreate(c *gin.Context) {
@@ -245,7 +224,7 @@ func (s *Server) handleScenarioDiff(c *gin.Context) {
 // profile.
 func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.Result, error) {
 	if id == 0 {
-		ev, err := s.p.Evaluate(scenario.Scenario{Name: "base", Base: s.t.Name}, profile)
+		ev, err := s.p.Evaluate(s.p.BaseScenario(), profile)
 		if err != nil {
 			return scenario.Result{}, err
 		}

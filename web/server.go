@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,7 +25,6 @@ import (
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
-	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -73,9 +71,6 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
-	routeMu sync.Mutex
-	routes  map[string]*road.Engine // by mode name, built on first use
-
 	engine *gin.Engine
 	srv    *http.Server
 	ln     net.Listener
@@ -108,8 +103,7 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	t := p.Territory()
-	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t),
-		routes: map[string]*road.Engine{}}
+	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t)}
 	for i := range t.Cells {
 		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
 	}

@@ -83,24 +83,14 @@ func (m *Main) route(ctx context.Context, args []string) error {
 		return err
 	}
 	var r travel.Route
-	switch engine {
-	case "crowfly":
+	switch {
+	case engine != "road" && engine != "crowfly":
+		return fmt.Errorf("route: --engine %q: want road or crowfly: %w", engine, ErrUsage)
+	case engine == "crowfly":
 		r, err = travel.NewCrowFly(mode, nil).Route(from.p, to.p)
-	case "road":
+	case osmPath != "":
 		var g *road.Graph
-		if osmPath != "" {
-			g, _, err = road.ReadPBFFile(ctx, osmPath, road.Options{})
-		} else {
-			var t, errT = m.loadTerritory(territory)
-			if errT != nil {
-				return errT
-			}
-			if len(t.Roads) == 0 {
-				return fmt.Errorf("route: territory %q has no road network (ingest it with --osm, or use --engine crowfly)", t.Name)
-			}
-			g, err = road.UnmarshalGraph(t.Roads)
-		}
-		if err != nil {
+		if g, _, err = road.ReadPBFFile(ctx, osmPath, road.Options{}); err != nil {
 			return err
 		}
 		var e *road.Engine
@@ -109,7 +99,14 @@ func (m *Main) route(ctx context.Context, args []string) error {
 		}
 		r, err = e.Route(from.p, to.p)
 	default:
-		return fmt.Errorf("route: --engine %q: want road or crowfly: %w", engine, ErrUsage)
+		p, errP := m.openPlanner(plannerFlags{Territory: territory})
+		if errP != nil {
+			return errP
+		}
+		if modesFile != "" {
+			return fmt.Errorf("route: --modes applies to --osm or --engine crowfly; a territory routes with the default modes: %w", ErrUsage)
+		}
+		r, mode, err = p.Route(from.p, to.p, modeName, engine)
 	}
 	if err != nil {
 		return fmt.Errorf("route: %w", err)

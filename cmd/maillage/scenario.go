@@ -100,12 +100,13 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			defer f.Close()
 			r = f
 		}
-		s, err := cfg.Options.Decode(r)
+		raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
 		if err != nil {
 			return err
 		}
-		if s.Base == "" {
-			s.Base = t.Name
+		s, err := p.DecodeScenario(raw)
+		if err != nil {
+			return err
 		}
 		if err := st.Create(ctx, &s); err != nil {
 			return err
@@ -160,7 +161,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		res := make([]scenario.Result, 2)
 		for i, id := range nums {
 			if id == 0 {
-				ev, err := p.Evaluate(scenario.Scenario{Name: "base"}, profile)
+				ev, err := p.Evaluate(p.BaseScenario(), profile)
 				if err != nil {
 					return err
 				}

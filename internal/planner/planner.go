@@ -51,6 +51,7 @@ type Planner struct {
 
 	mu     sync.Mutex
 	states map[string]*stateOnce
+	routes map[string]*road.Engine // one-to-one engines by mode name
 }
 
 type stateOnce struct {
@@ -61,7 +62,7 @@ type stateOnce struct {
 
 // New returns a planner over t, decoding its road network if it has one.
 func New(t *maillage.Territory, cfg Config) (*Planner, error) {
-	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}}
+	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}}
 	if len(t.Roads) > 0 {
 		g, err := road.UnmarshalGraph(t.Roads)
 		if err != nil {

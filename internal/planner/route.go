@@ -1,0 +1,72 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/geo/travel"
+)
+
+// ErrBadEngine is returned for an engine name other than "road" or "crowfly".
+var ErrBadEngine = fmt.Errorf("planner: unknown engine (want road or crowfly)")
+
+// Route returns the one-to-one route between two points by the named mode
+// (travel.DefaultModes) on the named engine: "road" on the territory's road
+// network (coverage.ErrNoRoads without one), "crowfly" great-circle × detour.
+// Road engines are built once per mode and kept.
+func (p *Planner) Route(from, to orb.Point, modeName, engine string) (travel.Route, travel.Mode, error) {
+	mode, err := travel.DefaultModes().Get(modeName)
+	if err != nil {
+		return travel.Route{}, mode, fmt.Errorf("mode: %w (want walk, senior, bike or car)", err)
+	}
+	switch engine {
+	case coverage.EngineCrowFly:
+		r, err := travel.NewCrowFly(mode, nil).Route(from, to)
+		return r, mode, err
+	case coverage.EngineRoad:
+		e, err := p.routeEngine(mode)
+		if err != nil {
+			return travel.Route{}, mode, err
+		}
+		r, err := e.Route(from, to)
+		return r, mode, err
+	}
+	return travel.Route{}, mode, fmt.Errorf("%w: %q", ErrBadEngine, engine)
+}
+
+func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
+	if p.graph == nil {
+		return nil, fmt.Errorf("territory %q has no road network (ingest it with --osm, or use the crowfly engine): %w", p.t.Name, coverage.ErrNoRoads)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.routes[mode.Name]; ok {
+		return e, nil
+	}
+	e, err := road.NewEngine(p.graph, mode, nil, road.EngineOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p.routes[mode.Name] = e
+	return e, nil
+}
+
+// DecodeScenario decodes a scenario's JSON with the planner's options; a
+// scenario that names no base is based on the planner's territory.
+func (p *Planner) DecodeScenario(raw []byte) (scenario.Scenario, error) {
+	s, err := p.scen.Decode(bytesReader(raw))
+	if err == nil || !missingBase(raw) {
+		return s, err
+	}
+	return p.scen.Decode(bytesReader(withBase(raw, p.t.Name)))
+}
+
+// BaseScenario is the empty scenario on the planner's territory: evaluating
+// it gives the base.
+func (p *Planner) BaseScenario() scenario.Scenario {
+	return scenario.Scenario{Name: "base", Base: p.t.Name}
+}
