@@ -63,7 +63,8 @@ type Engine struct {
 // NewEngine returns an engine for mode on g, whose Network names one of g's
 // networks, over the demand points pts (cell centres, in the caller's
 // order). Points farther than MaxSnapMetres from the network are off network:
-// see OffNetwork.
+// see OffNetwork. When every point is off network (an extract that does not
+// overlap the territory) it returns an error wrapping ErrNoOverlap.
 func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) (*Engine, error) {
 	net := g.net(mode.Network)
 	if net == nil {
@@ -122,6 +123,10 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 		}
 		e.ptAccess[i] = e.units(metres[i] / e.acc)
 		e.nodeFirst[v+1]++
+	}
+	if len(pts) > 0 && len(e.offNet) == len(pts) {
+		return nil, fmt.Errorf("%w: all %d points are more than %.0f m from the %s network (graph bounds %v)",
+			ErrNoOverlap, len(pts), opts.MaxSnapMetres, net.name, g.Bound())
 	}
 	for v := range n {
 		e.nodeFirst[v+1] += e.nodeFirst[v]
@@ -445,11 +450,15 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 }
 
 // RouteBetween reads the PBF file at path and returns the route between two
-// points for mode (travel.DefaultModes names: "walk", "car", …): what
-// `maillage route --osm F` prints. Callers that route several times should
-// keep the graph (ReadPBFFile) and an Engine instead.
-func RouteBetween(path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
-	g, _, err := ReadPBFFile(context.Background(), path, Options{})
+// points for mode (e.g. travel.DefaultModes().Get("walk")): what
+// `maillage route --osm F --from … --to … --mode M` prints as
+// {"minutes": r.Seconds/60, "meters": r.Meters}. With --engine crowfly, use
+// travel.NewCrowFly(mode, nil).Route(from, to) instead. Callers that route
+// several times should keep the graph (ReadPBFFile or UnmarshalGraph) and an
+// Engine. Errors wrap ErrBadPBF, ErrNoRoads, ErrUnknownNetwork or
+// travel.ErrOffNetwork.
+func RouteBetween(ctx context.Context, path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
+	g, _, err := ReadPBFFile(ctx, path, Options{})
 	if err != nil {
 		return travel.Route{}, err
 	}

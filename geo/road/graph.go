@@ -16,6 +16,7 @@ import (
 // Errors returned by the readers and the engine.
 var (
 	ErrNoRoads        = errors.New("road: no routable way in the data")
+	ErrNoOverlap      = errors.New("road: no demand point is near the road network")
 	ErrUnknownNetwork = errors.New("road: the graph has no such network")
 )
 
@@ -48,7 +49,7 @@ type Stats struct {
 	NodesRead     int           // OSM nodes read
 	WaysRead      int           // OSM ways read
 	RoutableWays  int           // ways open to at least one profile
-	MissingRefs   int           // way-node references to nodes absent from the data
+	MissingRefs   int           // references of routable ways to nodes absent from the data
 	DuplicateRefs int           // consecutive references to the same node, skipped
 	Nodes         int           // graph nodes kept
 	Networks      []NetworkStats

@@ -207,6 +207,9 @@ func TestOffNetwork(t *testing.T) {
 	if err := e.Catchment(far, 3600, func(int32, float32) {}); !errors.Is(err, travel.ErrOffNetwork) {
 		t.Errorf("catchment from far: %v", err)
 	}
+	if _, err := NewEngine(g, mode(t, "car"), []orb.Point{far, far}, EngineOptions{}); !errors.Is(err, ErrNoOverlap) {
+		t.Errorf("only far points: %v, want ErrNoOverlap", err)
+	}
 	if _, err := NewEngine(g, travel.Mode{Name: "boat", Network: "water", SpeedKmh: 10}, nil, EngineOptions{}); !errors.Is(err, ErrUnknownNetwork) {
 		t.Errorf("unknown network: %v", err)
 	}
