@@ -226,7 +226,7 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	e.settled.Add(int64(s.labelled))
 	nf, np, acc, scale := e.nodeFirst, e.nodePts, e.ptAccess, e.scale
 	for _, v := range s.touched {
-		d := s.dist[v]
+		d := s.ns[v].dist
 		if d > bound {
 			continue
 		}
@@ -399,7 +399,7 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 			break
 		}
 		u := en.node
-		du := s.dist[u]
+		du := s.ns[u].dist
 	arcs:
 		for i := first[u]; i < first[u+1]; i++ {
 			v, d := head[i], du+cost[i]
@@ -446,7 +446,7 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
 	}
-	return path, s.dist[dst]
+	return path, s.ns[dst].dist
 }
 
 // RouteBetween reads the PBF file at path and returns the route between two
