@@ -213,6 +213,9 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	if err != nil {
 		return err
 	}
+	if !(max >= 0) { // negative or NaN: nothing is reachable
+		return nil
+	}
 	bound := e.units(max)
 	a := e.units(sn.Seconds)
 	if a > bound {
@@ -291,6 +294,10 @@ func (e *Engine) Nearest(sources []orb.Point, max float64) []float32 {
 // NearestInto is Nearest writing into out (len(out) must be the number of
 // demand points); it returns the number of sources on the network.
 func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) int {
+	if !(max >= 0) { // negative or NaN: nothing is reachable
+		sources = nil
+		max = 0
+	}
 	bound := e.units(max)
 	s := e.get()
 	defer e.pool.Put(s)
@@ -326,7 +333,9 @@ func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) in
 
 // Route returns the fastest trip from one point to another: its time
 // (access at both ends included), its length in metres (snap distances
-// included) and its geometry. It returns an error wrapping
+// included) and its geometry; when the direct trip at the access speed is
+// faster and shorter than the two snap distances (two points near each
+// other, far from the roads), it is returned. It returns an error wrapping
 // travel.ErrOffNetwork when either end is off network, and a plain error
 // when the network does not connect them.
 func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
@@ -362,6 +371,12 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 		r.Path = append(r.Path, p)
 	}
 	r.Path = append(r.Path, to)
+	// Two points closer to each other than to the network: the direct trip
+	// at the access speed is faster than going via the road.
+	// (Only then: a car does not cut across a one-way street's block.)
+	if d := geo.Distance(from, to); d < a.Metres+b.Metres && d/e.acc < r.Seconds {
+		return travel.Route{Seconds: d / e.acc, Meters: d, Path: orb.LineString{from, to}}, nil
+	}
 	return r, nil
 }
 

@@ -204,6 +204,17 @@ func TestOffNetwork(t *testing.T) {
 	if sn, err := e.Snap(pts[3]); err != nil || math.Abs(sn.Metres-geo.Distance(pts[3], tw.pos(4))) > 0.01 {
 		t.Errorf("car park point snaps to %+v, %v; want node 4", sn, err)
 	}
+	// Two points 14 m apart, ≈ 770 m north of the high street: walking
+	// straight is faster than via the road.
+	p1, p2 := orb.Point{-0.4981, 45.007}, orb.Point{-0.4980, 45.0071}
+	if r, err := e.Route(p1, p2); err != nil || math.Abs(r.Meters-geo.Distance(p1, p2)) > 1e-9 || len(r.Path) != 2 {
+		t.Errorf("route between near points = %+v, %v; want the direct %.1f m", r, err, geo.Distance(p1, p2))
+	}
+	n := 0
+	_ = e.Catchment(tw.pos(1), math.NaN(), func(int32, float32) { n++ })
+	if n != 0 {
+		t.Errorf("a NaN bound reached %d points", n)
+	}
 	if err := e.Catchment(far, 3600, func(int32, float32) {}); !errors.Is(err, travel.ErrOffNetwork) {
 		t.Errorf("catchment from far: %v", err)
 	}
