@@ -13,6 +13,9 @@ import (
 	"github.com/paulmach/orb/geo"
 )
 
+// Engine implements travel.Engine.
+var _ travel.Engine = (*Engine)(nil)
+
 // DefaultMaxSnapMetres is the default EngineOptions.MaxSnapMetres: a point
 // farther than 1 km from every road of its network is off network.
 const DefaultMaxSnapMetres = 1000
@@ -175,8 +178,8 @@ func (e *Engine) Graph() *Graph { return e.g }
 // uncovered). The slice must not be modified.
 func (e *Engine) OffNetwork() []int32 { return e.offNet }
 
-// Settled returns the number of nodes settled by all searches so far
-// (benchmarks report it).
+// Settled returns the number of nodes labelled (given their final time) by
+// all searches of the engine so far; benchmarks report it.
 func (e *Engine) Settled() int64 { return e.settled.Load() }
 
 // Snap describes where a point joins the network.
