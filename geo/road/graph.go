@@ -237,6 +237,52 @@ func (b *builder) addWay(tags travel.Tags, refs func(yield func(int64) bool)) {
 	b.speeds = append(b.speeds, sp[:2*P]...)
 }
 
+// idFinder returns a function giving the index of a node id in nodes
+// (sorted by id), -1 if absent: a table of bucket starts over the id range
+// narrows each binary search to a few nodes.
+func idFinder(nodes []rawNode) func(id int64) int32 {
+	if len(nodes) == 0 {
+		return func(int64) int32 { return -1 }
+	}
+	lo, hi := nodes[0].id, nodes[len(nodes)-1].id
+	shift := uint(0)
+	for (uint64(hi-lo) >> shift) > uint64(len(nodes)) {
+		shift++
+	}
+	nb := int(uint64(hi-lo)>>shift) + 2
+	start := make([]int32, nb)
+	bk := 0
+	for i, n := range nodes {
+		k := int(uint64(n.id-lo) >> shift)
+		for bk <= k {
+			start[bk] = int32(i)
+			bk++
+		}
+	}
+	for ; bk < nb; bk++ {
+		start[bk] = int32(len(nodes))
+	}
+	return func(id int64) int32 {
+		if id < lo || id > hi {
+			return -1
+		}
+		k := int(uint64(id-lo) >> shift)
+		i, j := int(start[k]), int(start[k+1])
+		for i < j {
+			m := int(uint(i+j) >> 1)
+			if nodes[m].id < id {
+				i = m + 1
+			} else {
+				j = m
+			}
+		}
+		if i < len(nodes) && nodes[i].id == id {
+			return int32(i)
+		}
+		return -1
+	}
+}
+
 // segment is one way segment between two consecutive resolved nodes.
 type segment struct {
 	a, b uint32 // compact node indices
@@ -263,21 +309,7 @@ func (b *builder) build() (*Graph, error) {
 		return 0
 	})
 	b.nodes = slices.CompactFunc(b.nodes, func(x, y rawNode) bool { return x.id == y.id })
-	find := func(id int64) int32 {
-		i, ok := slices.BinarySearchFunc(b.nodes, id, func(n rawNode, id int64) int {
-			switch {
-			case n.id < id:
-				return -1
-			case n.id > id:
-				return 1
-			}
-			return 0
-		})
-		if !ok {
-			return -1
-		}
-		return int32(i)
-	}
+	find := idFinder(b.nodes)
 	// 2. Resolve references, cut ways at missing nodes, number used nodes.
 	compact := make([]int32, len(b.nodes))
 	for i := range compact {
@@ -536,15 +568,26 @@ func hilbertOrder(lat, lon []int32) []int32 {
 		y := uint32(float64(lat[i]-minLat) / spanLat * 65536)
 		kvs[i] = kv{hilbert(x, y), int32(i)}
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		switch {
-		case a.k < b.k:
-			return -1
-		case a.k > b.k:
-			return 1
+	// LSD radix sort on the 32-bit keys, 11 bits a pass: stable, so ties
+	// keep the input order.
+	tmp := make([]kv, n)
+	for shift := uint(0); shift < 33; shift += 11 {
+		var count [1 << 11]int
+		for _, e := range kvs {
+			count[(e.k>>shift)&(1<<11-1)]++
 		}
-		return int(a.i - b.i)
-	})
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, e := range kvs {
+			d := (e.k >> shift) & (1<<11 - 1)
+			tmp[count[d]] = e
+			count[d]++
+		}
+		kvs, tmp = tmp, kvs
+	}
 	out := make([]int32, n)
 	for i, e := range kvs {
 		out[i] = e.i
