@@ -57,14 +57,14 @@ type Stats struct {
 
 // NetworkStats describes one profile's network.
 type NetworkStats struct {
-	Name          string
-	Nodes         int // nodes with at least one arc of this profile
-	Arcs          int // directed arcs kept
-	Components    int // strongly connected components before filtering
-	FragmentsDrop int // components dropped (smaller than MinComponent)
-	NodesDropped  int // nodes of the dropped components
-	LargestNodes  int // nodes in the largest component
-	ClosedOneWay  int // kept arcs open in one direction only (one-ways)
+	Name             string
+	Nodes            int // nodes with at least one arc of this profile
+	Arcs             int // directed arcs kept
+	Components       int // strongly connected components before filtering
+	FragmentsDropped int // components dropped (smaller than MinComponent)
+	NodesDropped     int // nodes of the dropped components
+	LargestNodes     int // nodes in the largest component
+	OneWaySegments   int // kept segments open in one direction only (one-ways)
 }
 
 // String summarises the statistics on one line per network.
@@ -73,7 +73,7 @@ func (s *Stats) String() string {
 		s.NodesRead, s.WaysRead, s.RoutableWays, s.MissingRefs, s.Nodes, s.Bytes, s.Duration.Round(time.Millisecond))
 	for _, n := range s.Networks {
 		out += fmt.Sprintf("\n  %s: %d nodes, %d arcs (%d one-way), %d components, %d fragments dropped (%d nodes), largest %d",
-			n.Name, n.Nodes, n.Arcs, n.ClosedOneWay, n.Components, n.FragmentsDrop, n.NodesDropped, n.LargestNodes)
+			n.Name, n.Nodes, n.Arcs, n.OneWaySegments, n.Components, n.FragmentsDropped, n.NodesDropped, n.LargestNodes)
 	}
 	return out
 }
@@ -411,7 +411,7 @@ func (b *builder) build() (*Graph, error) {
 			seen[comp[v]] = true
 			ns.Components++
 			if !k[v] {
-				ns.FragmentsDrop++
+				ns.FragmentsDropped++
 				ns.NodesDropped += int(sizes[comp[v]])
 			}
 		}
@@ -457,7 +457,7 @@ func (b *builder) build() (*Graph, error) {
 		for _, s := range kept {
 			f, r := b.speeds[2*P*int(s.way)+2*p], b.speeds[2*P*int(s.way)+2*p+1]
 			if (f > 0) != (r > 0) {
-				ns.ClosedOneWay++
+				ns.OneWaySegments++
 			}
 		}
 	}

@@ -117,8 +117,8 @@ func TestFromOSMTown(t *testing.T) {
 		}
 	}
 	for _, ns := range st.Networks {
-		if ns.FragmentsDrop != 1 || ns.NodesDropped != 3 {
-			t.Errorf("%s: %d fragments (%d nodes) dropped, want the car park (1, 3)", ns.Name, ns.FragmentsDrop, ns.NodesDropped)
+		if ns.FragmentsDropped != 1 || ns.NodesDropped != 3 {
+			t.Errorf("%s: %d fragments (%d nodes) dropped, want the car park (1, 3)", ns.Name, ns.FragmentsDropped, ns.NodesDropped)
 		}
 	}
 
