@@ -13,6 +13,9 @@ import (
 	"github.com/paulmach/orb/geo"
 )
 
+// Engine implements travel.Engine.
+var _ travel.Engine = (*Engine)(nil)
+
 // DefaultMaxSnapMetres is the default EngineOptions.MaxSnapMetres: a point
 // farther than 1 km from every road of its network is off network.
 const DefaultMaxSnapMetres = 1000
@@ -63,7 +66,8 @@ type Engine struct {
 // NewEngine returns an engine for mode on g, whose Network names one of g's
 // networks, over the demand points pts (cell centres, in the caller's
 // order). Points farther than MaxSnapMetres from the network are off network:
-// see OffNetwork.
+// see OffNetwork. When every point is off network (an extract that does not
+// overlap the territory) it returns an error wrapping ErrNoOverlap.
 func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) (*Engine, error) {
 	net := g.net(mode.Network)
 	if net == nil {
@@ -123,6 +127,10 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 		e.ptAccess[i] = e.units(metres[i] / e.acc)
 		e.nodeFirst[v+1]++
 	}
+	if len(pts) > 0 && len(e.offNet) == len(pts) {
+		return nil, fmt.Errorf("%w: all %d points are more than %.0f m from the %s network (graph bounds %v)",
+			ErrNoOverlap, len(pts), opts.MaxSnapMetres, net.name, g.Bound())
+	}
 	for v := range n {
 		e.nodeFirst[v+1] += e.nodeFirst[v]
 	}
@@ -170,8 +178,8 @@ func (e *Engine) Graph() *Graph { return e.g }
 // uncovered). The slice must not be modified.
 func (e *Engine) OffNetwork() []int32 { return e.offNet }
 
-// Settled returns the number of nodes settled by all searches so far
-// (benchmarks report it).
+// Settled returns the number of nodes labelled (given their final time) by
+// all searches of the engine so far; benchmarks report it.
 func (e *Engine) Settled() int64 { return e.settled.Load() }
 
 // Snap describes where a point joins the network.
@@ -208,6 +216,9 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	if err != nil {
 		return err
 	}
+	if !(max >= 0) { // negative or NaN: nothing is reachable
+		return nil
+	}
 	bound := e.units(max)
 	a := e.units(sn.Seconds)
 	if a > bound {
@@ -221,7 +232,7 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	e.settled.Add(int64(s.labelled))
 	nf, np, acc, scale := e.nodeFirst, e.nodePts, e.ptAccess, e.scale
 	for _, v := range s.touched {
-		d := s.dist[v]
+		d := s.ns[v].dist
 		if d > bound {
 			continue
 		}
@@ -286,6 +297,10 @@ func (e *Engine) Nearest(sources []orb.Point, max float64) []float32 {
 // NearestInto is Nearest writing into out (len(out) must be the number of
 // demand points); it returns the number of sources on the network.
 func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) int {
+	if !(max >= 0) { // negative or NaN: nothing is reachable
+		sources = nil
+		max = 0
+	}
 	bound := e.units(max)
 	s := e.get()
 	defer e.pool.Put(s)
@@ -321,7 +336,9 @@ func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) in
 
 // Route returns the fastest trip from one point to another: its time
 // (access at both ends included), its length in metres (snap distances
-// included) and its geometry. It returns an error wrapping
+// included) and its geometry; when the direct trip at the access speed is
+// faster and shorter than the two snap distances (two points near each
+// other, far from the roads), it is returned. It returns an error wrapping
 // travel.ErrOffNetwork when either end is off network, and a plain error
 // when the network does not connect them.
 func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
@@ -357,6 +374,12 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 		r.Path = append(r.Path, p)
 	}
 	r.Path = append(r.Path, to)
+	// Two points closer to each other than to the network: the direct trip
+	// at the access speed is faster than going via the road.
+	// (Only then: a car does not cut across a one-way street's block.)
+	if d := geo.Distance(from, to); d < a.Metres+b.Metres && d/e.acc < r.Seconds {
+		return travel.Route{Seconds: d / e.acc, Meters: d, Path: orb.LineString{from, to}}, nil
+	}
 	return r, nil
 }
 
@@ -394,7 +417,7 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 			break
 		}
 		u := en.node
-		du := s.dist[u]
+		du := s.ns[u].dist
 	arcs:
 		for i := first[u]; i < first[u+1]; i++ {
 			v, d := head[i], du+cost[i]
@@ -441,15 +464,19 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
 	}
-	return path, s.dist[dst]
+	return path, s.ns[dst].dist
 }
 
 // RouteBetween reads the PBF file at path and returns the route between two
-// points for mode (travel.DefaultModes names: "walk", "car", …): what
-// `maillage route --osm F` prints. Callers that route several times should
-// keep the graph (ReadPBFFile) and an Engine instead.
-func RouteBetween(path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
-	g, _, err := ReadPBFFile(context.Background(), path, Options{})
+// points for mode (e.g. travel.DefaultModes().Get("walk")): what
+// `maillage route --osm F --from … --to … --mode M` prints as
+// {"minutes": r.Seconds/60, "meters": r.Meters}. With --engine crowfly, use
+// travel.NewCrowFly(mode, nil).Route(from, to) instead. Callers that route
+// several times should keep the graph (ReadPBFFile or UnmarshalGraph) and an
+// Engine. Errors wrap ErrBadPBF, ErrNoRoads, ErrUnknownNetwork or
+// travel.ErrOffNetwork.
+func RouteBetween(ctx context.Context, path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
+	g, _, err := ReadPBFFile(ctx, path, Options{})
 	if err != nil {
 		return travel.Route{}, err
 	}

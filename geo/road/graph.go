@@ -16,6 +16,7 @@ import (
 // Errors returned by the readers and the engine.
 var (
 	ErrNoRoads        = errors.New("road: no routable way in the data")
+	ErrNoOverlap      = errors.New("road: no demand point is near the road network")
 	ErrUnknownNetwork = errors.New("road: the graph has no such network")
 )
 
@@ -48,7 +49,7 @@ type Stats struct {
 	NodesRead     int           // OSM nodes read
 	WaysRead      int           // OSM ways read
 	RoutableWays  int           // ways open to at least one profile
-	MissingRefs   int           // way-node references to nodes absent from the data
+	MissingRefs   int           // references of routable ways to nodes absent from the data
 	DuplicateRefs int           // consecutive references to the same node, skipped
 	Nodes         int           // graph nodes kept
 	Networks      []NetworkStats
@@ -56,14 +57,14 @@ type Stats struct {
 
 // NetworkStats describes one profile's network.
 type NetworkStats struct {
-	Name          string
-	Nodes         int // nodes with at least one arc of this profile
-	Arcs          int // directed arcs kept
-	Components    int // strongly connected components before filtering
-	FragmentsDrop int // components dropped (smaller than MinComponent)
-	NodesDropped  int // nodes of the dropped components
-	LargestNodes  int // nodes in the largest component
-	ClosedOneWay  int // kept arcs open in one direction only (one-ways)
+	Name             string
+	Nodes            int // nodes with at least one arc of this profile
+	Arcs             int // directed arcs kept
+	Components       int // strongly connected components before filtering
+	FragmentsDropped int // components dropped (smaller than MinComponent)
+	NodesDropped     int // nodes of the dropped components
+	LargestNodes     int // nodes in the largest component
+	OneWaySegments   int // kept segments open in one direction only (one-ways)
 }
 
 // String summarises the statistics on one line per network.
@@ -72,7 +73,7 @@ func (s *Stats) String() string {
 		s.NodesRead, s.WaysRead, s.RoutableWays, s.MissingRefs, s.Nodes, s.Bytes, s.Duration.Round(time.Millisecond))
 	for _, n := range s.Networks {
 		out += fmt.Sprintf("\n  %s: %d nodes, %d arcs (%d one-way), %d components, %d fragments dropped (%d nodes), largest %d",
-			n.Name, n.Nodes, n.Arcs, n.ClosedOneWay, n.Components, n.FragmentsDrop, n.NodesDropped, n.LargestNodes)
+			n.Name, n.Nodes, n.Arcs, n.OneWaySegments, n.Components, n.FragmentsDropped, n.NodesDropped, n.LargestNodes)
 	}
 	return out
 }
@@ -236,6 +237,52 @@ func (b *builder) addWay(tags travel.Tags, refs func(yield func(int64) bool)) {
 	b.speeds = append(b.speeds, sp[:2*P]...)
 }
 
+// idFinder returns a function giving the index of a node id in nodes
+// (sorted by id), -1 if absent: a table of bucket starts over the id range
+// narrows each binary search to a few nodes.
+func idFinder(nodes []rawNode) func(id int64) int32 {
+	if len(nodes) == 0 {
+		return func(int64) int32 { return -1 }
+	}
+	lo, hi := nodes[0].id, nodes[len(nodes)-1].id
+	shift := uint(0)
+	for (uint64(hi-lo) >> shift) > uint64(len(nodes)) {
+		shift++
+	}
+	nb := int(uint64(hi-lo)>>shift) + 2
+	start := make([]int32, nb)
+	bk := 0
+	for i, n := range nodes {
+		k := int(uint64(n.id-lo) >> shift)
+		for bk <= k {
+			start[bk] = int32(i)
+			bk++
+		}
+	}
+	for ; bk < nb; bk++ {
+		start[bk] = int32(len(nodes))
+	}
+	return func(id int64) int32 {
+		if id < lo || id > hi {
+			return -1
+		}
+		k := int(uint64(id-lo) >> shift)
+		i, j := int(start[k]), int(start[k+1])
+		for i < j {
+			m := int(uint(i+j) >> 1)
+			if nodes[m].id < id {
+				i = m + 1
+			} else {
+				j = m
+			}
+		}
+		if i < len(nodes) && nodes[i].id == id {
+			return int32(i)
+		}
+		return -1
+	}
+}
+
 // segment is one way segment between two consecutive resolved nodes.
 type segment struct {
 	a, b uint32 // compact node indices
@@ -262,21 +309,7 @@ func (b *builder) build() (*Graph, error) {
 		return 0
 	})
 	b.nodes = slices.CompactFunc(b.nodes, func(x, y rawNode) bool { return x.id == y.id })
-	find := func(id int64) int32 {
-		i, ok := slices.BinarySearchFunc(b.nodes, id, func(n rawNode, id int64) int {
-			switch {
-			case n.id < id:
-				return -1
-			case n.id > id:
-				return 1
-			}
-			return 0
-		})
-		if !ok {
-			return -1
-		}
-		return int32(i)
-	}
+	find := idFinder(b.nodes)
 	// 2. Resolve references, cut ways at missing nodes, number used nodes.
 	compact := make([]int32, len(b.nodes))
 	for i := range compact {
@@ -378,7 +411,7 @@ func (b *builder) build() (*Graph, error) {
 			seen[comp[v]] = true
 			ns.Components++
 			if !k[v] {
-				ns.FragmentsDrop++
+				ns.FragmentsDropped++
 				ns.NodesDropped += int(sizes[comp[v]])
 			}
 		}
@@ -424,7 +457,7 @@ func (b *builder) build() (*Graph, error) {
 		for _, s := range kept {
 			f, r := b.speeds[2*P*int(s.way)+2*p], b.speeds[2*P*int(s.way)+2*p+1]
 			if (f > 0) != (r > 0) {
-				ns.ClosedOneWay++
+				ns.OneWaySegments++
 			}
 		}
 	}
@@ -535,15 +568,26 @@ func hilbertOrder(lat, lon []int32) []int32 {
 		y := uint32(float64(lat[i]-minLat) / spanLat * 65536)
 		kvs[i] = kv{hilbert(x, y), int32(i)}
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		switch {
-		case a.k < b.k:
-			return -1
-		case a.k > b.k:
-			return 1
+	// LSD radix sort on the 32-bit keys, 11 bits a pass: stable, so ties
+	// keep the input order.
+	tmp := make([]kv, n)
+	for shift := uint(0); shift < 33; shift += 11 {
+		var count [1 << 11]int
+		for _, e := range kvs {
+			count[(e.k>>shift)&(1<<11-1)]++
 		}
-		return int(a.i - b.i)
-	})
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, e := range kvs {
+			d := (e.k >> shift) & (1<<11 - 1)
+			tmp[count[d]] = e
+			count[d]++
+		}
+		kvs, tmp = tmp, kvs
+	}
 	out := make([]int32, n)
 	for i, e := range kvs {
 		out[i] = e.i
@@ -641,9 +685,10 @@ func scc(n int, first, head []uint32) (comp []int32, sizes []int32) {
 }
 
 // markInner returns the bitset of the inner nodes of a network: nodes with
-// exactly two distinct neighbours, at most one arc to each in either
-// direction, that searches walk through without queueing (chains of shape
-// nodes between junctions, about 80 % of OpenStreetMap road nodes).
+// one or two distinct neighbours, at most one arc to each in either
+// direction, that searches walk through (or, at dead ends, into) without
+// queueing: the shape nodes of chains between junctions and the ends of
+// cul-de-sacs, about 80 % of OpenStreetMap road nodes.
 func markInner(fwd, rev *csr, n int) []uint64 {
 	bits := make([]uint64, (n+63)/64)
 	for v := range n {
@@ -668,13 +713,13 @@ func markInner(fwd, rev *csr, n int) []uint64 {
 			}
 		}
 		// No parallel arcs: the out-arcs go to distinct neighbours.
-		if ok && k == 2 && fwd.first[v+1]-fwd.first[v] == 2 && fwd.head[fwd.first[v]] == fwd.head[fwd.first[v]+1] {
+		if ok && fwd.first[v+1]-fwd.first[v] == 2 && fwd.head[fwd.first[v]] == fwd.head[fwd.first[v]+1] {
 			ok = false
 		}
-		if ok && k == 2 && rev.first[v+1]-rev.first[v] == 2 && rev.head[rev.first[v]] == rev.head[rev.first[v]+1] {
+		if ok && rev.first[v+1]-rev.first[v] == 2 && rev.head[rev.first[v]] == rev.head[rev.first[v]+1] {
 			ok = false
 		}
-		if ok && k == 2 {
+		if ok && (k == 2 || k == 1) {
 			bits[v>>6] |= 1 << (v & 63)
 		}
 	}

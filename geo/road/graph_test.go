@@ -117,8 +117,8 @@ func TestFromOSMTown(t *testing.T) {
 		}
 	}
 	for _, ns := range st.Networks {
-		if ns.FragmentsDrop != 1 || ns.NodesDropped != 3 {
-			t.Errorf("%s: %d fragments (%d nodes) dropped, want the car park (1, 3)", ns.Name, ns.FragmentsDrop, ns.NodesDropped)
+		if ns.FragmentsDropped != 1 || ns.NodesDropped != 3 {
+			t.Errorf("%s: %d fragments (%d nodes) dropped, want the car park (1, 3)", ns.Name, ns.FragmentsDropped, ns.NodesDropped)
 		}
 	}
 
@@ -204,8 +204,22 @@ func TestOffNetwork(t *testing.T) {
 	if sn, err := e.Snap(pts[3]); err != nil || math.Abs(sn.Metres-geo.Distance(pts[3], tw.pos(4))) > 0.01 {
 		t.Errorf("car park point snaps to %+v, %v; want node 4", sn, err)
 	}
+	// Two points 14 m apart, ≈ 770 m north of the high street: walking
+	// straight is faster than via the road.
+	p1, p2 := orb.Point{-0.4981, 45.007}, orb.Point{-0.4980, 45.0071}
+	if r, err := e.Route(p1, p2); err != nil || math.Abs(r.Meters-geo.Distance(p1, p2)) > 1e-9 || len(r.Path) != 2 {
+		t.Errorf("route between near points = %+v, %v; want the direct %.1f m", r, err, geo.Distance(p1, p2))
+	}
+	n := 0
+	_ = e.Catchment(tw.pos(1), math.NaN(), func(int32, float32) { n++ })
+	if n != 0 {
+		t.Errorf("a NaN bound reached %d points", n)
+	}
 	if err := e.Catchment(far, 3600, func(int32, float32) {}); !errors.Is(err, travel.ErrOffNetwork) {
 		t.Errorf("catchment from far: %v", err)
+	}
+	if _, err := NewEngine(g, mode(t, "car"), []orb.Point{far, far}, EngineOptions{}); !errors.Is(err, ErrNoOverlap) {
+		t.Errorf("only far points: %v, want ErrNoOverlap", err)
 	}
 	if _, err := NewEngine(g, travel.Mode{Name: "boat", Network: "water", SpeedKmh: 10}, nil, EngineOptions{}); !errors.Is(err, ErrUnknownNetwork) {
 		t.Errorf("unknown network: %v", err)
@@ -232,69 +246,80 @@ func TestNoRoads(t *testing.T) {
 // Dijkstra of the benchmarks, on a synthetic graph with one-ways.
 func TestSearchMatchesBaseline(t *testing.T) {
 	g := Synthetic(20_000, 3)
-	pts := nodePoints(g)
 	for _, name := range []string{"car", "walk"} {
-		t.Run(name, func(t *testing.T) {
-			e, err := NewEngine(g, mode(t, name), pts, EngineOptions{})
-			if err != nil {
-				t.Fatal(err)
+		t.Run(name, func(t *testing.T) { checkAgainstBaseline(t, g, name, 600, 400) })
+	}
+}
+
+// TestSearchMatchesBaselineParis does the same on central Paris by car,
+// with its many one-way streets.
+func TestSearchMatchesBaselineParis(t *testing.T) {
+	g := cachedExtract(t, "paris-3e-10e-11e-clipped")
+	checkAgainstBaseline(t, g, "car", 300, 1000)
+}
+
+func checkAgainstBaseline(t *testing.T, g *Graph, name string, max float64, minReached int) {
+	pts := nodePoints(g)
+	e, err := NewEngine(g, mode(t, name), pts, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := newBaseline(e.search, e.scale)
+	places := randomPoints(g, 5, 11)
+	var nodes []int
+	var seeds []float64
+	for _, p := range places {
+		sn, _ := e.Snap(p)
+		nodes = append(nodes, sn.Node)
+		seeds = append(seeds, 0)
+	}
+	ref := base.nearest(nodes, seeds, max)
+	got := e.Nearest(places, max)
+	reached := 0
+	for i, u := range e.ptNode {
+		want := math.Inf(1)
+		if u >= 0 && ref[u]+float64(e.ptAccess[i])*e.scale <= max {
+			want = ref[u] + float64(e.ptAccess[i])*e.scale
+			reached++
+		}
+		if math.Abs(float64(got[i])-want) > 0.01 && !(math.IsInf(want, 1) && math.IsInf(float64(got[i]), 1)) {
+			t.Fatalf("point %d: %v s, baseline %v s", i, got[i], want)
+		}
+	}
+	if reached < minReached {
+		t.Errorf("only %d points reached in %v s", reached, max)
+	}
+	// One catchment equals a one-source Nearest.
+	one := e.Nearest(places[:1], max)
+	n := 0
+	e.Reach(places[0], max, func(i int32, s float32) {
+		n++
+		if math.Abs(float64(s-one[i])) > 0.01 {
+			t.Fatalf("catchment point %d: %v s, nearest %v s", i, s, one[i])
+		}
+	})
+	for _, s := range one {
+		if !math.IsInf(float64(s), 1) {
+			n--
+		}
+	}
+	if n != 0 {
+		t.Errorf("catchment and nearest disagree on %d points", n)
+	}
+	// Routes from points to the place equal the baseline (Nearest times the
+	// trip from the point to the place).
+	full := e.Nearest(places[:1], math.Inf(1))
+	for i := 0; i < len(pts); i += 97 {
+		r, err := e.Route(pts[i], places[0])
+		if err != nil {
+			if math.IsInf(float64(full[i]), 1) {
+				continue // not connected in this direction
 			}
-			base := newBaseline(e.search, e.scale)
-			places := randomPoints(g, 5, 11)
-			var nodes []int
-			var seeds []float64
-			for _, p := range places {
-				sn, _ := e.Snap(p)
-				nodes = append(nodes, sn.Node)
-				seeds = append(seeds, 0)
-			}
-			const max = 600.0
-			ref := base.nearest(nodes, seeds, max)
-			got := e.Nearest(places, max)
-			reached := 0
-			for i, u := range e.ptNode {
-				want := math.Inf(1)
-				if u >= 0 && ref[u]+float64(e.ptAccess[i])*e.scale <= max {
-					want = ref[u] + float64(e.ptAccess[i])*e.scale
-					reached++
-				}
-				if math.Abs(float64(got[i])-want) > 0.01 && !(math.IsInf(want, 1) && math.IsInf(float64(got[i]), 1)) {
-					t.Fatalf("point %d: %v s, baseline %v s", i, got[i], want)
-				}
-			}
-			if reached < 400 {
-				t.Errorf("only %d points reached in 10 minutes", reached)
-			}
-			// One catchment equals a one-source Nearest.
-			one := e.Nearest(places[:1], max)
-			n := 0
-			e.Reach(places[0], max, func(i int32, s float32) {
-				n++
-				if math.Abs(float64(s-one[i])) > 0.01 {
-					t.Fatalf("catchment point %d: %v s, nearest %v s", i, s, one[i])
-				}
-			})
-			for _, s := range one {
-				if !math.IsInf(float64(s), 1) {
-					n--
-				}
-			}
-			if n != 0 {
-				t.Errorf("catchment and nearest disagree on %d points", n)
-			}
-			// Routes from points to the place equal the baseline (Nearest
-			// times the trip from the point to the place).
-			for i := 0; i < len(pts); i += 997 {
-				r, err := e.Route(pts[i], places[0])
-				if err != nil {
-					t.Fatal(err)
-				}
-				full := e.Nearest(places[:1], math.Inf(1))
-				if math.Abs(r.Seconds-float64(full[i])) > 0.01 {
-					t.Fatalf("route from %d: %v s, nearest %v s", i, r.Seconds, full[i])
-				}
-			}
-		})
+			t.Fatal(err)
+		}
+		if math.Abs(r.Seconds-float64(full[i])) > 0.01 {
+			t.Fatalf("route from %d: %v s, nearest %v s", i, r.Seconds, full[i])
+		}
 	}
 }
 

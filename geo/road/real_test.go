@@ -422,3 +422,28 @@ func FuzzReadPBF(f *testing.F) {
 		}
 	})
 }
+
+// TestRouteBetween is the `maillage route` path on a real file (a walk in
+// central Paris), and the errors for points elsewhere.
+func TestRouteBetween(t *testing.T) {
+	p := shareddata.Path(t, "osm/paris-3e-10e-11e-clipped.osm.pbf")
+	// Place de la République to the Bataclan area, ≈ 900 m apart.
+	from, to := orb.Point{2.3636, 48.8675}, orb.Point{2.3707, 48.8631}
+	walk, _ := travel.DefaultModes().Get("walk")
+	r, err := RouteBetween(context.Background(), p, walk, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := geo.Distance(from, to)
+	if r.Meters < d || r.Meters > 1.6*d || math.Abs(r.Seconds-r.Meters/(4.5/3.6)) > 0.1*r.Seconds {
+		t.Errorf("walk %.0f m in %.0f s for %.0f m crow-fly", r.Meters, r.Seconds, d)
+	}
+	bordeaux := orb.Point{-0.5792, 44.8378}
+	if _, err := RouteBetween(context.Background(), p, walk, bordeaux, to); !errors.Is(err, travel.ErrOffNetwork) {
+		t.Errorf("from Bordeaux: %v, want ErrOffNetwork", err)
+	}
+	g := cachedExtract(t, "paris-3e-10e-11e-clipped")
+	if _, err := NewEngine(g, walk, []orb.Point{bordeaux}, EngineOptions{}); !errors.Is(err, ErrNoOverlap) {
+		t.Errorf("Bordeaux cells on the Paris graph: %v, want ErrNoOverlap", err)
+	}
+}

@@ -11,13 +11,19 @@ type entry struct {
 	node uint32
 }
 
+// nodeState is a node's search state, in one struct so that a search
+// touches one cache line per node, not three.
+type nodeState struct {
+	stamp uint32 // the node's fields are valid when stamp == scratch.gen
+	dist  uint32 // distance label, cost units
+	pos   int32  // heap position, -1 once settled or when never queued
+}
+
 // scratch holds one goroutine's search state, reused across searches: a
 // node's dist, heap position and parent arc are valid only when its stamp
 // equals gen, so starting a search costs nothing per node.
 type scratch struct {
-	dist   []uint32
-	stamp  []uint32
-	pos    []int32 // heap position, -1 once settled
+	ns     []nodeState
 	parent []uint32
 	gen    uint32
 	heap   []entry // indexed 4-ary min-heap on key
@@ -29,10 +35,8 @@ type scratch struct {
 
 func newScratch(n int) *scratch {
 	return &scratch{
-		dist:  make([]uint32, n),
-		stamp: make([]uint32, n),
-		pos:   make([]int32, n),
-		heap:  make([]entry, 0, 1024),
+		ns:   make([]nodeState, n),
+		heap: make([]entry, 0, 1024),
 	}
 }
 
@@ -40,7 +44,7 @@ func newScratch(n int) *scratch {
 func (s *scratch) reset() {
 	s.gen++
 	if s.gen == 0 { // wrapped: clear the stamps once every 2^32 searches
-		clear(s.stamp)
+		clear(s.ns)
 		s.gen = 1
 	}
 	s.heap = s.heap[:0]
@@ -51,10 +55,10 @@ func (s *scratch) reset() {
 
 // distance returns the distance label of v, unreached if none.
 func (s *scratch) distance(v uint32) uint32 {
-	if s.stamp[v] != s.gen {
+	if s.ns[v].stamp != s.gen {
 		return unreached
 	}
-	return s.dist[v]
+	return s.ns[v].dist
 }
 
 // seed labels v with d (keeping the smaller label) and queues it.
@@ -63,12 +67,12 @@ func (s *scratch) seed(v, d uint32) { s.relax(v, d, d) }
 // relax offers label d (heap key k ≥ d) to v; it returns true when the
 // label improved.
 func (s *scratch) relax(v, d, k uint32) bool {
-	if s.stamp[v] != s.gen {
-		s.stamp[v] = s.gen
-		s.dist[v] = d
+	if s.ns[v].stamp != s.gen {
+		s.ns[v].stamp = s.gen
+		s.ns[v].dist = d
 		i := len(s.heap)
 		s.heap = append(s.heap, entry{k, v})
-		s.pos[v] = int32(i)
+		s.ns[v].pos = int32(i)
 		s.labelled++
 		if s.track {
 			s.touched = append(s.touched, v)
@@ -76,11 +80,11 @@ func (s *scratch) relax(v, d, k uint32) bool {
 		s.up(i)
 		return true
 	}
-	if d >= s.dist[v] || s.pos[v] < 0 {
+	if d >= s.ns[v].dist || s.ns[v].pos < 0 {
 		return false
 	}
-	s.dist[v] = d
-	i := int(s.pos[v])
+	s.ns[v].dist = d
+	i := int(s.ns[v].pos)
 	s.heap[i].key = k
 	s.up(i)
 	return true
@@ -93,13 +97,13 @@ func (s *scratch) pop() (e entry, ok bool) {
 		return entry{}, false
 	}
 	e = h[0]
-	s.pos[e.node] = -1
+	s.ns[e.node].pos = -1
 	last := h[len(h)-1]
 	h = h[:len(h)-1]
 	s.heap = h
 	if len(h) > 0 {
 		h[0] = last
-		s.pos[last.node] = 0
+		s.ns[last.node].pos = 0
 		s.down(0)
 	}
 	return e, true
@@ -114,11 +118,11 @@ func (s *scratch) up(i int) {
 			break
 		}
 		h[i] = h[p]
-		s.pos[h[i].node] = int32(i)
+		s.ns[h[i].node].pos = int32(i)
 		i = p
 	}
 	h[i] = e
-	s.pos[e.node] = int32(i)
+	s.ns[e.node].pos = int32(i)
 }
 
 func (s *scratch) down(i int) {
@@ -142,33 +146,33 @@ func (s *scratch) down(i int) {
 			break
 		}
 		h[i] = h[m]
-		s.pos[h[i].node] = int32(i)
+		s.ns[h[i].node].pos = int32(i)
 		i = m
 	}
 	h[i] = e
-	s.pos[e.node] = int32(i)
+	s.ns[e.node].pos = int32(i)
 }
 
 // label offers label d to v reached along a chain (v is not queued unless
 // it was seeded); it returns false when v already had a label ≤ d.
 func (s *scratch) label(v, d uint32) bool {
-	if s.stamp[v] != s.gen {
-		s.stamp[v] = s.gen
-		s.dist[v] = d
-		s.pos[v] = -1
+	if s.ns[v].stamp != s.gen {
+		s.ns[v].stamp = s.gen
+		s.ns[v].dist = d
+		s.ns[v].pos = -1
 		s.labelled++
 		if s.track {
 			s.touched = append(s.touched, v)
 		}
 		return true
 	}
-	if d >= s.dist[v] {
+	if d >= s.ns[v].dist {
 		return false
 	}
-	if s.pos[v] >= 0 { // a seed still queued
+	if s.ns[v].pos >= 0 { // a seed still queued
 		return s.relax(v, d, d)
 	}
-	s.dist[v] = d
+	s.ns[v].dist = d
 	return true
 }
 
@@ -181,7 +185,7 @@ func (s *scratch) label(v, d uint32) bool {
 func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 	pops := 0
 	first, head, cost := c.first, c.head, c.cost
-	dist, stamp, pos, gen := s.dist, s.stamp, s.pos, s.gen
+	ns, gen := s.ns, s.gen
 	for {
 		e, ok := s.pop()
 		if !ok || e.key > bound {
@@ -198,19 +202,20 @@ func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 			prev := u
 			for inner[v>>6]&(1<<(v&63)) != 0 {
 				// s.label(v, d), inlined: this is the hottest loop.
+				st := &ns[v]
 				switch {
-				case stamp[v] != gen:
-					stamp[v], dist[v], pos[v] = gen, d, -1
+				case st.stamp != gen:
+					*st = nodeState{gen, d, -1}
 					s.labelled++
 					if s.track {
 						s.touched = append(s.touched, v)
 					}
-				case d >= dist[v]:
+				case d >= st.dist:
 					continue arcs
-				case pos[v] >= 0:
+				case st.pos >= 0:
 					s.relax(v, d, d)
 				default:
-					dist[v] = d
+					st.dist = d
 				}
 				next := false
 				for j := first[v]; j < first[v+1]; j++ {
@@ -228,7 +233,7 @@ func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 					continue arcs
 				}
 			}
-			if stamp[v] == gen && (d >= dist[v] || pos[v] < 0) {
+			if st := &ns[v]; st.stamp == gen && (d >= st.dist || st.pos < 0) {
 				continue // the common case of relax, inlined
 			}
 			s.relax(v, d, d)

@@ -8,6 +8,9 @@ import (
 	"github.com/paulmach/orb/geo"
 )
 
+// CrowFly implements Engine.
+var _ Engine = (*CrowFly)(nil)
+
 // CrowFly is the crow-fly Engine: great-circle distance × the mode's detour
 // factor, at the mode's speed. Demand points are bucketed in a uniform
 // latitude/longitude grid so that a query visits only nearby buckets.

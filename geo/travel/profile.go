@@ -192,21 +192,48 @@ func (p *Profile) Speeds(t Tags) (fwd, bwd float64) {
 	return fwd, bwd
 }
 
-// implicitKmh holds the implicit speed limits written "CC:kind" in maxspeed
-// tags, by kind, for the countries of the project's data; France first.
-var implicitKmh = map[string]float64{
-	"urban": 50, "rural": 80, "trunk": 110, "motorway": 130, "zone30": 30,
-	"zone20": 20, "walk": 6, "living_street": 20, "bicycle_road": 30,
-}
-
-// countryKmh overrides implicitKmh per country where it differs.
-var countryKmh = map[string]float64{
-	"PT:rural": 90, "PT:motorway": 120, "PT:trunk": 100,
-	"AD:rural": 90, "MC:urban": 50,
-	"US:urban": 40, "US:rural": 88, "US:motorway": 105,
-	"DE:rural": 100, "DE:motorway": 130, "ES:rural": 90, "ES:motorway": 120,
-	"IT:rural": 90, "BE:rural": 70, "CH:rural": 80, "CH:motorway": 120,
-	"GB:nsl_single": 96, "GB:nsl_dual": 112, "GB:motorway": 112,
+// implicitKmh returns the implicit speed limit written "CC:kind" in
+// maxspeed tags (France first, then the countries of the project's data).
+func implicitKmh(v string) (float64, bool) {
+	switch v {
+	case "PT:rural", "AD:rural", "ES:rural", "IT:rural":
+		return 90, true
+	case "PT:motorway", "ES:motorway", "CH:motorway":
+		return 120, true
+	case "PT:trunk":
+		return 100, true
+	case "US:urban":
+		return 40, true
+	case "US:rural":
+		return 88, true
+	case "US:motorway":
+		return 105, true
+	case "DE:rural":
+		return 100, true
+	case "BE:rural":
+		return 70, true
+	case "GB:nsl_single":
+		return 96, true
+	case "GB:nsl_dual", "GB:motorway":
+		return 112, true
+	}
+	switch v[3:] {
+	case "urban":
+		return 50, true
+	case "rural":
+		return 80, true
+	case "trunk":
+		return 110, true
+	case "motorway":
+		return 130, true
+	case "zone30", "bicycle_road":
+		return 30, true
+	case "zone20", "living_street":
+		return 20, true
+	case "walk":
+		return 6, true
+	}
+	return 0, false
 }
 
 // ParseMaxspeed reads an OpenStreetMap maxspeed value in km/h: "50",
@@ -237,13 +264,7 @@ func ParseMaxspeed(v string) (kmh float64, ok bool) {
 		return 6, true
 	}
 	if len(v) > 3 && v[2] == ':' {
-		if s, ok := countryKmh[v]; ok {
-			return s, true
-		}
-		if s, ok := implicitKmh[v[3:]]; ok {
-			return s, true
-		}
-		return 0, false
+		return implicitKmh(v)
 	}
 	num, unit := v, ""
 	if i := strings.IndexFunc(v, func(r rune) bool { return (r < '0' || r > '9') && r != '.' }); i >= 0 {
