@@ -176,7 +176,8 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	var names stringList
 	var req planner.ProposeRequest
 	var candFile, mix string
-	var venues, noCells, noCommunes bool
+	var venues, noCells, noCommunes, tour bool
+	var tr planner.TourRequest
 	format := "json"
 	fs := m.newFlagSet("propose", "[--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]")
 	pf.register(fs)
@@ -191,11 +192,18 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	fs.Float64Var(&req.Hours, "hours", 0, "weekly hours of a new permanence (default 7)")
 	fs.Float64Var(&req.PerHour, "per-hour", 0, "capacity: persons a site serves per staffed hour (0: unlimited)")
 	fs.StringVar(&format, "format", format, "output: json, geojson or csv")
+	fs.BoolVar(&tour, "tour", false, "plan an itinerant permanence (one mediator or bus) instead of fixed sites")
+	fs.Float64Var(&tr.BudgetHours, "budget-hours", 35, "--tour: weekly hours of the mediator, stops plus driving")
+	fs.IntVar(&tr.Stops, "stops", 8, "--tour: most half-day stops a week")
+	fs.Float64Var(&tr.StopHours, "stop-hours", 3.5, "--tour: hours of one stop")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("propose: --profile is required: %w", ErrUsage)
+	}
+	if tour && (len(names) != 1 || format == "csv") {
+		return fmt.Errorf("propose --tour: one --profile, and --format json or geojson: %w", ErrUsage)
 	}
 	if format != "json" && format != "geojson" && format != "csv" {
 		return fmt.Errorf("propose: --format %q: want json, geojson or csv: %w", format, ErrUsage)
@@ -229,6 +237,17 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	p, err := m.openPlanner(pf)
 	if err != nil {
 		return err
+	}
+	if tour {
+		tr.Profile, tr.Candidates = names[0], req.Candidates
+		t, err := p.Tour(tr)
+		if err != nil {
+			return err
+		}
+		if format == "geojson" {
+			return t.WriteGeoJSON(m.Stdout)
+		}
+		return writeJSON(m.Stdout, t)
 	}
 	prop, err := p.Propose(req)
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/progress"
 )
 
@@ -186,8 +188,48 @@ func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
 		t.Sources = append(t.Sources, filepath.Base(cfg.OSM))
+		f, err := checkOverlap(t, filepath.Base(cfg.OSM))
+		if err != nil {
+			return nil, fmt.Errorf("ingest: --osm %s: %w", cfg.OSM, err)
+		}
+		t.Findings = append(t.Findings, f...)
 	}
 	return t, nil
+}
+
+// checkOverlap snaps the populated cells onto the road network (by car, the
+// default maximum snap distance): an extract that reaches none of them is an
+// error (road.ErrNoOverlap), and the cells it leaves off the network are
+// reported in one finding, since they will be neither covered nor uncovered
+// on the road engine.
+func checkOverlap(t *maillage.Territory, file string) ([]maillage.Finding, error) {
+	g, err := road.UnmarshalGraph(t.Roads)
+	if err != nil {
+		return nil, err
+	}
+	car, err := travel.DefaultModes().Get("car")
+	if err != nil {
+		return nil, err
+	}
+	pts := make([]orb.Point, len(t.Cells))
+	for i := range t.Cells {
+		pts[i] = t.Cells[i].Center
+	}
+	e, err := road.NewEngine(g, car, pts, road.EngineOptions{})
+	if err != nil {
+		return nil, err
+	}
+	off := e.OffNetwork()
+	if len(off) == 0 {
+		return nil, nil
+	}
+	persons := 0.0
+	for _, i := range off {
+		persons += t.Cells[i].Pop[maillage.Ind]
+	}
+	return []maillage.Finding{{File: file, Field: "roads", Severity: maillage.Warning,
+		Reason: fmt.Sprintf("%d of %d populated cells (%.0f persons) are more than %d m from the car network: off network, reported apart by road coverage",
+			len(off), len(t.Cells), persons, road.DefaultMaxSnapMetres)}}, nil
 }
 
 // rejectedRecords counts the distinct records (file, line) that findings

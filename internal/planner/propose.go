@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/geo/travel"
 )
 
 // ProposeRequest asks for new permanence sites.
@@ -56,4 +57,41 @@ func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
 	return coverage.ProposeMix(p.t, demands, cands, coverage.ProposalOptions{
 		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour,
 	})
+}
+
+// TourRequest asks for an itinerant permanence: one mediator or bus with a
+// weekly budget of hours and a number of half-day stops.
+type TourRequest struct {
+	Profile     string
+	Candidates  coverage.CandidateOptions // zero value: cells and commune centres
+	BudgetHours float64                   // weekly hours: stops + driving
+	Stops       int                       // most half-day stops a week
+	StopHours   float64                   // hours of one stop (default 3.5)
+}
+
+// Tour chooses the stops of an itinerant permanence for one profile over the
+// baseline coverage, and orders them into a weekly loop whose driving time
+// (by car, on the road network when the territory has one) fits the budget.
+func (p *Planner) Tour(req TourRequest) (*coverage.Tour, error) {
+	s, err := p.State(req.Profile)
+	if err != nil {
+		return nil, err
+	}
+	car, err := travel.DefaultModes().Get("car")
+	if err != nil {
+		return nil, err
+	}
+	drive, err := p.engines(car, coverage.EngineAuto, p.points)
+	if err != nil {
+		return nil, err
+	}
+	co := req.Candidates
+	if !co.Cells && !co.Communes && !co.Venues && len(co.User) == 0 {
+		co.Cells, co.Communes = true, true
+	}
+	pr := s.Profile()
+	return coverage.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
+		coverage.Candidates(p.t, co), coverage.TourOptions{
+			BudgetHours: req.BudgetHours, Stops: req.Stops, StopHours: req.StopHours, Drive: drive,
+		})
 }
