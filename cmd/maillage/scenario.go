@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -100,12 +102,13 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			defer f.Close()
 			r = f
 		}
-		s, err := cfg.Options.Decode(r)
+		body, err := io.ReadAll(io.LimitReader(r, scenario.DefaultMaxBytes+1))
 		if err != nil {
 			return err
 		}
-		if s.Base == "" {
-			s.Base = t.Name
+		s, err := cfg.Options.Decode(bytes.NewReader(withBase(body, t.Name)))
+		if err != nil {
+			return err
 		}
 		if err := st.Create(ctx, &s); err != nil {
 			return err
@@ -180,4 +183,25 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
 	}
 	return nil
+}
+
+// withBase returns the scenario JSON body with "base" set to name when it is
+// missing or empty (the file names only the changes; the base is the
+// territory the command runs on). A body that is not a JSON object is
+// returned unchanged, for Decode to report.
+func withBase(body []byte, name string) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || obj == nil {
+		return body
+	}
+	var base string
+	if raw, ok := obj["base"]; ok && (json.Unmarshal(raw, &base) != nil || base != "") {
+		return body
+	}
+	obj["base"], _ = json.Marshal(name)
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return body
+	}
+	return out
 }

@@ -643,3 +643,18 @@ func TestBordeauxScenarioRemoveCommune(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateEmptyScenario evaluates a scenario with no changes and no base
+// (what `maillage scenario diff 0 N` asks for the base side): it must
+// succeed, on the planner's territory, with a zero delta.
+func TestEvaluateEmptyScenario(t *testing.T) {
+	b := loadBordeaux(t)
+	ev, err := b.p.Evaluate(scenario.Scenario{Name: "base"}, "walk-1km")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Edits) != 0 || ev.Delta.Total.Covered != 0 || ev.Base.Total.Covered != ev.After.Total.Covered ||
+		!relClose(ev.Base.Total.Population, bordeauxPopulation, 1e-9) {
+		t.Fatalf("empty scenario: edits %v, delta %+v, base population %.3f", ev.Edits, ev.Delta.Total, ev.Base.Total.Population)
+	}
+}
