@@ -473,44 +473,46 @@ func TestBordeauxProposals(t *testing.T) {
 		t.Errorf("k=20 gains %.1f < k=5's %.1f", props[20].Gain, props[5].Gain)
 	}
 
-	t.Run("re-evaluated", func(t *testing.T) {
-		pr := props[5]
-		s := scenario.Scenario{Name: "proposal k=5", Base: b.t.Name}
-		for i, site := range pr.Sites {
-			lat, lon := site.Lat, site.Lon
-			s.Changes = append(s.Changes, scenario.Change{Op: scenario.OpAdd, Name: fmt.Sprintf("site %d", i+1),
-				Lat: &lat, Lon: &lon, OpeningHours: "Tu 09:00-12:00,14:00-18:00"})
-		}
-		ev, err := b.p.Evaluate(s, profile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev.Edits["added"] != 5 {
-			t.Fatalf("edits %v, want 5 added", ev.Edits)
-		}
-		got := ev.Summary.WeightedCovered - baseSum.WeightedCovered
-		if !relClose(got, pr.Gain, 1e-6) {
-			t.Errorf("adding the 5 sites raises weighted covered by %.4f, the proposal reported %.4f", got, pr.Gain)
-		}
-		if !relClose(ev.Delta.Total.WeightedCovered, pr.Gain, 1e-6) {
-			t.Errorf("scenario delta weighted covered %.4f, proposal gain %.4f", ev.Delta.Total.WeightedCovered, pr.Gain)
-		}
-		// Sites report everyone newly covered (Ind) and by age band; the
-		// profile counts the 65+.
-		var persons, seniors float64
-		for _, site := range pr.Sites {
-			persons += site.Persons
-			seniors += site.PersonsByAge["Ind_65_79"] + site.PersonsByAge["Ind_80p"]
-		}
-		if !relClose(ev.Delta.Total.Covered, persons, 1e-6) {
-			t.Errorf("inhabitants newly covered %.4f, proposal says %.4f", ev.Delta.Total.Covered, persons)
-		}
-		if !relClose(ev.Summary.Covered-baseSum.Covered, seniors, 1e-6) {
-			t.Errorf("persons aged 65+ newly covered %.4f, proposal says %.4f", ev.Summary.Covered-baseSum.Covered, seniors)
-		}
-		fresh := freshSummary(t, b.p, s, profile)
-		compareSummaries(t, ev.Summary, fresh)
-	})
+	for _, k := range []int{5, 20} {
+		t.Run(fmt.Sprintf("re-evaluated k=%d", k), func(t *testing.T) {
+			pr := props[k]
+			s := scenario.Scenario{Name: fmt.Sprintf("proposal k=%d", k), Base: b.t.Name}
+			for i, site := range pr.Sites {
+				lat, lon := site.Lat, site.Lon
+				s.Changes = append(s.Changes, scenario.Change{Op: scenario.OpAdd, Name: fmt.Sprintf("site %d", i+1),
+					Lat: &lat, Lon: &lon, OpeningHours: "Tu 09:00-12:00,14:00-18:00"})
+			}
+			ev, err := b.p.Evaluate(s, profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Edits["added"] != k {
+				t.Fatalf("edits %v, want %d added", ev.Edits, k)
+			}
+			got := ev.Summary.WeightedCovered - baseSum.WeightedCovered
+			if !relClose(got, pr.Gain, 1e-6) {
+				t.Errorf("adding the %d sites raises weighted covered by %.4f, the proposal reported %.4f", k, got, pr.Gain)
+			}
+			if !relClose(ev.Delta.Total.WeightedCovered, pr.Gain, 1e-6) {
+				t.Errorf("scenario delta weighted covered %.4f, proposal gain %.4f", ev.Delta.Total.WeightedCovered, pr.Gain)
+			}
+			// Sites report everyone newly covered (Ind) and by age band; the
+			// profile counts the 65+.
+			var persons, seniors float64
+			for _, site := range pr.Sites {
+				persons += site.Persons
+				seniors += site.PersonsByAge["Ind_65_79"] + site.PersonsByAge["Ind_80p"]
+			}
+			if !relClose(ev.Delta.Total.Covered, persons, 1e-6) {
+				t.Errorf("inhabitants newly covered %.4f, proposal says %.4f", ev.Delta.Total.Covered, persons)
+			}
+			if !relClose(ev.Summary.Covered-baseSum.Covered, seniors, 1e-6) {
+				t.Errorf("persons aged 65+ newly covered %.4f, proposal says %.4f", ev.Summary.Covered-baseSum.Covered, seniors)
+			}
+			fresh := freshSummary(t, b.p, s, profile)
+			compareSummaries(t, ev.Summary, fresh)
+		})
+	}
 }
 
 // freshSummary applies s to the planner's territory and computes the
