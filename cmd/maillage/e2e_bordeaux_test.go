@@ -277,6 +277,27 @@ func TestE2EBordeaux(t *testing.T) {
 		if !near(gain, gains, 1e-9) || *p.UpperBound < gain || *p.Gap < 0 || *p.Gap > 1 || !near(*p.Gap, 1-gain/(*p.UpperBound), 1e-9) {
 			t.Errorf("before %.1f after %.1f (Σ gains %.1f), bound %.1f, gap %.4f", *p.CoveredBefore, *p.CoveredAfter, gains, *p.UpperBound, *p.Gap)
 		}
+
+		// Set cover: the fewest sites reaching 90 % of the weighted seniors.
+		type setCoverJSON struct {
+			Sites        []struct{ Gain float64 } `json:"sites"`
+			CoveredAfter float64                  `json:"covered_after"`
+			Total        float64                  `json:"total"`
+			ShareAfter   float64                  `json:"share_after"`
+			MinSites     int                      `json:"min_sites"`
+			Reached      bool                     `json:"reached"`
+		}
+		sc := decode[setCoverJSON](t, run(t, "propose", "--territory", terr, "--profile", "seniors-20min-walk", "--target", "0.9"))
+		if !sc.Reached || sc.ShareAfter < 0.9 || !near(sc.ShareAfter, sc.CoveredAfter/sc.Total, 1e-9) ||
+			sc.MinSites < 1 || sc.MinSites > len(sc.Sites) {
+			t.Errorf("target 0.9: %d sites (at least %d needed), share %.4f, reached %v", len(sc.Sites), sc.MinSites, sc.ShareAfter, sc.Reached)
+		}
+		// One site fewer must not reach the target (greedy stops at once).
+		last := sc.Sites[len(sc.Sites)-1].Gain
+		if (sc.CoveredAfter-last)/sc.Total >= 0.9 {
+			t.Errorf("the last site was not needed: %.4f without it", (sc.CoveredAfter-last)/sc.Total)
+		}
+		t.Logf("target 0.9: %d sites (lower bound %d), share %.4f", len(sc.Sites), sc.MinSites, sc.ShareAfter)
 	})
 }
 
