@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
 	"github.com/maillage/maillage/internal/shareddata"
 )
@@ -658,5 +660,46 @@ func TestEvaluateEmptyScenario(t *testing.T) {
 	if len(ev.Edits) != 0 || ev.Delta.Total.Covered != 0 || ev.Base.Total.Covered != ev.After.Total.Covered ||
 		!relClose(ev.Base.Total.Population, bordeauxPopulation, 1e-9) {
 		t.Fatalf("empty scenario: edits %v, delta %+v, base population %.3f", ev.Edits, ev.Delta.Total, ev.Base.Total.Population)
+	}
+}
+
+// TestOffNetwork gives the Bordeaux cells the road network of Saint-Brieuc,
+// 400 km away: every cell is off the network for road profiles, none for a
+// crow-fly profile, and coverage by road is then nil (which the commands
+// report as off-network rather than as a gap).
+func TestOffNetwork(t *testing.T) {
+	b := loadBordeaux(t)
+	g, _, err := road.ReadPBFFile(context.Background(), shareddata.Path(t, "osm/saint-brieuc-loudeac-22.osm.pbf"), road.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roads, err := g.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	terr := *b.t
+	terr.Roads = roads
+	profiles, err := coverage.ParseProfiles([]byte(walk1km))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.New(&terr, planner.Config{Profiles: profiles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		profile string
+		want    int
+	}{{"seniors-20min-walk", len(terr.Cells)}, {"demarches-20min-car", len(terr.Cells)}, {"walk-1km", 0}} {
+		off, err := p.OffNetwork(tc.profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(off) != tc.want {
+			t.Errorf("%s: %d cells off network, want %d", tc.profile, len(off), tc.want)
+		}
+	}
+	if _, err := p.OffNetwork("nope"); !errors.Is(err, planner.ErrUnknownProfile) {
+		t.Errorf("unknown profile: %v", err)
 	}
 }
