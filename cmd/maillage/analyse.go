@@ -247,6 +247,11 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, name := range req.Profiles {
+		if err := m.warnOffNetwork(p, name); err != nil {
+			return err
+		}
+	}
 	switch format {
 	case "geojson":
 		return prop.WriteGeoJSON(m.Stdout)
