@@ -546,8 +546,20 @@ func TestBordeauxProposals(t *testing.T) {
 }
 
 // freshSummary applies s to the planner's territory and computes the
-// profile's coverage from scratch on the result.
+// profile's coverage from scratch on the result, on crow-fly times.
 func freshSummary(t *testing.T, p *planner.Planner, s scenario.Scenario, profile string) coverage.ProfileSummary {
+	t.Helper()
+	return fresh(t, p, s, profile, coverage.Options{})
+}
+
+// freshRoadSummary is freshSummary on the planner's engines (the road
+// network when the territory has one): a new State on the applied territory.
+func freshRoadSummary(t *testing.T, p *planner.Planner, s scenario.Scenario, profile string) coverage.ProfileSummary {
+	t.Helper()
+	return fresh(t, p, s, profile, coverage.Options{Engines: p.Engines()})
+}
+
+func fresh(t *testing.T, p *planner.Planner, s scenario.Scenario, profile string, opt coverage.Options) coverage.ProfileSummary {
 	t.Helper()
 	applied, err := p.ScenarioOptions().Apply(p.Territory(), s)
 	if err != nil {
@@ -557,7 +569,7 @@ func freshSummary(t *testing.T, p *planner.Planner, s scenario.Scenario, profile
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := coverage.New(applied, pr, coverage.Options{})
+	st, err := coverage.New(applied, pr, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
