@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/maillage/maillage"
@@ -194,9 +195,17 @@ func withBase(body []byte, name string) []byte {
 	if json.Unmarshal(body, &obj) != nil || obj == nil {
 		return body
 	}
-	var base string
-	if raw, ok := obj["base"]; ok && (json.Unmarshal(raw, &base) != nil || base != "") {
-		return body
+	// encoding/json matches field names case-insensitively: any spelling of
+	// "base" with a value other than "" or null stands.
+	for k, raw := range obj {
+		if !strings.EqualFold(k, "base") {
+			continue
+		}
+		var base string
+		if json.Unmarshal(raw, &base) != nil || base != "" {
+			return body
+		}
+		delete(obj, k)
 	}
 	obj["base"], _ = json.Marshal(name)
 	out, err := json.Marshal(obj)
