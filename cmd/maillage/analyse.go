@@ -9,8 +9,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -83,6 +85,11 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, s := range rep.Profiles {
+		if err := m.warnOffNetwork(p, s.Name); err != nil {
+			return err
+		}
+	}
 	switch format {
 	case "json":
 		return writeJSON(m.Stdout, rep)
@@ -128,6 +135,9 @@ func (m *Main) gaps(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := m.warnOffNetwork(p, profile); err != nil {
+		return err
+	}
 	zones, err := s.Gaps(coverage.GapOptions{MinPersons: minPersons})
 	if err != nil {
 		return err
@@ -157,6 +167,9 @@ func (m *Main) access(_ context.Context, args []string) error {
 	}
 	s, err := p.State(profile)
 	if err != nil {
+		return err
+	}
+	if err := m.warnOffNetwork(p, profile); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(m.Stdout)
@@ -253,6 +266,11 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, name := range req.Profiles {
+		if err := m.warnOffNetwork(p, name); err != nil {
+			return err
+		}
+	}
 	switch format {
 	case "geojson":
 		return prop.WriteGeoJSON(m.Stdout)
@@ -266,4 +284,23 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// warnOffNetwork tells on stderr how many cells, and persons, the named
+// profile's road network misses (farther than the snap distance from any
+// road): the coverage engine counts them as uncovered, so a road extract
+// that does not cover the whole grid must not pass for a coverage gap.
+func (m *Main) warnOffNetwork(p *planner.Planner, profile string) error {
+	off, err := p.OffNetwork(profile)
+	if err != nil || len(off) == 0 {
+		return err
+	}
+	t := p.Territory()
+	var persons float64
+	for _, i := range off {
+		persons += t.Cells[i].Pop[maillage.Ind]
+	}
+	fmt.Fprintf(m.Stderr, "maillage: warning: profile %s: %d of %d cells (%.0f persons) lie more than %.0f m from the road network: counted as uncovered\n",
+		profile, len(off), len(t.Cells), persons, float64(road.DefaultMaxSnapMetres))
+	return nil
 }

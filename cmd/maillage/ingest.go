@@ -187,49 +187,17 @@ func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.
 		if t.Roads, err = r.Roads(ctx, cfg.OSM); err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
 		}
-		t.Sources = append(t.Sources, filepath.Base(cfg.OSM))
-		f, err := checkOverlap(t, filepath.Base(cfg.OSM))
+		fs, err := roadFindings(t.Roads, t.Cells, cfg.OSM)
 		if err != nil {
-			return nil, fmt.Errorf("ingest: --osm %s: %w", cfg.OSM, err)
+			return nil, err
 		}
-		t.Findings = append(t.Findings, f...)
+		t.Findings = append(t.Findings, fs...)
+		for _, f := range fs {
+			fmt.Fprintf(m.Stderr, "ingest: warning: %s\n", f.Reason)
+		}
+		t.Sources = append(t.Sources, filepath.Base(cfg.OSM))
 	}
 	return t, nil
-}
-
-// checkOverlap snaps the populated cells onto the road network (by car, the
-// default maximum snap distance): an extract that reaches none of them is an
-// error (road.ErrNoOverlap), and the cells it leaves off the network are
-// reported in one finding, since they will be neither covered nor uncovered
-// on the road engine.
-func checkOverlap(t *maillage.Territory, file string) ([]maillage.Finding, error) {
-	g, err := road.UnmarshalGraph(t.Roads)
-	if err != nil {
-		return nil, err
-	}
-	car, err := travel.DefaultModes().Get("car")
-	if err != nil {
-		return nil, err
-	}
-	pts := make([]orb.Point, len(t.Cells))
-	for i := range t.Cells {
-		pts[i] = t.Cells[i].Center
-	}
-	e, err := road.NewEngine(g, car, pts, road.EngineOptions{})
-	if err != nil {
-		return nil, err
-	}
-	off := e.OffNetwork()
-	if len(off) == 0 {
-		return nil, nil
-	}
-	persons := 0.0
-	for _, i := range off {
-		persons += t.Cells[i].Pop[maillage.Ind]
-	}
-	return []maillage.Finding{{File: file, Field: "roads", Severity: maillage.Warning,
-		Reason: fmt.Sprintf("%d of %d populated cells (%.0f persons) are more than %d m from the car network: off network, reported apart by road coverage",
-			len(off), len(t.Cells), persons, road.DefaultMaxSnapMetres)}}, nil
 }
 
 // rejectedRecords counts the distinct records (file, line) that findings
@@ -349,4 +317,64 @@ func keepNear(venues []maillage.Venue, cells []maillage.Cell, communes []maillag
 			Reason: fmt.Sprintf("%d venues outside the study area (farther than %.0f km from its populated cells) left out", dropped[src], buffer/1000)})
 	}
 	return kept, fs
+}
+
+// errNoOverlap is returned when no populated cell lies near the road network.
+var errNoOverlap = errors.New("ingest: the road extract does not overlap the grid")
+
+// roadFindings checks the road network against the populated cells: for the
+// car and foot networks, the cells whose centre lies farther than
+// road.DefaultMaxSnapMetres from the network (which road travel never
+// reaches) are reported in one finding per network; when no cell at all is
+// near a road, the extract does not cover the grid and ingest fails.
+func roadFindings(roads []byte, cells []maillage.Cell, osmPath string) ([]maillage.Finding, error) {
+	if len(cells) == 0 {
+		return nil, nil
+	}
+	g, err := road.UnmarshalGraph(roads)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %s: %w", osmPath, err)
+	}
+	pts := make([]orb.Point, len(cells))
+	for i := range cells {
+		pts[i] = cells[i].Center
+	}
+	modes := travel.DefaultModes()
+	var fs []maillage.Finding
+	reached := false
+	for _, name := range []string{"car", "walk"} {
+		mode, err := modes.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		e, err := road.NewEngine(g, mode, pts, road.EngineOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("ingest: %s: %w", osmPath, err)
+		}
+		off := e.OffNetwork()
+		if len(off) < len(cells) {
+			reached = true
+		}
+		if len(off) == 0 {
+			continue
+		}
+		var persons float64
+		for _, i := range off {
+			persons += cells[i].Pop[maillage.Ind]
+		}
+		fs = append(fs, maillage.Finding{File: filepath.Base(osmPath), Field: mode.Network, Severity: maillage.Warning,
+			Reason: fmt.Sprintf("%d of %d cells (%.0f persons) lie more than %.0f m from the %s network: road travel does not reach them",
+				len(off), len(cells), persons, float64(road.DefaultMaxSnapMetres), mode.Network)})
+	}
+	if !reached {
+		b := orb.Bound{Min: pts[0], Max: pts[0]}
+		for _, p := range pts {
+			b = b.Extend(p)
+		}
+		gb := g.Bound()
+		return nil, fmt.Errorf("%w: no cell lies within %.0f m of a road of %s (roads span lon %.3f..%.3f, lat %.3f..%.3f; cells lon %.3f..%.3f, lat %.3f..%.3f)",
+			errNoOverlap, float64(road.DefaultMaxSnapMetres), filepath.Base(osmPath),
+			gb.Min[0], gb.Max[0], gb.Min[1], gb.Max[1], b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+	}
+	return fs, nil
 }

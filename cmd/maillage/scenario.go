@@ -100,7 +100,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			defer f.Close()
 			r = f
 		}
-		raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
+		raw, err := io.ReadAll(io.LimitReader(r, scenario.DefaultMaxBytes+1))
 		if err != nil {
 			return err
 		}

@@ -178,3 +178,35 @@ func (p *Planner) Coverage(names ...string) (coverage.Report, error) {
 	}
 	return coverage.Summarize(p.t, states...), nil
 }
+
+// OffNetwork returns the indices of the cells whose centres lie farther than
+// the road engine's maximum snap distance (road.DefaultMaxSnapMetres) from the
+// network the named profile travels on; nil for a profile on crow-fly times.
+// The road engine never reaches those cells, so the coverage engine counts
+// them as uncovered: callers report them apart (an extract that misses part
+// of the grid must not pass for a coverage gap). The slice must not be
+// modified.
+func (p *Planner) OffNetwork(name string) ([]int32, error) {
+	pr, err := p.Profile(name)
+	if err != nil {
+		return nil, err
+	}
+	if p.EngineKind(pr) != coverage.EngineRoad {
+		return nil, nil
+	}
+	eng, err := p.engines(pr.Mode, pr.Engine, p.points)
+	if errors.Is(err, road.ErrNoOverlap) {
+		all := make([]int32, len(p.points))
+		for i := range all {
+			all[i] = int32(i)
+		}
+		return all, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := eng.(*road.Engine); ok {
+		return e.OffNetwork(), nil
+	}
+	return nil, nil
+}

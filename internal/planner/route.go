@@ -58,10 +58,6 @@ func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
 // DecodeScenario decodes a scenario's JSON with the planner's options; a
 // scenario that names no base is based on the planner's territory.
 func (p *Planner) DecodeScenario(raw []byte) (scenario.Scenario, error) {
-	s, err := p.scen.Decode(bytesReader(raw))
-	if err == nil || !missingBase(raw) {
-		return s, err
-	}
 	return p.scen.Decode(bytesReader(withBase(raw, p.t.Name)))
 }
 

@@ -22,8 +22,12 @@ type Evaluation struct {
 
 // Evaluate applies s to the baseline coverage of the named profile with the
 // incremental engine (only the catchments of the places it touches are
-// computed) and compares the result with the base.
+// computed) and compares the result with the base. A scenario without Base
+// is taken to be on the planner's territory.
 func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, error) {
+	if s.Base == "" {
+		s.Base = p.t.Name
+	}
 	eff, err := p.scen.Resolve(p.t, s)
 	if err != nil {
 		return nil, err

@@ -4,31 +4,34 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-// missingBase reports whether raw is a JSON object whose "base" is absent,
-// null or empty.
-func missingBase(raw []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return false
+// withBase returns the scenario JSON body with its base set to name when the
+// body names none (absent, null or ""). encoding/json matches field names
+// case-insensitively, so any spelling of "base" with another value stands.
+// A body that is not a JSON object is returned unchanged.
+func withBase(body []byte, name string) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || obj == nil {
+		return body
 	}
-	b, ok := m["base"]
-	return !ok || string(b) == `""` || string(b) == "null"
-}
-
-// withBase returns raw with its "base" set to name (raw is a JSON object).
-func withBase(raw []byte, name string) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return raw
+	for k, raw := range obj {
+		if !strings.EqualFold(k, "base") {
+			continue
+		}
+		var base string
+		if json.Unmarshal(raw, &base) != nil || base != "" {
+			return body
+		}
+		delete(obj, k)
 	}
-	m["base"], _ = json.Marshal(name)
-	out, err := json.Marshal(m)
+	obj["base"], _ = json.Marshal(name)
+	out, err := json.Marshal(obj)
 	if err != nil {
-		return raw
+		return body
 	}
 	return out
 }

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/internal/shareddata"
+)
+
+// TestE2EIngestRoadsMustOverlap ingests the Bordeaux grid with the
+// Saint-Brieuc road extract, 400 km away: ingest must refuse it with an
+// error naming both extents, and write no territory file (before, it wrote a
+// territory in which every cell was silently uncovered by road).
+func TestE2EIngestRoadsMustOverlap(t *testing.T) {
+	grid := shareddata.Path(t, "population/filosofi2015-carreaux-200m-bordeaux-metropole.csv")
+	pbf := shareddata.Path(t, "osm/saint-brieuc-loudeac-22.osm.pbf")
+	out := filepath.Join(t.TempDir(), "x.territory")
+	err := Run(context.Background(), []string{"ingest", "--grid", grid, "--osm", pbf, "--out", out}, &bytes.Buffer{}, &bytes.Buffer{})
+	if !errors.Is(err, errNoOverlap) || !strings.Contains(err.Error(), "saint-brieuc-loudeac-22.osm.pbf") || !strings.Contains(err.Error(), "lat 44.") {
+		t.Fatalf("err %v, want errNoOverlap naming the extract and the grid's extent", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("a refused ingest wrote a territory file")
+	}
+}
+
+// TestRoadFindingsDemo checks the off-network report on the demo territory,
+// whose generated roads miss a few outlying cells: ingest's finding and the
+// coverage command's warning must report the same cells.
+func TestRoadFindingsDemo(t *testing.T) {
+	d, o, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roads, err := DefaultReaders().DemoRoads(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := roadFindings(roads, d.Cells, "demo.osm.pbf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.File != "demo.osm.pbf" || f.Severity != maillage.Warning || !strings.Contains(f.Reason, "cells") {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	var stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"coverage", "--json", "--profile", "demarches-20min-car"}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	carFinding := ""
+	for _, f := range fs {
+		if f.Field == "car" {
+			carFinding = f.Reason
+		}
+	}
+	// The same count of cells in the ingest finding and the coverage warning.
+	warn := stderr.String()
+	if carFinding == "" {
+		if strings.Contains(warn, "warning") {
+			t.Fatalf("coverage warns %q but ingest found every cell near a road", warn)
+		}
+		return
+	}
+	n := strings.Fields(carFinding)[0]
+	if !strings.Contains(warn, "demarches-20min-car: "+n+" of ") {
+		t.Errorf("coverage warning %q does not report the %s off-network cells of the finding %q", warn, n, carFinding)
+	}
+	t.Logf("finding: %s; warning: %s", carFinding, strings.TrimSpace(warn))
+}
