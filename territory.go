@@ -57,5 +57,5 @@ type Territory struct {
 	// VenuesOutside counts the venues read but left out because they lie
 	// beyond the study area's buffer (national lists cut to the territory).
 	VenuesOutside int
-	Sources    []string // the files the territory was built from
+	Sources       []string // the files the territory was built from
 }

@@ -347,11 +347,19 @@ func roadFindings(roads []byte, cells []maillage.Cell, osmPath string) ([]mailla
 		if err != nil {
 			return nil, err
 		}
+		var off []int32
 		e, err := road.NewEngine(g, mode, pts, road.EngineOptions{})
-		if err != nil {
+		switch {
+		case errors.Is(err, road.ErrNoOverlap): // every cell is off this network
+			off = make([]int32, len(cells))
+			for i := range off {
+				off[i] = int32(i)
+			}
+		case err != nil:
 			return nil, fmt.Errorf("ingest: %s: %w", osmPath, err)
+		default:
+			off = e.OffNetwork()
 		}
-		off := e.OffNetwork()
 		if len(off) < len(cells) {
 			reached = true
 		}
