@@ -1,18 +1,12 @@
 package coverage
 
 import (
-	"encoding/csv"
-	"io"
 	"math"
-	"os"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/maillage/maillage"
-	"github.com/maillage/maillage/internal/shareddata"
-	"github.com/paulmach/orb"
+	"github.com/maillage/maillage/internal/bordeauxtest"
 	"github.com/paulmach/orb/geo"
 	"github.com/uber/h3-go/v4"
 )
@@ -23,213 +17,23 @@ import (
 // centre, which keeps totals exact), so that it does not depend on the
 // project's grid and venue readers and stays an independent check.
 
-// laeaInverse converts ETRS89-LAEA (EPSG:3035) easting/northing in metres to
-// WGS84 lon/lat (IOGP guidance note 7-2, method EPSG 9820, GRS80).
-func laeaInverse(e, n float64) orb.Point {
-	const (
-		a   = 6378137.0
-		e2  = 0.0066943800229
-		fe  = 4321000.0
-		fn  = 3210000.0
-		rad = math.Pi / 180
-	)
-	ecc := math.Sqrt(e2)
-	q := func(phi float64) float64 {
-		s := math.Sin(phi)
-		return (1 - e2) * (s/(1-e2*s*s) - 1/(2*ecc)*math.Log((1-ecc*s)/(1+ecc*s)))
-	}
-	phi0, lam0 := 52*rad, 10*rad
-	qP, q0 := q(math.Pi/2), q(phi0)
-	beta0 := math.Asin(q0 / qP)
-	rq := a * math.Sqrt(qP/2)
-	d := a * math.Cos(phi0) / (math.Sqrt(1-e2*math.Sin(phi0)*math.Sin(phi0)) * rq * math.Cos(beta0))
-	x, y := e-fe, n-fn
-	rho := math.Hypot(x/d, d*y)
-	c := 2 * math.Asin(rho/(2*rq))
-	beta := math.Asin(math.Cos(c)*math.Sin(beta0) + d*y*math.Sin(c)*math.Cos(beta0)/rho)
-	e4, e6 := e2*e2, e2*e2*e2
-	phi := beta + (e2/3+31*e4/180+517*e6/5040)*math.Sin(2*beta) + (23*e4/360+251*e6/3780)*math.Sin(4*beta) +
-		(761*e6/45360)*math.Sin(6*beta)
-	lam := lam0 + math.Atan2(x*math.Sin(c), d*rho*math.Cos(beta0)*math.Cos(c)-d*d*y*math.Sin(beta0)*math.Sin(c))
-	return orb.Point{lam / rad, phi / rad}
-}
+// square is one 200 m square of the Filosofi grid (read by bordeauxtest).
+type square = bordeauxtest.Square
 
-func TestLAEAInverse(t *testing.T) {
-	// IOGP 7-2 worked example: E 3962799.45, N 2999718.85 → 50°N, 5°E.
-	p := laeaInverse(3962799.45, 2999718.85)
-	if math.Abs(p[0]-5) > 1e-7 || math.Abs(p[1]-50) > 1e-7 {
-		t.Errorf("got %v, want {5 50}", p)
-	}
-}
-
-// square is one 200 m square of the Filosofi grid.
-type square struct {
-	center  orb.Point
-	commune string
-	pop     maillage.Pop
-}
-
-func readSquares(t *testing.T) []square {
-	f, err := os.Open(shareddata.Path(t, "population/filosofi2015-carreaux-200m-bordeaux-metropole.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	var out []square
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := rec[col["IdINSPIRE"]] // CRS3035RES200mN2466800E3482800: south-west corner
-		i, j := strings.Index(id, "mN"), strings.LastIndex(id, "E")
-		n, err1 := strconv.ParseFloat(id[i+2:j], 64)
-		e, err2 := strconv.ParseFloat(id[j+1:], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("bad id %q", id)
-		}
-		sq := square{center: laeaInverse(e+100, n+100), commune: rec[col["Depcom"]]}
-		for a := maillage.Attr(0); a < maillage.NumAttrs; a++ {
-			if k, ok := col[a.String()]; ok {
-				sq.pop[a], _ = strconv.ParseFloat(rec[k], 64)
-			}
-		}
-		out = append(out, sq)
-	}
-	return out
-}
-
-func readGirondeVenues(t *testing.T) []maillage.Venue {
-	f, err := os.Open(shareddata.Path(t, "venues/gironde-cd33-2021.lieux-mediation.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	var out []maillage.Venue
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		lat, err1 := strconv.ParseFloat(rec[col["latitude"]], 64)
-		lon, err2 := strconv.ParseFloat(rec[col["longitude"]], 64)
-		v := maillage.Venue{ID: rec[col["id"]], Name: rec[col["nom"]], Point: orb.Point{lon, lat}, Located: err1 == nil && err2 == nil}
-		for _, s := range strings.Split(rec[col["services"]], "|") {
-			if x, ok := maillage.ParseService(s); ok {
-				v.Services |= x
-			}
-		}
-		if p := rec[col["dispositif_programmes_nationaux"]]; p != "" {
-			v.Programmes = strings.Split(p, "|")
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-// readFranceServices reads the France Services sites of département dep,
-// with their hours per weekday ("09:00 - 12:00 / 14:00 - 17:00"); a site
-// whose hours are all empty or unreadable has unknown hours.
-func readFranceServices(t *testing.T, dep string) []maillage.Venue {
-	f, err := os.Open(shareddata.Path(t, "venues/france-services-2022-12-01.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.LazyQuotes = true
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	hm := func(s string) (uint16, bool) {
-		h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
-		a, err1 := strconv.Atoi(h)
-		b, err2 := strconv.Atoi(m)
-		return uint16(a*60 + b), ok && err1 == nil && err2 == nil && a >= 0 && a <= 24 && b >= 0 && b < 60
-	}
-	var out []maillage.Venue
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec[col["insee_dep"]] != dep {
-			continue
-		}
-		lat, err1 := strconv.ParseFloat(rec[col["latitude"]], 64)
-		lon, err2 := strconv.ParseFloat(rec[col["longitude"]], 64)
-		v := maillage.Venue{ID: "fs-" + rec[col["id_fs"]], Name: rec[col["lib_fs"]], Point: orb.Point{lon, lat},
-			Located: err1 == nil && err2 == nil, Programmes: []string{"France Services"},
-			Services: maillage.ServiceDemarches, Itinerant: rec[col["itinerance"]] == "Oui"}
-		good := true
-		for d, day := range []string{"h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"} {
-			for _, span := range strings.Split(rec[col[day]], "/") {
-				if strings.TrimSpace(span) == "" {
-					continue
-				}
-				a, b, ok := strings.Cut(span, "-")
-				o, ok1 := hm(a)
-				c, ok2 := hm(b)
-				if !ok || !ok1 || !ok2 || c <= o {
-					good = false
-					continue
-				}
-				v.Hours.Days[d] = append(v.Hours.Days[d], maillage.Span{Open: o, Close: c})
-				v.Hours.Known = true
-			}
-		}
-		if !good {
-			v.Hours = maillage.Week{}
-		}
-		out = append(out, v)
-	}
-	return out
-}
+func readSquares(t *testing.T) []square { return bordeauxtest.ReadSquares(t) }
 
 // bordeaux builds the territory: squares → H3 resolution 9 by centre, one
 // part per (cell, commune), every Gironde venue kept (the buffer).
 func bordeaux(t *testing.T, squares []square) (*maillage.Territory, []int32) {
 	t.Helper()
 	ter := &maillage.Territory{Name: "Bordeaux Métropole (test reader)", Resolution: 9,
-		Venues: append(readGirondeVenues(t), readFranceServices(t, "33")...)}
+		Venues: append(bordeauxtest.ReadCD33(t), bordeauxtest.ReadFranceServices(t, "33")...)}
 	cellOf := make([]h3.Cell, len(squares))
 	var cells []h3.Cell
 	seen := map[h3.Cell]bool{}
 	communes := map[string]int32{}
 	for k, sq := range squares {
-		c, err := h3.LatLngToCell(h3.NewLatLng(sq.center[1], sq.center[0]), 9)
+		c, err := h3.LatLngToCell(h3.NewLatLng(sq.Center[1], sq.Center[0]), 9)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,9 +42,9 @@ func bordeaux(t *testing.T, squares []square) (*maillage.Territory, []int32) {
 			seen[c] = true
 			cells = append(cells, c)
 		}
-		if _, ok := communes[sq.commune]; !ok {
-			communes[sq.commune] = int32(len(ter.Communes))
-			ter.Communes = append(ter.Communes, maillage.Commune{Code: sq.commune, Name: sq.commune})
+		if _, ok := communes[sq.Commune]; !ok {
+			communes[sq.Commune] = int32(len(ter.Communes))
+			ter.Communes = append(ter.Communes, maillage.Commune{Code: sq.Commune, Name: sq.Commune})
 		}
 	}
 	slices.Sort(cells)
@@ -258,12 +62,12 @@ func bordeaux(t *testing.T, squares []square) (*maillage.Territory, []int32) {
 	for k, sq := range squares {
 		i := idx[cellOf[k]]
 		sqCell[k] = i
-		ter.Cells[i].Pop.Add(sq.pop)
-		key := [2]int32{i, communes[sq.commune]}
+		ter.Cells[i].Pop.Add(sq.Pop)
+		key := [2]int32{i, communes[sq.Commune]}
 		if parts[key] == nil {
 			parts[key] = &maillage.Pop{}
 		}
-		parts[key].Add(sq.pop)
+		parts[key].Add(sq.Pop)
 	}
 	keys := make([][2]int32, 0, len(parts))
 	for k := range parts {
@@ -319,7 +123,7 @@ func TestBordeauxAgainstSquares(t *testing.T) {
 	}
 	disp := 0.0
 	for k, sq := range squares {
-		disp = math.Max(disp, geo.Distance(sq.center, ter.Cells[sqCell[k]].Center))
+		disp = math.Max(disp, geo.Distance(sq.Center, ter.Cells[sqCell[k]].Center))
 	}
 	if disp > 250 { // a resolution-9 cell's circumradius is ≈ 174 m, plus the square's own offset
 		t.Fatalf("square-to-cell displacement %v m", disp)
@@ -348,14 +152,14 @@ func TestBordeauxAgainstSquares(t *testing.T) {
 				d := math.Inf(1)
 				for k := range ter.Venues {
 					if v := &ter.Venues[k]; v.Located && p.Filter.Match(v) {
-						d = math.Min(d, geo.Distance(sq.center, v.Point))
+						d = math.Min(d, geo.Distance(sq.Center, v.Point))
 					}
 				}
 				if d <= r {
-					direct += sq.pop[maillage.Ind]
+					direct += sq.Pop[maillage.Ind]
 				}
 				if d >= r-disp-1 && d <= r+disp+1 {
-					annulus += sq.pop[maillage.Ind]
+					annulus += sq.Pop[maillage.Ind]
 				}
 			}
 			sum := s.Summary()

@@ -1,84 +1,25 @@
 package coverage
 
 import (
-	"encoding/csv"
-	"io"
 	"math"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/bordeauxtest"
 	"github.com/maillage/maillage/internal/shareddata"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
 
-// propLAEAInverse converts ETRS89-LAEA (EPSG:3035) easting/northing in metres
-// to WGS84 {lon, lat}, by the EPSG Guidance Note 7-2 formulas (GRS80). It is
-// a test helper only: the project's projection code lives in package geo,
-// which this test does not depend on.
-func propLAEAInverse(e, n float64) orb.Point {
-	const (
-		a    = 6378137.0
-		invF = 298.257222101
-		lat0 = 52 * math.Pi / 180
-		lon0 = 10 * math.Pi / 180
-		fe   = 4321000.0
-		fn   = 3210000.0
-	)
-	f := 1 / invF
-	e2 := 2*f - f*f
-	ec := math.Sqrt(e2)
-	q := func(phi float64) float64 {
-		s := math.Sin(phi)
-		return (1 - e2) * (s/(1-e2*s*s) - 1/(2*ec)*math.Log((1-ec*s)/(1+ec*s)))
-	}
-	qp, q0 := q(math.Pi/2), q(lat0)
-	beta0 := math.Asin(q0 / qp)
-	rq := a * math.Sqrt(qp/2)
-	d := a * (math.Cos(lat0) / math.Sqrt(1-e2*math.Sin(lat0)*math.Sin(lat0))) / (rq * math.Cos(beta0))
-	x, y := e-fe, n-fn
-	rho := math.Hypot(x/d, d*y)
-	if rho == 0 {
-		return orb.Point{lon0 * 180 / math.Pi, lat0 * 180 / math.Pi}
-	}
-	c := 2 * math.Asin(rho/(2*rq))
-	beta := math.Asin(math.Cos(c)*math.Sin(beta0) + d*y*math.Sin(c)*math.Cos(beta0)/rho)
-	lon := lon0 + math.Atan2(x*math.Sin(c), d*rho*math.Cos(beta0)*math.Cos(c)-d*d*y*math.Sin(beta0)*math.Sin(c))
-	e4, e6 := e2*e2, e2*e2*e2
-	lat := beta + (e2/3+31*e4/180+517*e6/5040)*math.Sin(2*beta) + (23*e4/360+251*e6/3780)*math.Sin(4*beta) + (761*e6/45360)*math.Sin(6*beta)
-	return orb.Point{lon * 180 / math.Pi, lat * 180 / math.Pi}
-}
-
-func TestPropLAEAInverse(t *testing.T) {
-	tests := []struct {
-		e, n float64
-		want orb.Point
-	}{
-		{4321000, 3210000, orb.Point{10, 52}},      // natural origin
-		{3962799.45, 2999718.85, orb.Point{5, 50}}, // EPSG Guidance Note 7-2 example
-	}
-	for _, tc := range tests {
-		got := propLAEAInverse(tc.e, tc.n)
-		if math.Abs(got[0]-tc.want[0]) > 1e-4 || math.Abs(got[1]-tc.want[1]) > 1e-4 {
-			t.Errorf("(%v, %v) → %v, want %v", tc.e, tc.n, got, tc.want)
-		}
-	}
-}
-
 // propBordeaux reads the real Bordeaux Métropole 200 m grid as a territory
 // whose "cells" are the INSEE squares (centre = SW corner + 100 m), with
 // communes from the Depcom codes (names and centroids from the 2018
 // boundaries), and the CD33 venues' positions.
 func propBordeaux(t *testing.T) (*maillage.Territory, []orb.Point) {
-	popPath := shareddata.Path(t, "population/filosofi2015-carreaux-200m-bordeaux-metropole.csv")
-	venPath := shareddata.Path(t, "venues/gironde-cd33-2021.lieux-mediation.csv")
-	bndPath := shareddata.Path(t, "boundaries/communes-33-gironde-2018.geojson")
+	bndPath := shareddata.Path(t, bordeauxtest.Communes)
 	terr := &maillage.Territory{Name: "Bordeaux Métropole (200 m squares)"}
 	byCode := map[string]int32{}
 	b, err := os.ReadFile(bndPath)
@@ -115,70 +56,15 @@ func propBordeaux(t *testing.T) (*maillage.Territory, []orb.Point) {
 		byCode[code] = int32(len(terr.Communes) - 1)
 		return byCode[code]
 	}
-	f, err := os.Open(popPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
 	var pts []orb.Point
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := row[col["IdINSPIRE"]] // CRS3035RES200mN2466800E3482800
-		ni, ei := strings.Index(id, "N"), strings.LastIndex(id, "E")
-		nn, err1 := strconv.ParseFloat(id[ni+1:ei], 64)
-		ee, err2 := strconv.ParseFloat(id[ei+1:], 64)
-		if ni < 0 || ei < 0 || err1 != nil || err2 != nil {
-			t.Fatalf("bad square id %q", id)
-		}
-		var pop maillage.Pop
-		for a := maillage.Attr(0); a < maillage.NumAttrs; a++ {
-			if i, ok := col[a.String()]; ok {
-				pop[a], _ = strconv.ParseFloat(row[i], 64)
-			}
-		}
-		p := propLAEAInverse(ee+100, nn+100)
-		terr.Cells = append(terr.Cells, maillage.Cell{Center: p, Pop: pop, Commune: commune(row[col["Depcom"]])})
-		pts = append(pts, p)
+	for _, sq := range bordeauxtest.ReadSquares(t) {
+		terr.Cells = append(terr.Cells, maillage.Cell{Center: sq.Center, Pop: sq.Pop, Commune: commune(sq.Commune)})
+		pts = append(pts, sq.Center)
 	}
-	vf, err := os.Open(venPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer vf.Close()
-	vr := csv.NewReader(vf)
-	vh, err := vr.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lat, lon := slices.Index(vh, "latitude"), slices.Index(vh, "longitude")
 	var venues []orb.Point
-	for {
-		row, err := vr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		la, e1 := strconv.ParseFloat(row[lat], 64)
-		lo, e2 := strconv.ParseFloat(row[lon], 64)
-		if e1 == nil && e2 == nil {
-			venues = append(venues, orb.Point{lo, la})
+	for _, v := range bordeauxtest.ReadCD33(t) {
+		if v.Located {
+			venues = append(venues, v.Point)
 		}
 	}
 	// Independent check of the projection: a square's centre should fall in

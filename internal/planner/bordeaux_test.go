@@ -2,14 +2,10 @@ package planner_test
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +19,7 @@ import (
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/bordeauxtest"
 	"github.com/maillage/maillage/internal/planner"
 	"github.com/maillage/maillage/internal/shareddata"
 )
@@ -167,6 +164,8 @@ func buildBordeaux(files map[string]string) (*maillage.Territory, error) {
 
 // square is one 200 m square read straight from the INSEE CSV, independently
 // of package data: its centre in WGS84 and the columns the tests need.
+// square is one INSEE 200 m square, read independently of package data (and
+// projected independently of package geo) by bordeauxtest.
 type square struct {
 	center  orb.Point
 	commune string
@@ -174,54 +173,11 @@ type square struct {
 	seniors float64 // Ind_65_79 + Ind_80p
 }
 
-// readSquares reads the 200 m grid with encoding/csv: the id
-// CRS3035RES200mN<north>E<east> gives the south-west corner in EPSG:3035, so
-// the centre is (E+100, N+100), projected back with geo.FromLAEA.
-func readSquares(t *testing.T, path string) []square {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	num := func(rec []string, name string) float64 {
-		v, err := strconv.ParseFloat(rec[col[name]], 64)
-		if err != nil {
-			t.Fatalf("column %s: %v", name, err)
-		}
-		return v
-	}
+func readSquares(t *testing.T) []square {
 	var out []square
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := rec[col["IdINSPIRE"]]
-		ns, es, ok := strings.Cut(strings.TrimPrefix(id, "CRS3035RES200mN"), "E")
-		n, err1 := strconv.ParseFloat(ns, 64)
-		e, err2 := strconv.ParseFloat(es, 64)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("square id %q: want CRS3035RES200mN<north>E<east>", id)
-		}
-		out = append(out, square{
-			center:  geo.FromLAEA(orb.Point{e + 100, n + 100}),
-			commune: rec[col["Depcom"]],
-			ind:     num(rec, "Ind"),
-			seniors: num(rec, "Ind_65_79") + num(rec, "Ind_80p"),
-		})
+	for _, q := range bordeauxtest.ReadSquares(t) {
+		out = append(out, square{center: q.Center, commune: q.Commune, ind: q.Pop[maillage.Ind],
+			seniors: q.Pop[maillage.Ind65_79] + q.Pop[maillage.Ind80p]})
 	}
 	return out
 }
@@ -236,7 +192,7 @@ func relClose(a, b, rel float64) bool {
 // Depcom sums; covered never exceeds population; communes sum to the total.
 func TestBordeauxCoverage(t *testing.T) {
 	b := loadBordeaux(t)
-	squares := readSquares(t, b.files[gridFile])
+	squares := readSquares(t)
 	if len(squares) != 6735 {
 		t.Fatalf("read %d squares, want 6,735 (README)", len(squares))
 	}
@@ -355,7 +311,7 @@ func haversine(a, b orb.Point) float64 {
 // bound: the test also requires it under 2 points.
 func TestBordeauxIndependentRadius(t *testing.T) {
 	b := loadBordeaux(t)
-	squares := readSquares(t, b.files[gridFile])
+	squares := readSquares(t)
 	var places []orb.Point
 	for _, v := range b.t.Venues {
 		if v.Located {
