@@ -149,21 +149,11 @@ func (s *Server) handleGaps(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := s.p.State(profile)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	zones, err := st.Gaps(coverage.GapOptions{MinPersons: minPersons})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	ct := geoJSONType
 	if format == "csv" {
-		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteGapsCSV(w, zones, profile) })
-		return
+		ct = csvType
 	}
-	s.writeTo(c, http.StatusOK, geoJSONType, func(w io.Writer) error { return coverage.WriteGapsGeoJSON(w, zones, profile) })
+	s.writeTo(c, http.StatusOK, ct, func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
 }
 
 func (s *Server) handleAccess(c *gin.Context) {
@@ -177,16 +167,11 @@ func (s *Server) handleAccess(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := s.p.State(profile)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	ct := geoJSONType
 	if format == "csv" {
-		s.writeTo(c, http.StatusOK, csvType, st.WriteAccessCSV)
-		return
+		ct = csvType
 	}
-	s.writeTo(c, http.StatusOK, geoJSONType, st.WriteAccessGeoJSON)
+	s.writeTo(c, http.StatusOK, ct, func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
 }
 
 // ProposalRequest is the JSON body of POST /api/v1/proposals.

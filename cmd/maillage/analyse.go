@@ -131,21 +131,14 @@ func (m *Main) gaps(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := p.State(profile)
-	if err != nil {
-		return err
-	}
 	if err := m.warnOffNetwork(p, profile); err != nil {
 		return err
 	}
-	zones, err := s.Gaps(coverage.GapOptions{MinPersons: minPersons})
-	if err != nil {
+	w := bufio.NewWriter(m.Stdout)
+	if err := p.WriteGaps(w, profile, format, minPersons); err != nil {
 		return err
 	}
-	if format == "csv" {
-		return coverage.WriteGapsCSV(m.Stdout, zones, profile)
-	}
-	return coverage.WriteGapsGeoJSON(m.Stdout, zones, profile)
+	return w.Flush()
 }
 
 func (m *Main) access(_ context.Context, args []string) error {
@@ -165,20 +158,11 @@ func (m *Main) access(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := p.State(profile)
-	if err != nil {
-		return err
-	}
 	if err := m.warnOffNetwork(p, profile); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(m.Stdout)
-	if format == "csv" {
-		err = s.WriteAccessCSV(w)
-	} else {
-		err = s.WriteAccessGeoJSON(w)
-	}
-	if err != nil {
+	if err := p.WriteAccess(w, profile, format); err != nil {
 		return err
 	}
 	return w.Flush()
