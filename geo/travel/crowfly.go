@@ -2,6 +2,8 @@ package travel
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -84,14 +86,34 @@ func NewCrowFly(mode Mode, pts []orb.Point) *CrowFly {
 	}
 	fill := make([]int32, len(c.start)-1)
 	copy(fill, c.start)
-	c.xyz = make([]unitVec, len(pts))
 	c.idx = make([]int32, len(pts))
-	for i, p := range pts {
+	for i := range pts {
 		k := fill[keys[i]]
 		fill[keys[i]]++
-		c.xyz[k] = toUnit(p)
 		c.idx[k] = int32(i)
 	}
+	// unit vectors in bucket order (sequential writes), on every core for
+	// large territories
+	c.xyz = make([]unitVec, len(pts))
+	fillUnits := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			c.xyz[k] = toUnit(pts[c.idx[k]])
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(pts) < 1<<16 || workers == 1 {
+		fillUnits(0, len(pts))
+		return c
+	}
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fillUnits(len(pts)*g/workers, len(pts)*(g+1)/workers)
+		}()
+	}
+	wg.Wait()
 	return c
 }
 
