@@ -11,10 +11,20 @@ import (
 // build-cpu-ms), then the catchments of 20,000 places, 20 min by car, on one
 // goroutine (reach-ms, reach-cpu-ms for all of them; ns/hit).
 //
-//	go test ./coverage -run '^$' -bench CrowFlyFrance -benchtime 1x
+//	go test ./coverage -run '^$' -bench CrowFly -benchtime 1x
 func BenchmarkCrowFlyFrance(b *testing.B) {
-	rng := rand.New(rand.NewPCG(42, 1_500_000))
-	ter := benchTerritory(b, rng, 1_500_000, 20_000, franceBox)
+	benchCrowFly(b, 1_500_000, 20_000, franceBox)
+}
+
+// BenchmarkCrowFlyDepartement: the same for BenchmarkCoverageDepartement
+// (50,000 cells, 1,000 places).
+func BenchmarkCrowFlyDepartement(b *testing.B) {
+	benchCrowFly(b, 50_000, 1_000, departementBox)
+}
+
+func benchCrowFly(b *testing.B, cells, places int, box benchBox) {
+	rng := rand.New(rand.NewPCG(42, uint64(cells)))
+	ter := benchTerritory(b, rng, cells, places, box)
 	pts := cellCenters(ter)
 	prof := benchProfile()
 	mode, maxSec := prof.Mode, prof.MaxSeconds()

@@ -43,16 +43,17 @@ func toUnit(p orb.Point) unitVec {
 	return unitVec{cosLat * cosLon, cosLat * sinLon, sinLat}
 }
 
-// chordAngle returns the angle in radians subtended by a chord c of the unit
-// sphere: 2·asin(c/2), by its series below 0.05 rad (318 km; relative error
-// below 1e-14) and math.Asin above.
-func chordAngle(c float64) float64 {
-	if c < 0.05 {
-		u := c * c
-		return c * (1 + u*(1.0/24+u*(3.0/640+u*(5.0/7168))))
-	}
-	return 2 * math.Asin(math.Min(c/2, 1))
+// chordAngle returns the angle in radians subtended by a chord of the unit
+// sphere whose square is d2: 2·asin(c/2) for c = √d2. Reach inlines the
+// series c·(1 + d2/24 + 3·d2²/640 + 5·d2³/7168) instead when every chord is
+// below seriesChord2 (c < 0.05, 318 km: relative error below 1e-14).
+func chordAngle(d2 float64) float64 {
+	return 2 * math.Asin(math.Min(math.Sqrt(d2)/2, 1))
 }
+
+// seriesChord2 is the squared chord below which the series of chordAngle
+// is exact to float64 rounding.
+const seriesChord2 = 0.05 * 0.05
 
 // NewCrowFly returns a crow-fly engine over the demand points pts (WGS84).
 func NewCrowFly(mode Mode, pts []orb.Point) *CrowFly {
@@ -151,6 +152,7 @@ type reachQuery struct {
 	scale    float64 // seconds per radian
 	y0, y1   int     // bucket rows
 	all      bool    // the radius covers the whole sphere
+	series   bool    // every chord within reach is below seriesChord2
 }
 
 // query prepares a Reach query; false when nothing can be reached.
@@ -171,6 +173,7 @@ func (c *CrowFly) query(p orb.Point, maxSec float64) (reachQuery, bool) {
 	s := math.Sin(r / 2)
 	q.hav = s * s
 	q.c2 = 4 * q.hav
+	q.series = q.c2 < seriesChord2
 	dLat := r * 180 / math.Pi
 	if p[1]+dLat < c.minLat || p[1]-dLat > c.minLat+float64(c.ny)*c.cell {
 		return reachQuery{}, false
@@ -221,7 +224,12 @@ func (c *CrowFly) Reach(p orb.Point, maxSec float64, fn func(int32, float32)) {
 		for k := range xyz {
 			dx, dy, dz := xyz[k].x-q.u.x, xyz[k].y-q.u.y, xyz[k].z-q.u.z
 			if d2 := dx*dx + dy*dy + dz*dz; d2 <= q.c2 {
-				fn(idx[k], float32(chordAngle(math.Sqrt(d2))*q.scale))
+				// the series' terms do not wait for the square root
+				a := math.Sqrt(d2) * (1 + d2*(1.0/24+d2*(3.0/640+d2*(5.0/7168))))
+				if !q.series {
+					a = chordAngle(d2)
+				}
+				fn(idx[k], float32(a*q.scale))
 			}
 		}
 	}
