@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -95,19 +96,47 @@ func TestCrowFlyEdges(t *testing.T) {
 }
 
 // BenchmarkCrowFlyReach: 20 min by car (≈ 15 km) over 200,000 points in a
-// département-sized box; reports reached points per query.
+// département-sized box; reports reached points per query and, in the same
+// run, the ratio to a brute-force scan of every point with the haversine
+// distance (x-faster-than-brute).
 func BenchmarkCrowFlyReach(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pts := make([]orb.Point, 200_000)
 	for k := range pts {
 		pts[k] = orb.Point{-1.2 + 1.26*rng.Float64(), 44.4 + 0.9*rng.Float64()}
 	}
-	e := NewCrowFly(Mode{SpeedKmh: 60, Detour: 1.3}, pts)
+	mode := Mode{SpeedKmh: 60, Detour: 1.3}
+	e := NewCrowFly(mode, pts)
 	n := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		p := pts[rng.IntN(len(pts))]
 		e.Reach(p, 1200, func(int32, float32) { n++ })
 	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.StopTimer()
+	v := mode.SpeedKmh / 3.6 / mode.Detour
+	const sample = 5
+	queries := make([]orb.Point, sample)
+	for i := range queries {
+		queries[i] = pts[rng.IntN(len(pts))]
+	}
+	t0, m := time.Now(), 0
+	for _, p := range queries {
+		for _, q := range pts {
+			if geo.DistanceHaversine(p, q)/v <= 1200 {
+				m++
+			}
+		}
+	}
+	brute := time.Since(t0) / sample
+	got := 0
+	for _, p := range queries {
+		e.Reach(p, 1200, func(int32, float32) { got++ })
+	}
+	if got != m {
+		b.Fatalf("engine reached %d points on the sample, brute force %d", got, m)
+	}
 	b.ReportMetric(float64(n)/float64(b.N), "points/query")
+	b.ReportMetric(float64(brute)/float64(per), "x-faster-than-brute")
 }
