@@ -59,16 +59,16 @@ func CachedEngines(f EngineFor) EngineFor {
 
 // CrowFly is a crow-fly travel.Engine tuned for coverage: travel.CrowFly's
 // geometry and times (great-circle distance × detour, at the mode's speed),
-// plus AppendReach and ReachBound for catchments. Each
-// demand point is stored once as a unit vector on the sphere, in a dense
-// latitude/longitude bucket grid over the points' bounds, row by row, so that
-// a query scans contiguous memory: a point is within reach when its squared
-// chord to the query point is at most the chord of the radius (no
-// trigonometry per point), and only the points within reach are converted to
-// the exact great-circle time (2·asin(chord/2), the haversine distance to
-// float rounding; see TestCrowFlyExact). Longitudes do not wrap around the
-// antimeridian. Times are seconds, distances metres.
-// It is safe for concurrent use.
+// plus AppendReach and ReachBound for catchments. Each demand point is
+// stored once as a unit vector on the sphere, in a dense latitude/longitude
+// bucket grid over the points' bounds, row by row, so that a query scans
+// contiguous memory, over the longitudes each row can reach: a point is
+// within reach when its squared chord to the query point is at most the
+// chord of the radius (no trigonometry per point), and only the points within
+// reach are converted to the exact great-circle time (2·asin(chord/2), the
+// haversine distance to float rounding; see TestCrowFlyMatchesHaversine).
+// Longitudes do not wrap around the antimeridian. Times are seconds,
+// distances metres. It is safe for concurrent use.
 type CrowFly struct {
 	mode   travel.Mode
 	pts    []orb.Point
