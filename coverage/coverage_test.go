@@ -266,9 +266,11 @@ func TestCoverageMatchesBruteForce(t *testing.T) {
 	}
 }
 
-// TestCrowFlyMatchesHaversine: the grid engine finds the same points as
-// travel.CrowFly, with times within 1e-5 relative, except points within
-// 1e-5 of the limit.
+// TestCrowFlyMatchesHaversine: the grid engine finds exactly the points
+// whose haversine distance (geo.DistanceHaversine, point by point) is within
+// the limit, except points within 1e-9 of it (float rounding), with times
+// within 1e-6 relative, for radii of a few km to hundreds; AppendReach gives
+// the same hits as Reach, and an unbounded query reaches every point.
 func TestCrowFlyMatchesHaversine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var pts []orb.Point
@@ -276,28 +278,41 @@ func TestCrowFlyMatchesHaversine(t *testing.T) {
 		pts = append(pts, orb.Point{-5 + 13*rng.Float64(), 42 + 9*rng.Float64()})
 	}
 	car := Modes()["car"]
-	ours, ref := NewCrowFly(car, pts), travel.NewCrowFly(car, pts)
+	v := car.SpeedKmh / 3.6 / car.Detour
+	ours := NewCrowFly(car, pts)
+	var hits []Hit
 	for q := 0; q < 50; q++ {
-		p := orb.Point{-5 + 13*rng.Float64(), 42 + 9*rng.Float64()}
+		p := orb.Point{-5.5 + 14*rng.Float64(), 41.5 + 10*rng.Float64()}
 		limit := 600 + 6000*rng.Float64() // up to 100 min ≈ 70 km
+		switch {
+		case q == 0:
+			limit = math.Inf(1)
+		case q%5 == 0:
+			limit = 60000 * rng.Float64() // up to ≈ 700 km: rows trimmed hard
+		}
 		got := map[int32]float32{}
 		ours.Reach(p, limit, func(i int32, s float32) { got[i] = s })
-		n := 0
-		ref.Reach(p, limit, func(i int32, s float32) {
-			n++
-			g, ok := got[i]
-			if !ok {
-				if float64(s) < limit*(1-1e-5) {
-					t.Fatalf("point %d at %v s (limit %v) missed", i, s, limit)
-				}
-				return
+		hits = ours.AppendReach(hits[:0], p, limit)
+		if len(hits) != len(got) {
+			t.Fatalf("query %d: AppendReach %d points, Reach %d", q, len(hits), len(got))
+		}
+		for _, h := range hits {
+			if s, ok := got[h.Cell]; !ok || s != h.Seconds {
+				t.Fatalf("query %d: AppendReach %v, Reach %v, %v", q, h, s, ok)
 			}
-			if math.Abs(float64(g-s)) > 1e-5*float64(s)+1e-3 {
-				t.Fatalf("point %d: %v s, reference %v s", i, g, s)
+		}
+		for i, pt := range pts {
+			want := geo.DistanceHaversine(p, pt) / v
+			s, ok := got[int32(i)]
+			if ok != (want <= limit) && math.Abs(want-limit) > 1e-9*limit {
+				t.Fatalf("query %d (limit %v s): point %d at %v s, reached %v", q, limit, i, want, ok)
 			}
-		})
-		if len(got) < n-2 || len(got) > n+2 {
-			t.Fatalf("query %d: %d points, reference %d", q, len(got), n)
+			if ok && math.Abs(float64(s)-want) > 1e-6*want+1e-6 {
+				t.Fatalf("point %d: %v s, haversine %v s", i, s, want)
+			}
+		}
+		if q == 0 && len(got) != len(pts) {
+			t.Fatalf("unbounded query: %d points of %d", len(got), len(pts))
 		}
 	}
 }

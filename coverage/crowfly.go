@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/maillage/maillage/geo/travel"
@@ -56,31 +57,57 @@ func CachedEngines(f EngineFor) EngineFor {
 	}
 }
 
-// CrowFly is a crow-fly travel.Engine tuned for coverage: the same times as
-// travel.CrowFly (great-circle distance × detour, at the mode's speed) but
-// the demand points are stored in a dense latitude/longitude bucket grid, row
-// by row, so that a query scans contiguous memory, and distances use the
-// equirectangular formula at the mean latitude of the two points (relative
-// difference with the haversine distance below 1e-5 within 100 km; see
-// TestCrowFlyMatchesHaversine). Times are seconds, distances metres.
-// It is safe for concurrent use.
+// CrowFly is a crow-fly travel.Engine tuned for coverage: travel.CrowFly's
+// geometry and times (great-circle distance × detour, at the mode's speed),
+// plus AppendReach and ReachBound for catchments. Each demand point is
+// stored once as a unit vector on the sphere, in a dense latitude/longitude
+// bucket grid over the points' bounds, row by row, so that a query scans
+// contiguous memory, over the longitudes each row can reach: a point is
+// within reach when its squared chord to the query point is at most the
+// chord of the radius (no trigonometry per point), and only the points within
+// reach are converted to the exact great-circle time (2·asin(chord/2), the
+// haversine distance to float rounding; see TestCrowFlyMatchesHaversine).
+// Longitudes do not wrap around the antimeridian. Times are seconds,
+// distances metres. It is safe for concurrent use.
 type CrowFly struct {
-	mode     travel.Mode
-	pts      []orb.Point
-	minLon   float64 // degrees
-	minLat   float64
-	cell     float64 // bucket side, degrees
-	nx, ny   int
-	start    []int32   // bucket b = y*nx+x holds rows start[b]:start[b+1] of lat/lon/idx
-	lat, lon []float64 // radians, bucket order
-	idx      []int32
+	mode   travel.Mode
+	pts    []orb.Point
+	minLon float64 // degrees
+	minLat float64
+	cell   float64 // bucket side, degrees
+	nx, ny int
+	start  []int32   // bucket b = y*nx+x holds rows start[b]:start[b+1] of xyz/idx
+	rowCos []float64 // per bucket row: the least cosine of latitude in the row
+	xyz    []unitVec // bucket order
+	idx    []int32
 }
+
+// unitVec is a point of the unit sphere.
+type unitVec struct{ x, y, z float64 }
+
+func toUnit(p orb.Point) unitVec {
+	sinLat, cosLat := math.Sincos(p[1] * math.Pi / 180)
+	sinLon, cosLon := math.Sincos(p[0] * math.Pi / 180)
+	return unitVec{cosLat * cosLon, cosLat * sinLon, sinLat}
+}
+
+// chordAngle returns the angle in radians subtended by a chord of the unit
+// sphere whose square is d2: 2·asin(c/2) for c = √d2. Reach inlines the
+// series c·(1 + d2/24 + 3·d2²/640 + 5·d2³/7168) instead when every chord is
+// below seriesChord2 (c < 0.05, 318 km: relative error below 1e-14).
+func chordAngle(d2 float64) float64 {
+	return 2 * math.Asin(math.Min(math.Sqrt(d2)/2, 1))
+}
+
+// seriesChord2 is the squared chord below which the series of chordAngle
+// is exact to float64 rounding.
+const seriesChord2 = 0.05 * 0.05
 
 // NewCrowFly returns a crow-fly engine over the demand points pts (WGS84).
 func NewCrowFly(mode travel.Mode, pts []orb.Point) *CrowFly {
 	c := &CrowFly{mode: mode, pts: pts, cell: 1}
 	if len(pts) == 0 {
-		c.nx, c.ny, c.start = 1, 1, []int32{0, 0}
+		c.nx, c.ny, c.start, c.rowCos = 1, 1, []int32{0, 0}, []float64{1}
 		return c
 	}
 	b := orb.MultiPoint(pts).Bound()
@@ -91,6 +118,11 @@ func NewCrowFly(mode travel.Mode, pts []orb.Point) *CrowFly {
 	c.cell = math.Max(c.cell, math.Sqrt(w*h/4e6))
 	c.cell = math.Max(c.cell, 1e-4)
 	c.nx, c.ny = int(w/c.cell)+1, int(h/c.cell)+1
+	c.rowCos = make([]float64, c.ny)
+	for y := range c.rowCos {
+		lo, hi := c.minLat+float64(y)*c.cell, c.minLat+float64(y+1)*c.cell
+		c.rowCos[y] = math.Max(0, math.Cos(math.Min(90, math.Max(math.Abs(lo), math.Abs(hi)))*math.Pi/180))
+	}
 	c.start = make([]int32, c.nx*c.ny+1)
 	keys := make([]int32, len(pts))
 	for i, p := range pts {
@@ -103,25 +135,43 @@ func NewCrowFly(mode travel.Mode, pts []orb.Point) *CrowFly {
 	}
 	fill := make([]int32, len(c.start)-1)
 	copy(fill, c.start)
-	c.lat = make([]float64, len(pts))
-	c.lon = make([]float64, len(pts))
 	c.idx = make([]int32, len(pts))
-	for i, p := range pts {
+	for i := range pts {
 		k := fill[keys[i]]
 		fill[keys[i]]++
-		c.lat[k] = p[1] * math.Pi / 180
-		c.lon[k] = p[0] * math.Pi / 180
 		c.idx[k] = int32(i)
 	}
+	// unit vectors in bucket order (sequential writes), on every core for
+	// large territories
+	c.xyz = make([]unitVec, len(pts))
+	fillUnits := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			c.xyz[k] = toUnit(pts[c.idx[k]])
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(pts) < 1<<16 || workers == 1 {
+		fillUnits(0, len(pts))
+		return c
+	}
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fillUnits(len(pts)*g/workers, len(pts)*(g+1)/workers)
+		}()
+	}
+	wg.Wait()
 	return c
 }
 
 func (c *CrowFly) clampX(x float64) int {
-	return max(0, min(c.nx-1, int(math.Floor((x-c.minLon)/c.cell))))
+	return int(math.Max(0, math.Min(float64(c.nx-1), math.Floor((x-c.minLon)/c.cell))))
 }
 
 func (c *CrowFly) clampY(y float64) int {
-	return max(0, min(c.ny-1, int(math.Floor((y-c.minLat)/c.cell))))
+	return int(math.Max(0, math.Min(float64(c.ny-1), math.Floor((y-c.minLat)/c.cell))))
 }
 
 func (c *CrowFly) bucket(p orb.Point) int32 {
@@ -142,31 +192,71 @@ func (c *CrowFly) metresPerSecond() float64 {
 
 // reachQuery is a prepared Reach query.
 type reachQuery struct {
-	lat0, lon0, cos0, half float64 // radians; cos and sin/2 of lat0
-	rr                     float64 // squared angular radius
-	scale                  float64 // seconds per radian
-	x0, x1, y0, y1         int     // bucket range
+	u        unitVec // the query point
+	lon, lat float64 // its position, degrees
+	cosLat   float64 // cosine of its latitude
+	hav      float64 // haversine of the angular radius r: sin²(r/2)
+	c2       float64 // squared chord of the radius (= 4·hav)
+	scale    float64 // seconds per radian
+	y0, y1   int     // bucket rows
+	all      bool    // the radius covers the whole sphere
+	series   bool    // every chord within reach is below seriesChord2
 }
 
+// query prepares a Reach query; false when nothing can be reached.
 func (c *CrowFly) query(p orb.Point, maxSec float64) (reachQuery, bool) {
 	v := c.metresPerSecond()
-	if len(c.idx) == 0 || !(maxSec >= 0) || !(v > 0) || math.IsInf(maxSec, 1) {
+	if len(c.idx) == 0 || !(maxSec >= 0) || !(v > 0) {
 		return reachQuery{}, false
 	}
-	const rad = math.Pi / 180
-	r := maxSec * v / orb.EarthRadius // radians
-	dLat := r / rad
-	cosMin := math.Cos(math.Min(math.Abs(p[1])+dLat, 89.9) * rad)
-	dLon := dLat / math.Max(cosMin, 1e-3)
-	if p[1]+dLat < c.minLat || p[1]-dLat > c.minLat+float64(c.ny)*c.cell ||
-		p[0]+dLon < c.minLon || p[0]-dLon > c.minLon+float64(c.nx)*c.cell {
+	q := reachQuery{u: toUnit(p), lat: p[1], lon: p[0], scale: orb.EarthRadius / v}
+	q.cosLat = math.Cos(p[1] * math.Pi / 180)
+	r := maxSec * v / orb.EarthRadius // radians; +Inf for an unbounded query
+	if r >= math.Pi {
+		// every point: the largest chord is 2 (a hair more for rounding)
+		q.all, q.c2, q.hav = true, 4*(1+1e-12), 1
+		q.y0, q.y1 = 0, c.ny-1
+		return q, true
+	}
+	s := math.Sin(r / 2)
+	q.hav = s * s
+	q.c2 = 4 * q.hav
+	q.series = q.c2 < seriesChord2
+	dLat := r * 180 / math.Pi
+	if p[1]+dLat < c.minLat || p[1]-dLat > c.minLat+float64(c.ny)*c.cell {
 		return reachQuery{}, false
 	}
-	q := reachQuery{lat0: p[1] * rad, lon0: p[0] * rad, rr: r * r, scale: orb.EarthRadius / v,
-		x0: c.clampX(p[0] - dLon), x1: c.clampX(p[0] + dLon), y0: c.clampY(p[1] - dLat), y1: c.clampY(p[1] + dLat)}
-	sin0, cos0 := math.Sincos(q.lat0)
-	q.cos0, q.half = cos0, sin0/2
+	q.y0, q.y1 = c.clampY(p[1]-dLat), c.clampY(p[1]+dLat)
 	return q, true
+}
+
+// row returns the bucket range [lo, hi) of row y that can hold points within
+// reach: a point of the row at latitude φ and longitude offset Δλ is within
+// the radius r when hav(Δφ) + cos φ0·cos φ·hav(Δλ) ≤ hav(r), so
+// hav(Δλ) ≤ (hav(r) − hav(Δφmin)) / (cos φ0 · cos φmax), with Δφmin the
+// least latitude offset of the row and φmax its largest |latitude|.
+func (c *CrowFly) row(q *reachQuery, y int) (lo, hi int32) {
+	b := y * c.nx
+	if q.all {
+		return c.start[b], c.start[b+c.nx]
+	}
+	la := c.minLat + float64(y)*c.cell
+	dPhi := math.Max(0, math.Max(la-q.lat, q.lat-(la+c.cell))) * math.Pi / 180
+	s := math.Sin(dPhi / 2)
+	room := q.hav - s*s
+	if room < 0 {
+		return 0, 0
+	}
+	den := q.cosLat * c.rowCos[y]
+	if den <= 0 || room >= den {
+		return c.start[b], c.start[b+c.nx]
+	}
+	dLon := 2*math.Asin(math.Sqrt(room/den))*180/math.Pi + 1e-9
+	x0, x1 := q.lon-dLon, q.lon+dLon
+	if x1 < c.minLon || x0 > c.minLon+float64(c.nx)*c.cell {
+		return 0, 0
+	}
+	return c.start[b+c.clampX(x0)], c.start[b+c.clampX(x1)+1]
 }
 
 // Reach calls fn for every demand point within max seconds of p, with its
@@ -177,13 +267,17 @@ func (c *CrowFly) Reach(p orb.Point, maxSec float64, fn func(int32, float32)) {
 		return
 	}
 	for y := q.y0; y <= q.y1; y++ {
-		lo, hi := c.start[y*c.nx+q.x0], c.start[y*c.nx+q.x1+1]
-		lat, lon, idx := c.lat[lo:hi], c.lon[lo:hi], c.idx[lo:hi]
-		for k := range lat {
-			dy := lat[k] - q.lat0
-			dx := (q.cos0 - q.half*dy) * (lon[k] - q.lon0)
-			if d2 := dy*dy + dx*dx; d2 <= q.rr {
-				fn(idx[k], float32(math.Sqrt(d2)*q.scale))
+		lo, hi := c.row(&q, y)
+		xyz, idx := c.xyz[lo:hi], c.idx[lo:hi]
+		for k := range xyz {
+			dx, dy, dz := xyz[k].x-q.u.x, xyz[k].y-q.u.y, xyz[k].z-q.u.z
+			if d2 := dx*dx + dy*dy + dz*dz; d2 <= q.c2 {
+				// the series' terms do not wait for the square root
+				a := math.Sqrt(d2) * (1 + d2*(1.0/24+d2*(3.0/640+d2*(5.0/7168))))
+				if !q.series {
+					a = chordAngle(d2)
+				}
+				fn(idx[k], float32(a*q.scale))
 			}
 		}
 	}
@@ -197,13 +291,17 @@ func (c *CrowFly) AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit {
 		return dst
 	}
 	for y := q.y0; y <= q.y1; y++ {
-		lo, hi := c.start[y*c.nx+q.x0], c.start[y*c.nx+q.x1+1]
-		lat, lon, idx := c.lat[lo:hi], c.lon[lo:hi], c.idx[lo:hi]
-		for k := range lat {
-			dy := lat[k] - q.lat0
-			dx := (q.cos0 - q.half*dy) * (lon[k] - q.lon0)
-			if d2 := dy*dy + dx*dx; d2 <= q.rr {
-				dst = append(dst, Hit{idx[k], float32(math.Sqrt(d2) * q.scale)})
+		lo, hi := c.row(&q, y)
+		xyz, idx := c.xyz[lo:hi], c.idx[lo:hi]
+		for k := range xyz {
+			dx, dy, dz := xyz[k].x-q.u.x, xyz[k].y-q.u.y, xyz[k].z-q.u.z
+			if d2 := dx*dx + dy*dy + dz*dz; d2 <= q.c2 {
+				// the series' terms do not wait for the square root
+				a := math.Sqrt(d2) * (1 + d2*(1.0/24+d2*(3.0/640+d2*(5.0/7168))))
+				if !q.series {
+					a = chordAngle(d2)
+				}
+				dst = append(dst, Hit{idx[k], float32(a * q.scale)})
 			}
 		}
 	}
@@ -213,9 +311,14 @@ func (c *CrowFly) AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit {
 // ReachBound returns a bound (WGS84) containing every demand point that
 // Reach(p, max) can return, without querying.
 func (c *CrowFly) ReachBound(p orb.Point, maxSec float64) orb.Bound {
-	r := maxSec * c.metresPerSecond() / orb.EarthRadius * 180 / math.Pi // degrees of latitude
-	dLon := r / math.Max(math.Cos(math.Min(math.Abs(p[1])+r, 89.9)*math.Pi/180), 1e-3)
-	return orb.Bound{Min: orb.Point{p[0] - dLon, p[1] - r}, Max: orb.Point{p[0] + dLon, p[1] + r}}
+	r := maxSec * c.metresPerSecond() / orb.EarthRadius // radians
+	dLat := r*180/math.Pi + 1e-9
+	dLon := 180.0
+	// the widest longitude offset of a spherical cap: asin(sin r / cos φ0)
+	if cos := math.Cos(p[1] * math.Pi / 180); r < math.Pi/2 && math.Sin(r) < cos {
+		dLon = math.Asin(math.Sin(r)/cos)*180/math.Pi + 1e-9
+	}
+	return orb.Bound{Min: orb.Point{p[0] - dLon, p[1] - dLat}, Max: orb.Point{p[0] + dLon, p[1] + dLat}}
 }
 
 // Nearest returns, for every demand point, the time in seconds to the nearest
@@ -238,6 +341,6 @@ func (c *CrowFly) Nearest(sources []orb.Point, maxSec float64) []float32 {
 
 // Route returns the crow-fly time and travelled distance (great-circle × detour).
 func (c *CrowFly) Route(from, to orb.Point) (travel.Route, error) {
-	d := geo.Distance(from, to)
+	d := geo.DistanceHaversine(from, to)
 	return travel.Route{Seconds: d / c.metresPerSecond(), Meters: d * math.Max(c.mode.Detour, 1)}, nil
 }

@@ -16,7 +16,11 @@ func TestPlanTour(t *testing.T) {
 	terr, eng := propLineTerritory()
 	w, cov := propLineDemand(terr)
 	cands := Candidates(terr, CandidateOptions{Cells: true})
-	step := geo.Distance(orb.Point{0, 45}, orb.Point{0.01, 45}) // metres between cells = seconds at 1 m/s
+	// great-circle metres between cells a and b = seconds at 1 m/s (about
+	// 787 m per 0.01° step; a great circle is a hair shorter than the parallel)
+	leg := func(a, b int) float64 {
+		return geo.DistanceHaversine(orb.Point{0.01 * float64(a), 45}, orb.Point{0.01 * float64(b), 45})
+	}
 	tests := []struct {
 		name    string
 		opts    TourOptions
@@ -28,18 +32,18 @@ func TestPlanTour(t *testing.T) {
 		added   int
 	}{
 		// Like MaxCover k = 2: cells 5 then 8, loop 5→8→5.
-		{"roomy budget", TourOptions{BudgetHours: 40, Stops: 2}, []int{5, 8}, []int{1, 1}, 27, 6 * step, 0, 0},
+		{"roomy budget", TourOptions{BudgetHours: 40, Stops: 2}, []int{5, 8}, []int{1, 1}, 27, 2 * leg(5, 8), 0, 0},
 		// 7 h for full coverage: a half-day at 5 covers half (12); a second
 		// half-day at 5 adds 12 more, beating 8 (1.5).
 		{"partial coverage", TourOptions{BudgetHours: 40, Stops: 2, FullHours: 7}, []int{5}, []int{2}, 24, 0, 0, 0},
 		// 8 h: 7 h of stops + 6·787 s (1.31 h) of driving does not fit; drop
 		// 8 (loses 3); refill with 3 (adds 1+1, loop 4·787 s = 0.87 h → 7.87 h;
 		// 7 would add as much, the tie goes to the lower index).
-		{"tight budget", TourOptions{BudgetHours: 8, Stops: 2}, []int{5, 3}, []int{1, 1}, 26, 4 * step, 1, 1},
+		{"tight budget", TourOptions{BudgetHours: 8, Stops: 2}, []int{5, 3}, []int{1, 1}, 26, 2 * leg(5, 3), 1, 1},
 		// Budget of one stop only.
 		{"one stop", TourOptions{BudgetHours: 4, Stops: 5}, []int{5}, []int{1}, 24, 0, 0, 0},
 		// Depot at cell 9: loop 9→8→5→9 or 9→5→8→9, both 8·787 s.
-		{"depot", TourOptions{BudgetHours: 40, Stops: 2, HasDepot: true, Depot: orb.Point{0.09, 45}}, []int{8, 5}, []int{1, 1}, 27, 8 * step, 0, 0},
+		{"depot", TourOptions{BudgetHours: 40, Stops: 2, HasDepot: true, Depot: orb.Point{0.09, 45}}, []int{8, 5}, []int{1, 1}, 27, leg(9, 8) + leg(8, 5) + leg(5, 9), 0, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
