@@ -58,7 +58,7 @@ func handTerritory() (*maillage.Territory, *tableEngine) {
 		{ID: "A", Point: a, Located: true, Hours: week(10)},
 		{ID: "B", Point: b, Located: true, Hours: week(20)},
 	}
-	return t, &tableEngine{n: 3, times: map[orb.Point][]Hit{a: {{0, 600}, {1, 1200}}, b: {{1, 900}, {2, 300}}}}
+	return t, &tableEngine{n: 3, times: map[orb.Point][]Hit{a: {{Cell: 0, Seconds: 600}, {Cell: 1, Seconds: 1200}}, b: {{Cell: 1, Seconds: 900}, {Cell: 2, Seconds: 300}}}}
 }
 
 // TestAccessHandExample checks 2SFCA on the hand example, limit T = 30 min.
@@ -386,7 +386,7 @@ func TestAppendReachMatchesReach(t *testing.T) {
 	for q := 0; q < 20; q++ {
 		p := ter.Cells[rng.IntN(len(ter.Cells))].Center
 		var a []Hit
-		e.Reach(p, 900, func(i int32, s float32) { a = append(a, Hit{i, s}) })
+		e.Reach(p, 900, func(i int32, s float32) { a = append(a, Hit{Cell: i, Seconds: s}) })
 		b := e.AppendReach(nil, p, 900)
 		if len(a) == 0 || len(a) != len(b) {
 			t.Fatalf("query %d: %d and %d hits", q, len(a), len(b))

@@ -47,10 +47,7 @@ type Options struct {
 
 // Hit is one cell of a place's catchment: the cell's index in
 // Territory.Cells and the travel time from the place, in seconds.
-type Hit struct {
-	Cell    int32
-	Seconds float32
-}
+type Hit = travel.Hit
 
 // CellCoverage is the coverage of one cell for one profile. NearestSeconds
 // may be +Inf: convert it (e.g. to null) before encoding to JSON.
@@ -357,7 +354,7 @@ func (s *State) query(p *place, dst []Hit) []Hit {
 		return a.AppendReach(dst, p.v.Point, s.maxSec)
 	}
 	s.eng.Reach(p.v.Point, s.maxSec, func(i int32, t float32) {
-		dst = append(dst, Hit{i, t})
+		dst = append(dst, Hit{Cell: i, Seconds: t})
 	})
 	return dst
 }

@@ -21,8 +21,8 @@ var _ Engine = (*CrowFly)(nil)
 // within reach are converted to the exact great-circle time (2·asin(chord/2),
 // the haversine distance to float rounding; see
 // TestCrowFlyMatchesHaversine). Longitudes do not wrap around the
-// antimeridian. Times are seconds, distances metres. coverage.CrowFly is the
-// same engine with a slice-appending query for catchments.
+// antimeridian. Times are seconds, distances metres. AppendReach and ReachBound
+// serve catchments (package coverage) without a callback per point.
 // It is safe for concurrent use.
 type CrowFly struct {
 	mode   Mode
@@ -238,6 +238,31 @@ func (c *CrowFly) Reach(p orb.Point, maxSec float64, fn func(int32, float32)) {
 	}
 }
 
+// AppendReach appends to dst the demand points within max seconds of p,
+// with their times: the same as Reach, without a callback per point.
+func (c *CrowFly) AppendReach(dst []Hit, p orb.Point, maxSec float64) []Hit {
+	q, ok := c.query(p, maxSec)
+	if !ok {
+		return dst
+	}
+	for y := q.y0; y <= q.y1; y++ {
+		lo, hi := c.row(&q, y)
+		xyz, idx := c.xyz[lo:hi], c.idx[lo:hi]
+		for k := range xyz {
+			dx, dy, dz := xyz[k].x-q.u.x, xyz[k].y-q.u.y, xyz[k].z-q.u.z
+			if d2 := dx*dx + dy*dy + dz*dz; d2 <= q.c2 {
+				// the series' terms do not wait for the square root
+				a := math.Sqrt(d2) * (1 + d2*(1.0/24+d2*(3.0/640+d2*(5.0/7168))))
+				if !q.series {
+					a = chordAngle(d2)
+				}
+				dst = append(dst, Hit{Cell: idx[k], Seconds: float32(a * q.scale)})
+			}
+		}
+	}
+	return dst
+}
+
 // ReachBound returns a bound (WGS84) containing every demand point that
 // Reach(p, max) can return, without querying.
 func (c *CrowFly) ReachBound(p orb.Point, maxSec float64) orb.Bound {
@@ -273,4 +298,11 @@ func (c *CrowFly) Nearest(sources []orb.Point, maxSec float64) []float32 {
 func (c *CrowFly) Route(from, to orb.Point) (Route, error) {
 	d := geo.DistanceHaversine(from, to)
 	return Route{Seconds: d / c.metresPerSecond(), Meters: d * math.Max(c.mode.Detour, 1)}, nil
+}
+
+// Hit is one demand point within reach: its index (a territory's cell, in
+// cell order) and the travel time to it, in seconds.
+type Hit struct {
+	Cell    int32
+	Seconds float32
 }
