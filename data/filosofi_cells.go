@@ -21,11 +21,13 @@ type gridPart struct {
 	pop     maillage.Pop
 }
 
-// gridBandPart is one (cell, commune) share produced by a band.
+// gridBandPart is one (cell, commune) share produced by a band: its
+// population is part p of the band's gridParts (not copied, to keep the
+// merge's moves small).
 type gridBandPart struct {
 	cell    h3.Cell
 	commune int32
-	pop     maillage.Pop
+	p       int32
 }
 
 // gridMaxBands caps the number of bands BuildCells spreads in parallel.
@@ -91,10 +93,11 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	// Bands of whole rows with about the same number of squares.
 	bands := gridBands(squares, k)
 	out := make([][]gridBandPart, len(bands))
+	accs := make([]*gridParts, len(bands))
 	errs := make([]error, len(bands))
 	var wg sync.WaitGroup
 	for b, idx := range bands {
-		wg.Go(func() { out[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
+		wg.Go(func() { out[b], accs[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -110,18 +113,19 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		n += len(o)
 	}
 	at := make([]int, len(out)) // merge cursor in each band
-	next := func() *gridBandPart {
+	// next returns the least part left and its band, nil if none.
+	next := func() (*gridBandPart, int) {
 		var best *gridBandPart
 		bb := -1
 		for b, o := range out {
-			if at[b] < len(o) && (best == nil || gridCmpPart(o[at[b]], *best) < 0) {
+			if at[b] < len(o) && (best == nil || gridCmpPart(&o[at[b]], best) < 0) {
 				best, bb = &o[at[b]], b
 			}
 		}
 		if bb >= 0 {
 			at[bb]++
 		}
-		return best
+		return best, bb
 	}
 	nc := 0 // distinct cells over the bands (seam cells counted twice)
 	for _, o := range out {
@@ -133,15 +137,16 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	}
 	cells = make([]maillage.Cell, 0, nc)
 	parts = make([]maillage.Part, 0, n)
-	for p := next(); p != nil; {
+	for p, pb := next(); p != nil; {
 		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}
 		ci := int32(len(cells))
-		for ; p != nil && p.cell == c.H3; p = next() {
+		for ; p != nil && p.cell == c.H3; p, pb = next() {
+			pop := &accs[pb].at(p.p).pop
 			if k := len(parts) - 1; k >= int(c.PartStart) && parts[k].Commune == p.commune {
-				parts[k].Pop.Add(p.pop)
+				parts[k].Pop.Add(*pop)
 				continue
 			}
-			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: p.pop})
+			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: *pop})
 		}
 		c.PartEnd = int32(len(parts))
 		best := math.Inf(-1)
@@ -157,7 +162,7 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	return cells, parts, communeCodes, nil
 }
 
-func gridCmpPart(a, b gridBandPart) int {
+func gridCmpPart(a, b *gridBandPart) int {
 	if c := cmp.Compare(a.cell, b.cell); c != 0 {
 		return c
 	}
@@ -202,11 +207,12 @@ func gridBands(squares []Square, k int) [][]int32 {
 }
 
 // gridSpreadBand spreads the squares idx with a Spreader of its own and
-// returns the (cell, commune) shares sorted by cell then commune.
-func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, error) {
+// returns the (cell, commune) shares sorted by cell then commune, with the
+// parts holding their population.
+func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, *gridParts, error) {
 	sp, err := geo.NewSpreader(res)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	gs := make([]geo.Square, len(idx))
 	for j, i := range idx {
@@ -233,7 +239,7 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		acc.at(p).pop.AddScaled(squares[i].Pop, f)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Records in H3 order, then each record's parts in commune order.
 	recs := make([]int32, 0, len(head))
@@ -249,14 +255,14 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		cell, start := sp.Cell(recs[j]), len(out)
 		for ; j < len(recs) && sp.Cell(recs[j]) == cell; j++ {
 			for p := head[recs[j]]; p >= 0; p = acc.at(p).next {
-				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, pop: acc.at(p).pop})
+				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, p: p})
 			}
 		}
 		if len(out)-start > 1 {
-			slices.SortStableFunc(out[start:], gridCmpPart)
+			slices.SortStableFunc(out[start:], func(a, b gridBandPart) int { return gridCmpPart(&a, &b) })
 		}
 	}
-	return out, nil
+	return out, &acc, nil
 }
 
 // gridParts is a growable array of gridPart in blocks of 1<<gridPartBits.
