@@ -218,6 +218,7 @@ func gridBenchIngest(b *testing.B, nSquares int, clustered bool) {
 	st := sp.Stats()
 	b.ReportMetric(float64(st.Corners)/float64(st.Squares), "corners/square")
 	b.ReportMetric(float64(st.Boundaries)/float64(st.Squares), "boundaries/square")
+	b.ReportMetric(float64(st.Probes)/float64(st.Squares), "probes/square")
 	b.ReportMetric(float64(st.Neighbours)/float64(st.Squares), "griddisks/square")
 	b.ReportMetric(float64(st.Whole)/float64(st.Squares), "whole-share")
 	var ms runtime.MemStats

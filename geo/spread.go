@@ -123,7 +123,8 @@ type SpreadStats struct {
 	Whole      int // squares whose four corners fell in one cell
 	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
 	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
-	Neighbours int // h3.GridDisk calls (searches beyond the corners' cells)
+	Probes     int // h3.LatLngToCell calls probing across a cell's edge
+	Neighbours int // h3.GridDisk calls (when probing left area uncovered)
 }
 
 // Stats returns the counts of the work done so far.
@@ -488,8 +489,22 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		s.cand, s.area = append(s.cand, r), append(s.area, a)
 		covered += a
 	}
-	// Breadth-first search of the cells overlapping the square: the cells
-	// meeting a connected region form a connected set, so every one is
+	// Cells holding no corner: first probe just beyond each edge of a known
+	// cell that crosses the square (one LatLngToCell, and an outline only
+	// for a cell found that way).
+	for j := 0; covered < spreadCovered*full && j < len(s.cand); j++ {
+		if s.area[j] <= 0 {
+			continue
+		}
+		a, err := s.probe(s.cand[j], x0, y0, side)
+		if err != nil {
+			return err
+		}
+		covered += a
+	}
+	// If area is still uncovered (a probe fell near a vertex, in a third
+	// cell), a breadth-first search of the cells overlapping the square: the
+	// cells meeting a connected region form a connected set, so every one is
 	// reached through neighbours of cells already known to overlap.
 	for j := 0; covered < spreadCovered*full && j < len(s.cand); j++ {
 		if s.area[j] <= 0 {
@@ -535,6 +550,92 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		}
 	}
 	return nil
+}
+
+// spreadProbe is how far beyond a cell's edge (metres) split probes for the
+// neighbouring cell: well above the outline's departure from H3's edges
+// (< 0.1 mm at resolution 9, see the package doc).
+const spreadProbe = 0.05
+
+// probe looks for the cells beyond the edges of record r's cell that cross
+// the square (south-west corner x0, y0, side, metres): for each such edge
+// crossing at least 1 m of the square, the cell holding a point spreadProbe
+// beyond the middle of the crossing part is added to the candidates if new.
+// It returns the area (m²) of the square in the cells added.
+func (s *Spreader) probe(r int32, x0, y0, side float64) (float64, error) {
+	gi, err := s.geom(r)
+	if err != nil {
+		return 0, err
+	}
+	x1, y1 := x0+side, y0+side
+	n := int(s.geoms[gi].n)
+	added := 0.0
+	for i := range n {
+		g := &s.geoms[gi] // re-fetched: overlap may grow s.geoms
+		j := (i + 1) % n
+		ax, ay := g.xy[2*i], g.xy[2*i+1]
+		dx, dy := g.xy[2*j]-ax, g.xy[2*j+1]-ay
+		il := g.invLen[i]
+		// Liang–Barsky: the part t0..t1 of the edge inside the square.
+		t0, t1 := 0.0, 1.0
+		ok := true
+		for _, c := range [4][2]float64{{-dx, ax - x0}, {dx, x1 - ax}, {-dy, ay - y0}, {dy, y1 - ay}} {
+			p, q := c[0], c[1]
+			if p == 0 {
+				if q < 0 {
+					ok = false
+				}
+				continue
+			}
+			t := q / p
+			if p < 0 {
+				t0 = max(t0, t)
+			} else {
+				t1 = min(t1, t)
+			}
+		}
+		if !ok || t1 <= t0 || t1-t0 < il { // crossing part shorter than 1 m
+			continue
+		}
+		tm := (t0 + t1) / 2
+		// The outline is counter-clockwise: outward is (dy, -dx).
+		px := ax + tm*dx + dy*il*spreadProbe
+		py := ay + tm*dy - dx*il*spreadProbe
+		if px <= x0 || px >= x1 || py <= y0 || py >= y1 {
+			continue
+		}
+		if s.candHolds(px, py) {
+			continue
+		}
+		lat, lon := laeaInverse(px, py)
+		s.stats.Probes++
+		c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+		if err != nil {
+			return 0, fmt.Errorf("geo: H3 cell of E%.2f N%.2f: %w", px, py, err)
+		}
+		nr := s.record(c)
+		if s.isCand(nr) {
+			continue
+		}
+		a, err := s.overlap(nr, x0, y0, side)
+		if err != nil {
+			return 0, err
+		}
+		s.cand, s.area = append(s.cand, nr), append(s.area, a)
+		added += a
+	}
+	return added, nil
+}
+
+// candHolds reports whether a candidate's outline holds (x, y) by more than
+// spreadMargin.
+func (s *Spreader) candHolds(x, y float64) bool {
+	for _, r := range s.cand {
+		if gi := s.cells[r].geom; gi >= 0 && s.geoms[gi].holds(x, y) {
+			return true
+		}
+	}
+	return false
 }
 
 // isCand reports whether the cell of record r is already a candidate
