@@ -55,16 +55,20 @@ const spreadCovered = 1 - 1e-9
 // Spreader is not safe for concurrent use.
 type Spreader struct {
 	res int
-	// index maps the cells met recently to their records: cur holds the
-	// current generation, old the previous one; generations last genLen
-	// metres of northing.
-	cur, old map[h3.Cell]int32
-	genLen   int32
-	genStart int32
-	cells    []spreadCell
-	geoms    []spreadGeom
-	free     []int32 // unused slots of geoms
-	live     []int32 // records holding a geometry
+	// tab maps the cells met recently to their records (open addressing,
+	// linear probing, a power-of-two size): an entry is live while its
+	// generation is the current one (gen) or the previous one; generations
+	// last genLen metres of northing. spare is the table's other buffer,
+	// used by rehash.
+	tab, spare []spreadSlot
+	tabUsed    int
+	gen        int32
+	genLen     int32
+	genStart   int32
+	cells      []spreadCell
+	geoms      []spreadGeom
+	free       []int32 // unused slots of geoms
+	live       []int32 // records holding a geometry
 
 	stats SpreadStats
 
@@ -100,6 +104,15 @@ type spreadGeom struct {
 	area                   float64                 // m²
 	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
 }
+
+type spreadSlot struct {
+	cell h3.Cell // 0 for an empty slot
+	rec  int32
+	gen  int32
+}
+
+// spreadMinTab is the least size of the Spreader's cell table.
+const spreadMinTab = 1 << 12
 
 type spreadCacheEntry struct {
 	cell h3.Cell
@@ -140,7 +153,7 @@ func NewSpreader(res int) (*Spreader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geo: %w", err)
 	}
-	return &Spreader{res: res, cur: map[h3.Cell]int32{}, old: map[h3.Cell]int32{},
+	return &Spreader{res: res, tab: make([]spreadSlot, spreadMinTab),
 		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1}, nil
 }
 
@@ -207,8 +220,8 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			s.sweep(float64(k.n))
 			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
 				// A new generation: forget the cells not met in the last.
-				s.old, s.cur = s.cur, s.old
-				clear(s.cur)
+				s.gen++
+				s.rehash(0)
 				s.genStart = k.n
 				s.lastRec = -1
 			}
@@ -358,17 +371,67 @@ func (s *Spreader) record(c h3.Cell) int32 {
 		s.lastCell, s.lastRec = c, slot.rec
 		return slot.rec
 	}
-	r, ok := s.cur[c]
-	if !ok {
-		if r, ok = s.old[c]; !ok {
+	mask := uint64(len(s.tab) - 1)
+	h := (uint64(c) * 0x9E3779B97F4A7C15) >> 20
+	var r int32
+	for j := h & mask; ; j = (j + 1) & mask {
+		e := &s.tab[j]
+		if e.cell == c && e.gen >= s.gen-1 {
+			e.gen, r = s.gen, e.rec
+			break
+		}
+		if e.cell == 0 || (e.cell == c) {
+			// New, or forgotten: a new record.
 			r = int32(len(s.cells))
 			s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+			if e.cell == 0 {
+				s.tabUsed++
+			}
+			*e = spreadSlot{cell: c, rec: r, gen: s.gen}
+			if 2*s.tabUsed > len(s.tab) {
+				s.rehash(1)
+			}
+			break
 		}
-		s.cur[c] = r
 	}
 	*slot = spreadCacheEntry{c, r}
 	s.lastCell, s.lastRec = c, r
 	return r
+}
+
+// rehash rebuilds the cell table keeping only its live entries, in a table of
+// at least four times their number (and at least doubled if grow > 0).
+func (s *Spreader) rehash(grow int) {
+	live := 0
+	for _, e := range s.tab {
+		if e.cell != 0 && e.gen >= s.gen-1 {
+			live++
+		}
+	}
+	n := spreadMinTab
+	for n < 4*live || (grow > 0 && n <= len(s.tab)) {
+		n *= 2
+	}
+	old := s.tab
+	if cap(s.spare) >= n {
+		s.tab = s.spare[:n]
+		clear(s.tab)
+	} else {
+		s.tab = make([]spreadSlot, n)
+	}
+	mask := uint64(n - 1)
+	for _, e := range old {
+		if e.cell == 0 || e.gen < s.gen-1 {
+			continue
+		}
+		j := ((uint64(e.cell) * 0x9E3779B97F4A7C15) >> 20) & mask
+		for s.tab[j].cell != 0 {
+			j = (j + 1) & mask
+		}
+		s.tab[j] = e
+	}
+	s.tabUsed = live
+	s.spare = old
 }
 
 // geom returns the index in s.geoms of the projected boundary of record r,
