@@ -156,8 +156,31 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 				best, c.Commune = p.Pop[maillage.Ind], p.Commune
 			}
 		}
-		c.Center = geo.CellCenter(c.H3)
 		cells = append(cells, c)
+	}
+	// Centres, in k chunks concurrently (one CellToLatLng each: the cells
+	// come from H3, so the validity check of geo.CellCenter is not needed).
+	var cerr error
+	var mu sync.Mutex
+	chunk := (len(cells) + k - 1) / max(k, 1)
+	for lo := 0; lo < len(cells); lo += chunk {
+		hi := min(lo+chunk, len(cells))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				g, err := h3.CellToLatLng(cells[i].H3)
+				if err != nil {
+					mu.Lock()
+					cerr = fmt.Errorf("data: build cells: centre of %v: %w", cells[i].H3, err)
+					mu.Unlock()
+					return
+				}
+				cells[i].Center = geo.FromLatLng(g)
+			}
+		})
+	}
+	wg.Wait()
+	if cerr != nil {
+		return nil, nil, nil, cerr
 	}
 	return cells, parts, communeCodes, nil
 }
