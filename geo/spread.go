@@ -221,7 +221,9 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
 				// A new generation: forget the cells not met in the last.
 				s.gen++
-				s.rehash(0)
+				if 4*s.tabUsed > len(s.tab) {
+					s.rehash() // drop the entries forgotten
+				}
 				s.genStart = k.n
 				s.lastRec = -1
 			}
@@ -389,7 +391,7 @@ func (s *Spreader) record(c h3.Cell) int32 {
 			}
 			*e = spreadSlot{cell: c, rec: r, gen: s.gen}
 			if 2*s.tabUsed > len(s.tab) {
-				s.rehash(1)
+				s.rehash()
 			}
 			break
 		}
@@ -400,8 +402,8 @@ func (s *Spreader) record(c h3.Cell) int32 {
 }
 
 // rehash rebuilds the cell table keeping only its live entries, in a table of
-// at least four times their number (and at least doubled if grow > 0).
-func (s *Spreader) rehash(grow int) {
+// at least four times their number.
+func (s *Spreader) rehash() {
 	live := 0
 	for _, e := range s.tab {
 		if e.cell != 0 && e.gen >= s.gen-1 {
@@ -409,7 +411,7 @@ func (s *Spreader) rehash(grow int) {
 		}
 	}
 	n := spreadMinTab
-	for n < 4*live || (grow > 0 && n <= len(s.tab)) {
+	for n < 4*live {
 		n *= 2
 	}
 	old := s.tab
