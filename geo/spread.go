@@ -72,10 +72,6 @@ type Spreader struct {
 
 	stats SpreadStats
 
-	// rcache is a direct-mapped cache of cell → record in front of the
-	// maps, which are slow to probe on every corner.
-	rcache [1 << 14]spreadCacheEntry
-
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
 	lastRec  int32
@@ -113,11 +109,6 @@ type spreadSlot struct {
 
 // spreadMinTab is the least size of the Spreader's cell table.
 const spreadMinTab = 1 << 12
-
-type spreadCacheEntry struct {
-	cell h3.Cell
-	rec  int32
-}
 
 type spreadKey struct {
 	size, n, e int32
@@ -368,11 +359,6 @@ func (s *Spreader) record(c h3.Cell) int32 {
 	if c == s.lastCell && s.lastRec >= 0 {
 		return s.lastRec
 	}
-	slot := &s.rcache[(uint64(c)*0x9E3779B97F4A7C15)>>(64-14)]
-	if slot.cell == c && c != 0 {
-		s.lastCell, s.lastRec = c, slot.rec
-		return slot.rec
-	}
 	mask := uint64(len(s.tab) - 1)
 	h := (uint64(c) * 0x9E3779B97F4A7C15) >> 20
 	var r int32
@@ -396,7 +382,6 @@ func (s *Spreader) record(c h3.Cell) int32 {
 			break
 		}
 	}
-	*slot = spreadCacheEntry{c, r}
 	s.lastCell, s.lastRec = c, r
 	return r
 }
