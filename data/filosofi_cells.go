@@ -237,9 +237,33 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 	if err != nil {
 		return nil, nil, err
 	}
-	gs := make([]geo.Square, len(idx))
+	// The squares in the order the Spreader visits them ((Size, N, E), then
+	// index): it need not sort them, and the callback below reads the
+	// squares' commune and index in sequence.
+	type key struct{ size, n, e, i, commune int32 }
+	keys := make([]key, len(idx))
 	for j, i := range idx {
-		gs[j] = squares[i].GeoSquare()
+		q := &squares[i]
+		keys[j] = key{q.Size, q.N, q.E, i, sqCommune[i]}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.size, b.size); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.n, b.n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.e, b.e); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	gs := make([]geo.Square, len(keys))
+	order := make([]int32, len(keys)) // index in squares
+	com := make([]int32, len(keys))   // commune index
+	for j, k := range keys {
+		gs[j] = geo.Square{E: k.e, N: k.n, Size: k.size}
+		order[j], com[j] = k.i, k.commune
 	}
 	// Accumulate per (cell record, commune), in fixed-size blocks so that
 	// growing never copies.
@@ -249,8 +273,7 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		for int(r) >= len(head) {
 			head = append(head, -1)
 		}
-		i := idx[j]
-		c := sqCommune[i]
+		i, c := order[j], com[j]
 		p := head[r]
 		for p >= 0 && acc.at(p).commune != c {
 			p = acc.at(p).next
