@@ -212,7 +212,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
 				// A new generation: forget the cells not met in the last.
 				s.gen++
-				if 4*s.tabUsed > len(s.tab) {
+				if 8*s.tabUsed > 3*len(s.tab) {
 					s.rehash() // drop the entries forgotten
 				}
 				s.genStart = k.n
