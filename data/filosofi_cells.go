@@ -288,19 +288,28 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		return nil, nil, err
 	}
 	// Records in H3 order, then each record's parts in commune order.
-	recs := make([]int32, 0, len(head))
+	type cellRec struct {
+		cell h3.Cell
+		rec  int32
+	}
+	recs := make([]cellRec, 0, len(head))
 	for r, p := range head {
 		if p >= 0 {
-			recs = append(recs, int32(r))
+			recs = append(recs, cellRec{sp.Cell(int32(r)), int32(r)})
 		}
 	}
-	slices.SortFunc(recs, func(a, b int32) int { return cmp.Compare(sp.Cell(a), sp.Cell(b)) })
+	slices.SortFunc(recs, func(a, b cellRec) int {
+		if c := cmp.Compare(a.cell, b.cell); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rec, b.rec)
+	})
 	out := make([]gridBandPart, 0, acc.n)
 	for j := 0; j < len(recs); {
 		// A cell may have several records (see geo.Spreader): gather them.
-		cell, start := sp.Cell(recs[j]), len(out)
-		for ; j < len(recs) && sp.Cell(recs[j]) == cell; j++ {
-			for p := head[recs[j]]; p >= 0; p = acc.at(p).next {
+		cell, start := recs[j].cell, len(out)
+		for ; j < len(recs) && recs[j].cell == cell; j++ {
+			for p := head[recs[j].rec]; p >= 0; p = acc.at(p).next {
 				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, p: p})
 			}
 		}
