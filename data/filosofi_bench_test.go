@@ -221,6 +221,33 @@ func gridBenchIngest(b *testing.B, nSquares int, clustered bool) {
 	b.ReportMetric(float64(st.Probes)/float64(st.Squares), "probes/square")
 	b.ReportMetric(float64(st.Neighbours)/float64(st.Squares), "griddisks/square")
 	b.ReportMetric(float64(st.Whole)/float64(st.Squares), "whole-share")
+	// The floor these H3 calls set, in units of the single call: one
+	// LatLngToCell per corner or probe, one CellToBoundary per outline, one
+	// CellToLatLng per cell (its centre), each timed (CPU) on the cells met.
+	hc := make([]h3.Cell, min(sp.NumCells(), 300_000))
+	for i := range hc {
+		hc[i] = sp.Cell(int32(i))
+	}
+	c0 := gridCPUTime()
+	for _, c := range hc {
+		if _, err := h3.CellToBoundary(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	boundaryCPU := gridCPUTime() - c0
+	c0 = gridCPUTime()
+	for _, c := range hc {
+		if _, err := h3.CellToLatLng(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	centreCPU := gridCPUTime() - c0
+	perLL := float64(singleCPU) / float64(b.N*nSquares)
+	perB, perC := float64(boundaryCPU)/float64(len(hc)), float64(centreCPU)/float64(len(hc))
+	b.ReportMetric(perB/perLL, "CellToBoundary-x")
+	b.ReportMetric(float64(st.Corners+st.Probes)/float64(st.Squares)+
+		float64(st.Boundaries)/float64(st.Squares)*perB/perLL+
+		float64(cells)/float64(nSquares)*perC/perLL, "x-h3-floor")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	n := float64(b.N * nSquares)
