@@ -21,11 +21,13 @@ type gridPart struct {
 	pop     maillage.Pop
 }
 
-// gridBandPart is one (cell, commune) share produced by a band.
+// gridBandPart is one (cell, commune) share produced by a band: its
+// population is part p of the band's gridParts (not copied, to keep the
+// merge's moves small).
 type gridBandPart struct {
 	cell    h3.Cell
 	commune int32
-	pop     maillage.Pop
+	p       int32
 }
 
 // gridMaxBands caps the number of bands BuildCells spreads in parallel.
@@ -91,10 +93,11 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	// Bands of whole rows with about the same number of squares.
 	bands := gridBands(squares, k)
 	out := make([][]gridBandPart, len(bands))
+	accs := make([]*gridParts, len(bands))
 	errs := make([]error, len(bands))
 	var wg sync.WaitGroup
 	for b, idx := range bands {
-		wg.Go(func() { out[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
+		wg.Go(func() { out[b], accs[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -110,18 +113,19 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		n += len(o)
 	}
 	at := make([]int, len(out)) // merge cursor in each band
-	next := func() *gridBandPart {
+	// next returns the least part left and its band, nil if none.
+	next := func() (*gridBandPart, int) {
 		var best *gridBandPart
 		bb := -1
 		for b, o := range out {
-			if at[b] < len(o) && (best == nil || gridCmpPart(o[at[b]], *best) < 0) {
+			if at[b] < len(o) && (best == nil || gridCmpPart(&o[at[b]], best) < 0) {
 				best, bb = &o[at[b]], b
 			}
 		}
 		if bb >= 0 {
 			at[bb]++
 		}
-		return best
+		return best, bb
 	}
 	nc := 0 // distinct cells over the bands (seam cells counted twice)
 	for _, o := range out {
@@ -133,15 +137,16 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	}
 	cells = make([]maillage.Cell, 0, nc)
 	parts = make([]maillage.Part, 0, n)
-	for p := next(); p != nil; {
+	for p, pb := next(); p != nil; {
 		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}
 		ci := int32(len(cells))
-		for ; p != nil && p.cell == c.H3; p = next() {
+		for ; p != nil && p.cell == c.H3; p, pb = next() {
+			pop := &accs[pb].at(p.p).pop
 			if k := len(parts) - 1; k >= int(c.PartStart) && parts[k].Commune == p.commune {
-				parts[k].Pop.Add(p.pop)
+				parts[k].Pop.Add(*pop)
 				continue
 			}
-			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: p.pop})
+			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: *pop})
 		}
 		c.PartEnd = int32(len(parts))
 		best := math.Inf(-1)
@@ -151,13 +156,36 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 				best, c.Commune = p.Pop[maillage.Ind], p.Commune
 			}
 		}
-		c.Center = geo.CellCenter(c.H3)
 		cells = append(cells, c)
+	}
+	// Centres, in k chunks concurrently (one CellToLatLng each: the cells
+	// come from H3, so the validity check of geo.CellCenter is not needed).
+	var cerr error
+	var mu sync.Mutex
+	chunk := (len(cells) + k - 1) / max(k, 1)
+	for lo := 0; lo < len(cells); lo += chunk {
+		hi := min(lo+chunk, len(cells))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				g, err := h3.CellToLatLng(cells[i].H3)
+				if err != nil {
+					mu.Lock()
+					cerr = fmt.Errorf("data: build cells: centre of %v: %w", cells[i].H3, err)
+					mu.Unlock()
+					return
+				}
+				cells[i].Center = geo.FromLatLng(g)
+			}
+		})
+	}
+	wg.Wait()
+	if cerr != nil {
+		return nil, nil, nil, cerr
 	}
 	return cells, parts, communeCodes, nil
 }
 
-func gridCmpPart(a, b gridBandPart) int {
+func gridCmpPart(a, b *gridBandPart) int {
 	if c := cmp.Compare(a.cell, b.cell); c != 0 {
 		return c
 	}
@@ -202,15 +230,40 @@ func gridBands(squares []Square, k int) [][]int32 {
 }
 
 // gridSpreadBand spreads the squares idx with a Spreader of its own and
-// returns the (cell, commune) shares sorted by cell then commune.
-func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, error) {
+// returns the (cell, commune) shares sorted by cell then commune, with the
+// parts holding their population.
+func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, *gridParts, error) {
 	sp, err := geo.NewSpreader(res)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	gs := make([]geo.Square, len(idx))
+	// The squares in the order the Spreader visits them ((Size, N, E), then
+	// index): it need not sort them, and the callback below reads the
+	// squares' commune and index in sequence.
+	type key struct{ size, n, e, i, commune int32 }
+	keys := make([]key, len(idx))
 	for j, i := range idx {
-		gs[j] = squares[i].GeoSquare()
+		q := &squares[i]
+		keys[j] = key{q.Size, q.N, q.E, i, sqCommune[i]}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.size, b.size); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.n, b.n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.e, b.e); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	gs := make([]geo.Square, len(keys))
+	order := make([]int32, len(keys)) // index in squares
+	com := make([]int32, len(keys))   // commune index
+	for j, k := range keys {
+		gs[j] = geo.Square{E: k.e, N: k.n, Size: k.size}
+		order[j], com[j] = k.i, k.commune
 	}
 	// Accumulate per (cell record, commune), in fixed-size blocks so that
 	// growing never copies.
@@ -220,8 +273,7 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		for int(r) >= len(head) {
 			head = append(head, -1)
 		}
-		i := idx[j]
-		c := sqCommune[i]
+		i, c := order[j], com[j]
 		p := head[r]
 		for p >= 0 && acc.at(p).commune != c {
 			p = acc.at(p).next
@@ -233,30 +285,39 @@ func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) (
 		acc.at(p).pop.AddScaled(squares[i].Pop, f)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Records in H3 order, then each record's parts in commune order.
-	recs := make([]int32, 0, len(head))
+	type cellRec struct {
+		cell h3.Cell
+		rec  int32
+	}
+	recs := make([]cellRec, 0, len(head))
 	for r, p := range head {
 		if p >= 0 {
-			recs = append(recs, int32(r))
+			recs = append(recs, cellRec{sp.Cell(int32(r)), int32(r)})
 		}
 	}
-	slices.SortFunc(recs, func(a, b int32) int { return cmp.Compare(sp.Cell(a), sp.Cell(b)) })
+	slices.SortFunc(recs, func(a, b cellRec) int {
+		if c := cmp.Compare(a.cell, b.cell); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rec, b.rec)
+	})
 	out := make([]gridBandPart, 0, acc.n)
 	for j := 0; j < len(recs); {
 		// A cell may have several records (see geo.Spreader): gather them.
-		cell, start := sp.Cell(recs[j]), len(out)
-		for ; j < len(recs) && sp.Cell(recs[j]) == cell; j++ {
-			for p := head[recs[j]]; p >= 0; p = acc.at(p).next {
-				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, pop: acc.at(p).pop})
+		cell, start := recs[j].cell, len(out)
+		for ; j < len(recs) && recs[j].cell == cell; j++ {
+			for p := head[recs[j].rec]; p >= 0; p = acc.at(p).next {
+				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, p: p})
 			}
 		}
 		if len(out)-start > 1 {
-			slices.SortStableFunc(out[start:], gridCmpPart)
+			slices.SortStableFunc(out[start:], func(a, b gridBandPart) int { return gridCmpPart(&a, &b) })
 		}
 	}
-	return out, nil
+	return out, &acc, nil
 }
 
 // gridParts is a growable array of gridPart in blocks of 1<<gridPartBits.

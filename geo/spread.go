@@ -55,22 +55,22 @@ const spreadCovered = 1 - 1e-9
 // Spreader is not safe for concurrent use.
 type Spreader struct {
 	res int
-	// index maps the cells met recently to their records: cur holds the
-	// current generation, old the previous one; generations last genLen
-	// metres of northing.
-	cur, old map[h3.Cell]int32
-	genLen   int32
-	genStart int32
-	cells    []spreadCell
-	geoms    []spreadGeom
-	free     []int32 // unused slots of geoms
-	live     []int32 // records holding a geometry
+	// tab maps the cells met recently to their records (open addressing,
+	// linear probing, a power-of-two size): an entry is live while its
+	// generation is the current one (gen) or the previous one; generations
+	// last genLen metres of northing. spare is the table's other buffer,
+	// used by rehash.
+	tab, spare []spreadSlot
+	tabUsed    int
+	gen        int32
+	genLen     int32
+	genStart   int32
+	cells      []spreadCell
+	geoms      []spreadGeom
+	free       []int32 // unused slots of geoms
+	live       []int32 // records holding a geometry
 
 	stats SpreadStats
-
-	// rcache is a direct-mapped cache of cell → record in front of the
-	// maps, which are slow to probe on every corner.
-	rcache [1 << 14]spreadCacheEntry
 
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
@@ -101,10 +101,14 @@ type spreadGeom struct {
 	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
 }
 
-type spreadCacheEntry struct {
-	cell h3.Cell
+type spreadSlot struct {
+	cell h3.Cell // 0 for an empty slot
 	rec  int32
+	gen  int32
 }
+
+// spreadMinTab is the least size of the Spreader's cell table.
+const spreadMinTab = 1 << 12
 
 type spreadKey struct {
 	size, n, e int32
@@ -123,7 +127,8 @@ type SpreadStats struct {
 	Whole      int // squares whose four corners fell in one cell
 	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
 	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
-	Neighbours int // h3.GridDisk calls (searches beyond the corners' cells)
+	Probes     int // h3.LatLngToCell calls probing across a cell's edge
+	Neighbours int // h3.GridDisk calls (when probing left area uncovered)
 }
 
 // Stats returns the counts of the work done so far.
@@ -139,7 +144,7 @@ func NewSpreader(res int) (*Spreader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geo: %w", err)
 	}
-	return &Spreader{res: res, cur: map[h3.Cell]int32{}, old: map[h3.Cell]int32{},
+	return &Spreader{res: res, tab: make([]spreadSlot, spreadMinTab),
 		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1}, nil
 }
 
@@ -206,8 +211,10 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			s.sweep(float64(k.n))
 			if k.n < s.genStart || k.n-s.genStart >= s.genLen {
 				// A new generation: forget the cells not met in the last.
-				s.old, s.cur = s.cur, s.old
-				clear(s.cur)
+				s.gen++
+				if 8*s.tabUsed > 3*len(s.tab) {
+					s.rehash() // drop the entries forgotten
+				}
 				s.genStart = k.n
 				s.lastRec = -1
 			}
@@ -352,22 +359,66 @@ func (s *Spreader) record(c h3.Cell) int32 {
 	if c == s.lastCell && s.lastRec >= 0 {
 		return s.lastRec
 	}
-	slot := &s.rcache[(uint64(c)*0x9E3779B97F4A7C15)>>(64-14)]
-	if slot.cell == c && c != 0 {
-		s.lastCell, s.lastRec = c, slot.rec
-		return slot.rec
-	}
-	r, ok := s.cur[c]
-	if !ok {
-		if r, ok = s.old[c]; !ok {
+	mask := uint64(len(s.tab) - 1)
+	h := (uint64(c) * 0x9E3779B97F4A7C15) >> 20
+	var r int32
+	for j := h & mask; ; j = (j + 1) & mask {
+		e := &s.tab[j]
+		if e.cell == c && e.gen >= s.gen-1 {
+			e.gen, r = s.gen, e.rec
+			break
+		}
+		if e.cell == 0 || (e.cell == c) {
+			// New, or forgotten: a new record.
 			r = int32(len(s.cells))
 			s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+			if e.cell == 0 {
+				s.tabUsed++
+			}
+			*e = spreadSlot{cell: c, rec: r, gen: s.gen}
+			if 2*s.tabUsed > len(s.tab) {
+				s.rehash()
+			}
+			break
 		}
-		s.cur[c] = r
 	}
-	*slot = spreadCacheEntry{c, r}
 	s.lastCell, s.lastRec = c, r
 	return r
+}
+
+// rehash rebuilds the cell table keeping only its live entries, in a table of
+// at least four times their number.
+func (s *Spreader) rehash() {
+	live := 0
+	for _, e := range s.tab {
+		if e.cell != 0 && e.gen >= s.gen-1 {
+			live++
+		}
+	}
+	n := spreadMinTab
+	for n < 4*live {
+		n *= 2
+	}
+	old := s.tab
+	if cap(s.spare) >= n {
+		s.tab = s.spare[:n]
+		clear(s.tab)
+	} else {
+		s.tab = make([]spreadSlot, n)
+	}
+	mask := uint64(n - 1)
+	for _, e := range old {
+		if e.cell == 0 || e.gen < s.gen-1 {
+			continue
+		}
+		j := ((uint64(e.cell) * 0x9E3779B97F4A7C15) >> 20) & mask
+		for s.tab[j].cell != 0 {
+			j = (j + 1) & mask
+		}
+		s.tab[j] = e
+	}
+	s.tabUsed = live
+	s.spare = old
 }
 
 // geom returns the index in s.geoms of the projected boundary of record r,
@@ -488,8 +539,22 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		s.cand, s.area = append(s.cand, r), append(s.area, a)
 		covered += a
 	}
-	// Breadth-first search of the cells overlapping the square: the cells
-	// meeting a connected region form a connected set, so every one is
+	// Cells holding no corner: first probe just beyond each edge of a known
+	// cell that crosses the square (one LatLngToCell, and an outline only
+	// for a cell found that way).
+	for j := 0; covered < spreadCovered*full && j < len(s.cand); j++ {
+		if s.area[j] <= 0 {
+			continue
+		}
+		a, err := s.probe(s.cand[j], x0, y0, side)
+		if err != nil {
+			return err
+		}
+		covered += a
+	}
+	// If area is still uncovered (a probe fell near a vertex, in a third
+	// cell), a breadth-first search of the cells overlapping the square: the
+	// cells meeting a connected region form a connected set, so every one is
 	// reached through neighbours of cells already known to overlap.
 	for j := 0; covered < spreadCovered*full && j < len(s.cand); j++ {
 		if s.area[j] <= 0 {
@@ -535,6 +600,92 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		}
 	}
 	return nil
+}
+
+// spreadProbe is how far beyond a cell's edge (metres) split probes for the
+// neighbouring cell: well above the outline's departure from H3's edges
+// (< 0.1 mm at resolution 9, see the package doc).
+const spreadProbe = 0.05
+
+// probe looks for the cells beyond the edges of record r's cell that cross
+// the square (south-west corner x0, y0, side, metres): for each such edge
+// crossing at least 1 m of the square, the cell holding a point spreadProbe
+// beyond the middle of the crossing part is added to the candidates if new.
+// It returns the area (m²) of the square in the cells added.
+func (s *Spreader) probe(r int32, x0, y0, side float64) (float64, error) {
+	gi, err := s.geom(r)
+	if err != nil {
+		return 0, err
+	}
+	x1, y1 := x0+side, y0+side
+	n := int(s.geoms[gi].n)
+	added := 0.0
+	for i := range n {
+		g := &s.geoms[gi] // re-fetched: overlap may grow s.geoms
+		j := (i + 1) % n
+		ax, ay := g.xy[2*i], g.xy[2*i+1]
+		dx, dy := g.xy[2*j]-ax, g.xy[2*j+1]-ay
+		il := g.invLen[i]
+		// Liang–Barsky: the part t0..t1 of the edge inside the square.
+		t0, t1 := 0.0, 1.0
+		ok := true
+		for _, c := range [4][2]float64{{-dx, ax - x0}, {dx, x1 - ax}, {-dy, ay - y0}, {dy, y1 - ay}} {
+			p, q := c[0], c[1]
+			if p == 0 {
+				if q < 0 {
+					ok = false
+				}
+				continue
+			}
+			t := q / p
+			if p < 0 {
+				t0 = max(t0, t)
+			} else {
+				t1 = min(t1, t)
+			}
+		}
+		if !ok || t1 <= t0 || t1-t0 < il { // crossing part shorter than 1 m
+			continue
+		}
+		tm := (t0 + t1) / 2
+		// The outline is counter-clockwise: outward is (dy, -dx).
+		px := ax + tm*dx + dy*il*spreadProbe
+		py := ay + tm*dy - dx*il*spreadProbe
+		if px <= x0 || px >= x1 || py <= y0 || py >= y1 {
+			continue
+		}
+		if s.candHolds(px, py) {
+			continue
+		}
+		lat, lon := laeaInverse(px, py)
+		s.stats.Probes++
+		c, err := h3.LatLngToCell(h3.LatLng{Lat: lat * (180 / math.Pi), Lng: lon * (180 / math.Pi)}, s.res)
+		if err != nil {
+			return 0, fmt.Errorf("geo: H3 cell of E%.2f N%.2f: %w", px, py, err)
+		}
+		nr := s.record(c)
+		if s.isCand(nr) {
+			continue
+		}
+		a, err := s.overlap(nr, x0, y0, side)
+		if err != nil {
+			return 0, err
+		}
+		s.cand, s.area = append(s.cand, nr), append(s.area, a)
+		added += a
+	}
+	return added, nil
+}
+
+// candHolds reports whether a candidate's outline holds (x, y) by more than
+// spreadMargin.
+func (s *Spreader) candHolds(x, y float64) bool {
+	for _, r := range s.cand {
+		if gi := s.cells[r].geom; gi >= 0 && s.geoms[gi].holds(x, y) {
+			return true
+		}
+	}
+	return false
 }
 
 // isCand reports whether the cell of record r is already a candidate
