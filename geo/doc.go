@@ -36,8 +36,10 @@
 // preserved to rounding whatever the residual error.
 //
 // The overlapping cells are found from the cells of the four corners, then
-// by a breadth-first search through neighbours of cells that overlap, which
-// stops once the cells found cover the square. Squares are swept south to
+// by probing just beyond each cell edge that crosses the square (one
+// LatLngToCell per probe), and, only if area is still unaccounted for, by a
+// breadth-first search through neighbours of cells that overlap, which stops
+// once the cells found cover the square. Squares are swept south to
 // north, row by row, so each grid corner is located once and shared by the
 // up to four squares meeting there; a corner is first tested (point in
 // polygon, in the plane) against the outlines of the cells already known
