@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,11 @@ type ProposalProfile struct {
 	Covered    []bool        // per cell, covered by existing places (nil: none)
 	Engine     travel.Engine // over the territory's cell centres, in order
 	MaxSeconds float64       // travel-time limit; 0: ProposalOptions.MaxSeconds
+	// Uncoverable, when not nil, marks the cells that one new site cannot
+	// cover (for a profile with a minimum of weekly hours: the hours already
+	// reachable there plus the new site's fall short). They stay in the
+	// demand (and in Total) but in no candidate's set.
+	Uncoverable []bool
 }
 
 // ProposalOptions configures Propose. Exactly one of K (maximal covering: k
@@ -117,6 +123,9 @@ func propBuild(t *maillage.Territory, profiles []ProposalProfile, cands []Candid
 	n := len(t.Cells)
 	sumMix := 0.0
 	for p, pr := range profiles {
+		if pr.Uncoverable != nil && len(pr.Uncoverable) != n {
+			return nil, fmt.Errorf("%w: profile %d: %d uncoverable flags for %d cells", ErrCoverInstance, p, len(pr.Uncoverable), n)
+		}
 		if len(pr.Weights) != n || (pr.Covered != nil && len(pr.Covered) != n) {
 			return nil, fmt.Errorf("%w: profile %d: %d weights, %d covered flags for %d cells", ErrCoverInstance, p, len(pr.Weights), len(pr.Covered), n)
 		}
@@ -183,7 +192,16 @@ func propBuild(t *maillage.Territory, profiles []ProposalProfile, cands []Candid
 		if !(maxS > 0) {
 			return nil, fmt.Errorf("%w: profile %d: no travel-time limit", ErrCoverInstance, p)
 		}
-		profSets[p], profTimes[p] = candSets(pr.Engine, cands, maxS, index, offsets[p])
+		setIndex := index
+		if pr.Uncoverable != nil {
+			setIndex = slices.Clone(index)
+			for c, u := range pr.Uncoverable {
+				if u {
+					setIndex[c] = -1
+				}
+			}
+		}
+		profSets[p], profTimes[p] = candSets(pr.Engine, cands, maxS, setIndex, offsets[p])
 	}
 	if len(profiles) == 1 {
 		in.Sets, in.Times = profSets[0], profTimes[0]

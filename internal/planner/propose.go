@@ -26,6 +26,35 @@ type ProposeRequest struct {
 	PerHour float64
 }
 
+// defaultSiteHours is the weekly opening of a new permanence when a request
+// gives none (coverage.ProposalOptions uses the same default).
+const defaultSiteHours = 7
+
+func siteHours(h float64) float64 {
+	if h > 0 {
+		return h
+	}
+	return defaultSiteHours
+}
+
+// uncoverable marks, for a profile with a minimum of weekly hours, the
+// uncovered cells where one new site open hours a week would still leave
+// the reachable hours short of the minimum: a proposal must not count them
+// (the scenario evaluation would not). Nil when the profile has no minimum.
+func uncoverable(s *coverage.State, hours float64) []bool {
+	min := s.Profile().MinWeeklyHours
+	if min <= 0 {
+		return nil
+	}
+	out := make([]bool, s.Len())
+	for i := range out {
+		if c := s.Cell(i); !c.Covered && c.WeeklyHours+hours < min {
+			out[i] = true
+		}
+	}
+	return out
+}
+
 // Propose chooses new sites over the planner's baseline coverage: existing
 // places stay, only the demand they leave uncovered counts.
 func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
@@ -43,7 +72,7 @@ func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
 		}
 		pr := s.Profile()
 		d := coverage.ProposalProfile{Name: name, Weights: s.Weights(), Covered: s.CoveredCells(),
-			Engine: s.Engine(), MaxSeconds: pr.MaxSeconds()}
+			Engine: s.Engine(), MaxSeconds: pr.MaxSeconds(), Uncoverable: uncoverable(s, siteHours(req.Hours))}
 		if req.Mix != nil {
 			d.Mix = req.Mix[i]
 		}
@@ -93,5 +122,8 @@ func (p *Planner) Tour(req TourRequest) (*coverage.Tour, error) {
 	return coverage.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
 		coverage.Candidates(p.t, co), coverage.TourOptions{
 			BudgetHours: req.BudgetHours, Stops: req.Stops, StopHours: req.StopHours, Drive: drive,
+			// With a minimum of weekly hours, a stop covers its catchment in
+			// proportion to its hours up to that minimum.
+			FullHours: pr.MinWeeklyHours,
 		})
 }
