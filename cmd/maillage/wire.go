@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
@@ -33,6 +34,10 @@ type Readers struct {
 	// road graph (nil: the demo territory has no roads; travel is crow-fly).
 	DemoRoads func(o *osm.OSM) ([]byte, error)
 }
+
+// errGridOverlap is returned when grid files give the same square twice, or
+// squares of different sizes (which cover the same people).
+var errGridOverlap = errors.New("grids overlap")
 
 // errNoReader is returned when a Main lacks a reader a command needs (a test
 // Main with fakes).
@@ -69,6 +74,9 @@ func DefaultReaders() Readers {
 // cells in one pass, so a square's population lands once whatever the file.
 func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
 	var squares []data.Square
+	type key struct{ size, e, n int32 }
+	seen := map[key]string{} // square → the file that gave it
+	size, sizeFile := int32(0), ""
 	for _, path := range grids {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, nil, err
@@ -76,6 +84,21 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 		g, err := data.ReadGrid(path)
 		if err != nil {
 			return nil, nil, nil, nil, err
+		}
+		for _, sq := range g.Squares {
+			if size == 0 {
+				size, sizeFile = sq.Size, path
+			}
+			if sq.Size != size {
+				return nil, nil, nil, nil, fmt.Errorf("%w: %s has %d m squares and %s %d m squares: the same people would be counted twice; give grids of one square size",
+					errGridOverlap, sizeFile, size, path, sq.Size)
+			}
+			k := key{sq.Size, sq.E, sq.N}
+			if f, dup := seen[k]; dup {
+				return nil, nil, nil, nil, fmt.Errorf("%w: square %s is in %s and in %s (line %d): the same people would be counted twice",
+					errGridOverlap, sq.ID(), f, path, sq.Line)
+			}
+			seen[k] = path
 		}
 		squares = append(squares, g.Squares...)
 	}
