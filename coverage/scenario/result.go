@@ -10,7 +10,8 @@ import (
 )
 
 // Row is the evaluation of one commune (or of the whole territory).
-// Population and Covered are persons (INSEE Ind, fractional); Weighted and
+// Population and Covered are persons (CellValues.Persons: the profile's people,
+// everyone by default; INSEE counts are fractional); Weighted and
 // WeightedCovered are weighted persons (the profile's weights); Access is the
 // population-weighted mean of the cells' accessibility scores (in the
 // engine's units, e.g. staffed hours per 1,000 persons for 2SFCA);
@@ -62,6 +63,10 @@ type CellValues struct {
 	// twice, or a commune's fragility index; nil counts persons
 	// (Pop[maillage.Ind]).
 	Weight func(p maillage.Pop, commune int) float64
+	// Persons counts the people of a population that the evaluation is about
+	// (e.g. those aged 65+ for a seniors' profile); nil counts everyone
+	// (Pop[maillage.Ind]). Population, Covered and the access mean use it.
+	Persons func(p maillage.Pop) float64
 }
 
 // Summarize aggregates per-cell values over the communes of t, splitting
@@ -73,6 +78,10 @@ func Summarize(t *maillage.Territory, v CellValues) (Result, error) {
 	if len(v.Covered) != len(t.Cells) || (v.Access != nil && len(v.Access) != len(t.Cells)) {
 		return Result{}, fmt.Errorf("scenario: summarize: %d covered and %d access values for %d cells",
 			len(v.Covered), len(v.Access), len(t.Cells))
+	}
+	persons := v.Persons
+	if persons == nil {
+		persons = func(p maillage.Pop) float64 { return p[maillage.Ind] }
 	}
 	weight := v.Weight
 	if weight == nil {
@@ -96,7 +105,7 @@ func Summarize(t *maillage.Territory, v CellValues) (Result, error) {
 		if c == none {
 			c = -1
 		}
-		n, w := p[maillage.Ind], weight(p, c)
+		n, w := persons(p), weight(p, c)
 		r.Population += n
 		r.Weighted += w
 		r.Covered += n * cov
@@ -116,7 +125,7 @@ func Summarize(t *maillage.Territory, v CellValues) (Result, error) {
 		} else {
 			add(int(c.Commune), c.Pop, cov, acc)
 		}
-		if cov == 0 && c.Pop[maillage.Ind] > 0 {
+		if cov == 0 && persons(c.Pop) > 0 {
 			k := int(c.Commune)
 			if k < 0 || k >= none {
 				k = none

@@ -489,8 +489,12 @@ func TestBordeauxProposals(t *testing.T) {
 				persons += site.Persons
 				seniors += site.PersonsByAge["Ind_65_79"] + site.PersonsByAge["Ind_80p"]
 			}
-			if !relClose(ev.Delta.Total.Covered, persons, 1e-6) {
-				t.Errorf("inhabitants newly covered %.4f, proposal says %.4f", ev.Delta.Total.Covered, persons)
+			// The scenario's rows count the profile's people (the 65+).
+			if !relClose(ev.Delta.Total.Covered, seniors, 1e-6) {
+				t.Errorf("scenario delta: 65+ newly covered %.4f, proposal says %.4f", ev.Delta.Total.Covered, seniors)
+			}
+			if persons < seniors {
+				t.Errorf("sites report %.4f inhabitants newly covered, fewer than the %.4f aged 65+", persons, seniors)
 			}
 			if !relClose(ev.Summary.Covered-baseSum.Covered, seniors, 1e-6) {
 				t.Errorf("persons aged 65+ newly covered %.4f, proposal says %.4f", ev.Summary.Covered-baseSum.Covered, seniors)

@@ -76,7 +76,8 @@ func (p *Planner) result(s *coverage.State, id int64, name string) (scenario.Res
 				frag = p.frag[p.t.Communes[commune].Code]
 			}
 			return pr.Weighted(&pop, frag)
-		}}
+		},
+		Persons: func(pop maillage.Pop) float64 { return pr.Persons(&pop) }}
 	for i := 0; i < n; i++ {
 		c := s.Cell(i)
 		if c.Covered {
