@@ -100,8 +100,10 @@ type Proposal struct {
 	// of the same number of sites could newly cover; Gap = 1 − Gain/UpperBound.
 	UpperBound float64 `json:"upper_bound"`
 	Gap        float64 `json:"gap"`
-	MinSites   int     `json:"min_sites,omitempty"` // set cover: lower bound on the sites needed
-	Reached    bool    `json:"reached,omitempty"`   // set cover: target reached
+	// Warning says, in plain words, when a set cover did not reach its target.
+	Warning  string `json:"warning,omitempty"`
+	MinSites int    `json:"min_sites,omitempty"` // set cover: lower bound on the sites needed
+	Reached  bool   `json:"reached,omitempty"`   // set cover: target reached
 	// Capacity, with PerHour > 0: served / over capacity / uncovered.
 	Capacity    *CapacityAssignment `json:"capacity,omitempty"`
 	Evaluations int64               `json:"evaluations"`
@@ -272,6 +274,10 @@ func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candi
 	prop.ShareBefore, prop.ShareAfter = res.ShareBefore(), res.ShareAfter()
 	prop.UpperBound, prop.Gap = res.UpperBound, res.Gap
 	prop.MinSites, prop.Reached = res.MinSites, res.Reached
+	if prop.Mode == "set_cover" && !prop.Reached {
+		prop.Warning = fmt.Sprintf("target %.1f %% not reached: %d sites reach %.2f %% of the weighted demand (the rest is out of every candidate's reach)",
+			100*opts.Target, len(res.Sites), 100*prop.ShareAfter)
+	}
 	prop.Evaluations = res.Evaluations
 	var chosen []int
 	var caps []float64

@@ -25,7 +25,7 @@ type plannerFlags struct {
 }
 
 func (f *plannerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.Territory, "territory", "", "territory file written by `maillage ingest` (default: the built-in fictional demo territory)")
+	fs.StringVar(&f.Territory, "territory", "", "territory file written by \"maillage ingest\" (default: the built-in fictional demo territory)")
 	fs.StringVar(&f.Profiles, "profiles", "", "demand profile file, JSON or YAML (adds to or replaces the built-in profiles)")
 	fs.StringVar(&f.Fragility, "fragility", "", "commune digital-fragility index CSV (for profiles weighted by it)")
 }
@@ -75,6 +75,9 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 		return err
 	}
 	if asJSON {
+		if format != "text" && format != "json" {
+			return fmt.Errorf("coverage: --json and --format %s disagree: %w", format, ErrUsage)
+		}
 		format = "json"
 	}
 	p, err := m.openPlanner(pf)
@@ -126,6 +129,9 @@ func (m *Main) gaps(_ context.Context, args []string) error {
 	}
 	if format != "geojson" && format != "csv" {
 		return fmt.Errorf("gaps: --format %q: want geojson or csv: %w", format, ErrUsage)
+	}
+	if !(minPersons >= 0) {
+		return fmt.Errorf("gaps: --min-persons %g: want ≥ 0: %w", minPersons, ErrUsage)
 	}
 	p, err := m.openPlanner(pf)
 	if err != nil {
@@ -199,6 +205,18 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	if len(names) == 0 {
 		return fmt.Errorf("propose: --profile is required: %w", ErrUsage)
 	}
+	switch {
+	case req.Hours < 0 || req.Hours > 168:
+		return fmt.Errorf("propose: --hours %g: want 0 (default 7) to 168 hours a week: %w", req.Hours, ErrUsage)
+	case req.PerHour < 0:
+		return fmt.Errorf("propose: --per-hour %g: want ≥ 0: %w", req.PerHour, ErrUsage)
+	case req.Target < 0 || req.Target > 1:
+		return fmt.Errorf("propose: --target %g: want a share in (0, 1]: %w", req.Target, ErrUsage)
+	case req.Target == 0 && !tour && (req.K < 1 || req.K > 500):
+		return fmt.Errorf("propose: -k %d: want 1 to 500: %w", req.K, ErrUsage)
+	case tour && (tr.Stops < 1 || tr.BudgetHours <= 0 || tr.BudgetHours > 168 || tr.StopHours <= 0 || tr.StopHours > tr.BudgetHours):
+		return fmt.Errorf("propose --tour: want --stops ≥ 1, 0 < --stop-hours ≤ --budget-hours ≤ 168: %w", ErrUsage)
+	}
 	if tour && (len(names) != 1 || format == "csv") {
 		return fmt.Errorf("propose --tour: one --profile, and --format json or geojson: %w", ErrUsage)
 	}
@@ -249,6 +267,9 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	prop, err := p.Propose(req)
 	if err != nil {
 		return err
+	}
+	if prop.Warning != "" {
+		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", prop.Warning)
 	}
 	for _, name := range req.Profiles {
 		if err := m.warnOffNetwork(p, name); err != nil {

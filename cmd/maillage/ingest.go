@@ -83,6 +83,9 @@ func (cfg *ingestConfig) validate() error {
 	if cfg.Res < 7 || cfg.Res > 10 {
 		return bad("--res %d: want 7 to 10", cfg.Res)
 	}
+	if !(cfg.BufferKm >= 0) {
+		return bad("--buffer-km %g: want ≥ 0", cfg.BufferKm)
+	}
 	check := func(flag, path string) error {
 		st, err := os.Stat(path)
 		if err != nil {
@@ -150,6 +153,10 @@ func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.
 		t.Sources = append(t.Sources, filepath.Base(g))
 	}
 	t.Cells, t.Parts, t.Communes = cells, parts, mergeCommunes(boundaries, gridCommunes, cells, parts)
+	if f, ok := boundariesMatch(boundaries, gridCommunes, cfg.Communes); !ok {
+		t.Findings = append(t.Findings, f)
+		fmt.Fprintf(m.Stderr, "ingest: warning: %s\n", f.Reason)
+	}
 	t.Findings = append(t.Findings, findings...)
 
 	bar = progress.New(m.Stderr, "venues", int64(len(cfg.Venues)))
@@ -385,4 +392,28 @@ func roadFindings(roads []byte, cells []maillage.Cell, osmPath string) ([]mailla
 			gb.Min[0], gb.Max[0], gb.Min[1], gb.Max[1], b.Min[0], b.Max[0], b.Min[1], b.Max[1])
 	}
 	return fs, nil
+}
+
+// boundariesMatch reports whether the boundaries file names the grid's
+// communes; when it names fewer than half of them (say, another
+// département's outlines), it returns a warning finding.
+func boundariesMatch(boundaries, grid []maillage.Commune, file string) (maillage.Finding, bool) {
+	if len(boundaries) == 0 || len(grid) == 0 {
+		return maillage.Finding{}, true
+	}
+	known := make(map[string]bool, len(boundaries))
+	for _, c := range boundaries {
+		known[c.Code] = true
+	}
+	found := 0
+	for _, c := range grid {
+		if known[c.Code] {
+			found++
+		}
+	}
+	if 2*found >= len(grid) {
+		return maillage.Finding{}, true
+	}
+	return maillage.Finding{File: filepath.Base(file), Field: "code", Severity: maillage.Warning,
+		Reason: fmt.Sprintf("the communes file outlines only %d of the grid's %d commune codes: is it the right département?", found, len(grid))}, false
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/internal/shareddata"
 )
 
@@ -34,5 +35,29 @@ func TestIngestRejectsOverlappingGrids(t *testing.T) {
 				t.Fatalf("a territory was written despite the error: %v", statErr)
 			}
 		})
+	}
+}
+
+// TestIngestWarnsOnForeignBoundaries: Charente outlines for the Bordeaux
+// grid name none of its 41 commune codes; ingest says so in a finding.
+func TestIngestWarnsOnForeignBoundaries(t *testing.T) {
+	grid := shareddata.Path(t, "population/filosofi2015-carreaux-200m-bordeaux-metropole.csv")
+	communes := shareddata.Path(t, "boundaries/communes-16-charente-2018.geojson")
+	out := filepath.Join(t.TempDir(), "t.territory")
+	if err := NewMain(io.Discard, io.Discard).Run(context.Background(), []string{"ingest", "--grid", grid, "--communes", communes, "--out", out}); err != nil {
+		t.Fatal(err)
+	}
+	terr, err := data.ReadTerritoryFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range terr.Findings {
+		if f.Field == "code" && strings.Contains(f.Reason, "only 0 of the grid's 41 commune codes") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d findings about foreign boundaries, want 1", n)
 	}
 }

@@ -35,7 +35,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	var pf plannerFlags
 	var file string
 	dbPath, profile := "maillage-scenarios.db", "seniors-20min-walk"
-	fs := m.newFlagSet("scenario "+sub, "see `maillage scenario help`")
+	fs := m.newFlagSet("scenario "+sub, "(see \"maillage scenario help\")")
 	pf.register(fs)
 	fs.StringVar(&dbPath, "db", dbPath, "scenario database (SQLite, created if missing)")
 	fs.StringVar(&file, "file", "", "create: the scenario JSON file (- for standard input)")

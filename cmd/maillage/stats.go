@@ -17,7 +17,7 @@ type statsConfig struct {
 func (m *Main) stats(_ context.Context, args []string) error {
 	cfg := statsConfig{MaxIssues: 20}
 	fs := m.newFlagSet("stats", "[--territory T] [--json]")
-	fs.StringVar(&cfg.Territory, "territory", "", "territory file written by `maillage ingest` (default: the built-in fictional demo territory)")
+	fs.StringVar(&cfg.Territory, "territory", "", "territory file written by \"maillage ingest\" (default: the built-in fictional demo territory)")
 	fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&cfg.MaxIssues, "issues", cfg.MaxIssues, "most findings to list in the text output (-1: all)")
 	if err := parse(fs, args); err != nil {
