@@ -17,21 +17,8 @@ import (
 // by exactly the proposal's gain, and the incremental evaluation must equal
 // a full computation on the applied territory.
 func TestDemoRoadProposalReevaluated(t *testing.T) {
-	terr, o, err := demo.Territory(demo.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _, err := road.FromOSM(o, road.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if terr.Roads, err = g.MarshalBinary(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.New(terr, planner.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := demoRoadPlanner(t)
+	terr := p.Territory()
 	for _, profile := range []string{"seniors-20min-walk", "demarches-20min-car"} {
 		t.Run(profile, func(t *testing.T) {
 			pr, err := p.Profile(profile)
@@ -72,4 +59,26 @@ func TestDemoRoadProposalReevaluated(t *testing.T) {
 			compareSummaries(t, ev.Summary, freshRoadSummary(t, p, s, profile))
 		})
 	}
+}
+
+// demoRoadPlanner returns a planner over the demo territory with its
+// generated road network.
+func demoRoadPlanner(t *testing.T) *planner.Planner {
+	t.Helper()
+	terr, o, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := road.FromOSM(o, road.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if terr.Roads, err = g.MarshalBinary(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.New(terr, planner.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/demo"
-	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -17,21 +15,7 @@ import (
 // 4 h; the scenario evaluation of the same sites, with those hours, must
 // give exactly the proposal's gain. Eight-hour sites must gain more.
 func TestProposalHonoursMinWeeklyHours(t *testing.T) {
-	terr, o, err := demo.Territory(demo.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _, err := road.FromOSM(o, road.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if terr.Roads, err = g.MarshalBinary(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.New(terr, planner.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := demoRoadPlanner(t)
 	const profile = "needs-help-30min-car"
 	pr, err := p.Profile(profile)
 	if err != nil || pr.MinWeeklyHours != 4 {
