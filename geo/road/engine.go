@@ -195,8 +195,12 @@ type Snap struct {
 func (e *Engine) Snap(p orb.Point) (Snap, error) {
 	v, m, ok := e.index().Nearest(p, e.opts.MaxSnapMetres)
 	if !ok {
-		return Snap{}, fmt.Errorf("%w: %v is %.0f m from the %s network (max %.0f m)",
-			travel.ErrOffNetwork, p, m, e.net.name, e.opts.MaxSnapMetres)
+		hint := ""
+		if m > 100_000 {
+			hint = "; latitude and longitude swapped?"
+		}
+		return Snap{}, fmt.Errorf("%w: lat,lon %.6f,%.6f is %.0f m from the %s network (max %.0f m%s)",
+			travel.ErrOffNetwork, p[1], p[0], m, e.net.name, e.opts.MaxSnapMetres, hint)
 	}
 	return Snap{Node: v, At: e.g.Node(v), Metres: m, Seconds: m / e.acc}, nil
 }
