@@ -133,6 +133,14 @@ func ParseNonNegative(name, v string) (float64, error) {
 	return f, nil
 }
 
+// layerType is the content type of a layer in format "geojson" or "csv".
+func layerType(format string) string {
+	if format == "csv" {
+		return csvType
+	}
+	return geoJSONType
+}
+
 func (s *Server) handleGaps(c *gin.Context) {
 	format, err := formatParam(c, "geojson", "geojson", "csv")
 	if err != nil {
@@ -149,11 +157,7 @@ func (s *Server) handleGaps(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ct := geoJSONType
-	if format == "csv" {
-		ct = csvType
-	}
-	s.writeTo(c, http.StatusOK, ct, func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
+	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
 }
 
 func (s *Server) handleAccess(c *gin.Context) {
@@ -167,11 +171,7 @@ func (s *Server) handleAccess(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ct := geoJSONType
-	if format == "csv" {
-		ct = csvType
-	}
-	s.writeTo(c, http.StatusOK, ct, func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
+	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
 }
 
 // ProposalRequest is the JSON body of POST /api/v1/proposals.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -133,18 +134,9 @@ func (m *Main) gaps(_ context.Context, args []string) error {
 	if !(minPersons >= 0) {
 		return fmt.Errorf("gaps: --min-persons %g: want ≥ 0: %w", minPersons, ErrUsage)
 	}
-	p, err := m.openPlanner(pf)
-	if err != nil {
-		return err
-	}
-	if err := m.warnOffNetwork(p, profile); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(m.Stdout)
-	if err := p.WriteGaps(w, profile, format, minPersons); err != nil {
-		return err
-	}
-	return w.Flush()
+	return m.writeLayer(pf, profile, func(p *planner.Planner, w io.Writer) error {
+		return p.WriteGaps(w, profile, format, minPersons)
+	})
 }
 
 func (m *Main) access(_ context.Context, args []string) error {
@@ -160,6 +152,14 @@ func (m *Main) access(_ context.Context, args []string) error {
 	if format != "geojson" && format != "csv" {
 		return fmt.Errorf("access: --format %q: want geojson or csv: %w", format, ErrUsage)
 	}
+	return m.writeLayer(pf, profile, func(p *planner.Planner, w io.Writer) error {
+		return p.WriteAccess(w, profile, format)
+	})
+}
+
+// writeLayer opens the planner, warns about cells the profile's road
+// network does not reach, and writes one layer (gaps, access) to stdout.
+func (m *Main) writeLayer(pf plannerFlags, profile string, write func(*planner.Planner, io.Writer) error) error {
 	p, err := m.openPlanner(pf)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (m *Main) access(_ context.Context, args []string) error {
 		return err
 	}
 	w := bufio.NewWriter(m.Stdout)
-	if err := p.WriteAccess(w, profile, format); err != nil {
+	if err := write(p, w); err != nil {
 		return err
 	}
 	return w.Flush()
