@@ -65,12 +65,19 @@ type Spreader struct {
 	gen        int32
 	genLen     int32
 	genStart   int32
-	cells      []spreadCell
+	cells      spreadCells
 	geoms      []spreadGeom
 	free       []int32 // unused slots of geoms
 	live       []int32 // records holding a geometry
 
 	stats SpreadStats
+
+	// the plane path (spread_planar.go)
+	grid       *h3Grid
+	edgeMargin float64 // metres: how far from a face edge a square's corners must lie, beyond its diagonal
+	pbot, ptop []planarCorner
+	memo       [1 << planarMemoBits]planarMemo
+	noPlanar   bool // tests: EPSG:3035 path only
 
 	// memo of the last cell→record lookup
 	lastCell h3.Cell
@@ -87,6 +94,8 @@ type Spreader struct {
 type spreadCell struct {
 	cell h3.Cell
 	geom int32 // index in geoms, -1 if not loaded
+	face int8  // 1 + the face of the lattice hexagon (i, j) the cell is, 0 if unknown
+	i, j int32
 }
 
 // spreadGeom is a cell's boundary projected to EPSG:3035 metres.
@@ -99,6 +108,29 @@ type spreadGeom struct {
 	minX, minY, maxX, maxY float64
 	area                   float64                 // m²
 	invLen                 [spreadMaxVerts]float64 // 1 / length of edge i→i+1, 1/m
+}
+
+// spreadCells is a growable array of spreadCell in fixed blocks, so that
+// growing never copies (national grids meet millions of cells).
+type spreadCells struct {
+	blocks [][]spreadCell
+	n      int32
+}
+
+const spreadCellBits = 14
+
+func (a *spreadCells) at(r int32) *spreadCell {
+	return &a.blocks[r>>spreadCellBits][r&(1<<spreadCellBits-1)]
+}
+
+func (a *spreadCells) add(c spreadCell) int32 {
+	if int(a.n)>>spreadCellBits == len(a.blocks) {
+		a.blocks = append(a.blocks, make([]spreadCell, 1<<spreadCellBits))
+	}
+	r := a.n
+	*a.at(r) = c
+	a.n++
+	return r
 }
 
 type spreadSlot struct {
@@ -120,11 +152,15 @@ type spreadCorner struct {
 	rec int32
 }
 
-// SpreadStats counts the H3 calls a Spreader made: the costly part of its
-// work.
+// SpreadStats counts how a Spreader spread its squares and the calls to the
+// H3 library it made.
 type SpreadStats struct {
-	Squares    int // squares spread
-	Whole      int // squares whose four corners fell in one cell
+	Squares int // squares spread
+	Whole   int // squares whose four corners fell in one cell
+	Planar  int // squares cut in a face's plane, with no H3 call (other than Whole)
+	Asked   int // h3.LatLngToCell calls that learnt a base cell's orientation or indexed a cell near a pentagon
+	// The rest are made for squares near an icosahedron face's edge or
+	// larger than 1 km, spread in the EPSG:3035 plane.
 	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
 	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
 	Probes     int // h3.LatLngToCell calls probing across a cell's edge
@@ -132,7 +168,11 @@ type SpreadStats struct {
 }
 
 // Stats returns the counts of the work done so far.
-func (s *Spreader) Stats() SpreadStats { return s.stats }
+func (s *Spreader) Stats() SpreadStats {
+	st := s.stats
+	st.Asked = s.grid.asked
+	return st
+}
 
 // NewSpreader returns a Spreader onto H3 cells of resolution res
 // (MinResolution..MaxResolution).
@@ -145,7 +185,8 @@ func NewSpreader(res int) (*Spreader, error) {
 		return nil, fmt.Errorf("geo: %w", err)
 	}
 	return &Spreader{res: res, tab: make([]spreadSlot, spreadMinTab),
-		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1}, nil
+		genLen: int32(max(2000, 8*edge)), genStart: math.MinInt32, lastRec: -1,
+		grid: newH3Grid(res), edgeMargin: 4 * edge}, nil
 }
 
 // Resolution returns the H3 resolution of the Spreader's cells.
@@ -153,10 +194,10 @@ func (s *Spreader) Resolution() int { return s.res }
 
 // NumCells returns how many cells the Spreader has met so far, including
 // cells it probed and found not to overlap any square.
-func (s *Spreader) NumCells() int { return len(s.cells) }
+func (s *Spreader) NumCells() int { return int(s.cells.n) }
 
 // Cell returns the H3 cell of dense index i.
-func (s *Spreader) Cell(i int32) h3.Cell { return s.cells[i].cell }
+func (s *Spreader) Cell(i int32) h3.Cell { return s.cells.at(i).cell }
 
 // Spread splits every square over the H3 cells it overlaps and calls
 // fn(i, cell, frac) once per square i and overlapping cell (a dense index,
@@ -191,8 +232,11 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		slices.SortFunc(s.order, byKey)
 	}
 	s.bot, s.top = s.bot[:0], s.top[:0]
+	s.pbot, s.ptop = s.pbot[:0], s.ptop[:0]
 	rowN, rowSize := int32(math.MinInt32), int32(0)
-	var bi, ti int // cursors in bot and top
+	var bi, ti int   // cursors in bot and top
+	var pbi, pti int // cursors in pbot and ptop
+	var pmemo planarCorner
 	lastBR := spreadCorner{e: math.MinInt32, rec: -1}
 	prev := [2]int32{-1, -1} // the previous square's right-hand corners
 	for _, k := range s.order {
@@ -201,11 +245,15 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 			// corners if the rows touch.
 			if k.size == rowSize && k.n == rowN+rowSize {
 				s.bot, s.top = s.top, s.bot
+				s.pbot, s.ptop = s.ptop, s.pbot
 			} else {
 				s.bot = s.bot[:0]
+				s.pbot = s.pbot[:0]
 			}
 			s.top = s.top[:0]
-			bi, ti = 0, 0
+			s.ptop = s.ptop[:0]
+			bi, ti, pbi, pti = 0, 0, 0, 0
+			pmemo = planarCorner{e: math.MinInt32, face: -1}
 			lastBR = spreadCorner{e: math.MinInt32, rec: -1}
 			rowN, rowSize = k.n, k.size
 			s.sweep(float64(k.n))
@@ -221,6 +269,29 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		}
 		e, n, size := k.e, k.n, k.size
 		s.stats.Squares++
+		if !s.noPlanar && size <= planarMaxSize {
+			var c [4]planarCorner
+			var err error
+			if c[0], err = s.pcorner(&s.pbot, &pbi, &pmemo, e, n); err == nil {
+				if c[1], err = s.pcorner(&s.pbot, &pbi, &pmemo, e+size, n); err == nil {
+					if c[2], err = s.pcorner(&s.ptop, &pti, nil, e, n+size); err == nil {
+						c[3], err = s.pcorner(&s.ptop, &pti, nil, e+size, n+size)
+					}
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("square %d: %w", k.i, err)
+			}
+			need := (float64(size)*math.Sqrt2 + s.edgeMargin) / h3EarthRadius
+			if c[0].face == c[1].face && c[0].face == c[2].face && c[0].face == c[3].face &&
+				min(c[0].edge, c[1].edge, c[2].edge, c[3].edge) >= need {
+				if err := s.planar(int(k.i), float64(size), c, fn); err != nil {
+					return fmt.Errorf("square %d: %w", k.i, err)
+				}
+				prev = [2]int32{-1, -1}
+				continue
+			}
+		}
 		// Corners not in the row caches are first looked for, by a
 		// point-in-polygon test, in the cells of the corners already known
 		// (this square's, loading their outline: they overlap the square
@@ -315,7 +386,7 @@ func (s *Spreader) locate(e, n int32, hints [4]int32, own int) (int32, error) {
 		if r < 0 || (j > 0 && slices.Contains(hints[:j], r)) {
 			continue
 		}
-		gi := s.cells[r].geom
+		gi := s.cells.at(r).geom
 		if gi < 0 {
 			if j >= own {
 				continue
@@ -370,8 +441,7 @@ func (s *Spreader) record(c h3.Cell) int32 {
 		}
 		if e.cell == 0 || (e.cell == c) {
 			// New, or forgotten: a new record.
-			r = int32(len(s.cells))
-			s.cells = append(s.cells, spreadCell{cell: c, geom: -1})
+			r = s.cells.add(spreadCell{cell: c, geom: -1})
 			if e.cell == 0 {
 				s.tabUsed++
 			}
@@ -424,16 +494,16 @@ func (s *Spreader) rehash() {
 // geom returns the index in s.geoms of the projected boundary of record r,
 // loading it if needed.
 func (s *Spreader) geom(r int32) (int32, error) {
-	if g := s.cells[r].geom; g >= 0 {
+	if g := s.cells.at(r).geom; g >= 0 {
 		return g, nil
 	}
 	s.stats.Boundaries++
-	b, err := h3.CellToBoundary(s.cells[r].cell)
+	b, err := h3.CellToBoundary(s.cells.at(r).cell)
 	if err != nil {
-		return -1, fmt.Errorf("geo: boundary of cell %v: %w", s.cells[r].cell, err)
+		return -1, fmt.Errorf("geo: boundary of cell %v: %w", s.cells.at(r).cell, err)
 	}
 	if len(b) < 3 || len(b) > spreadMaxVerts {
-		return -1, fmt.Errorf("geo: cell %v has %d boundary vertices", s.cells[r].cell, len(b))
+		return -1, fmt.Errorf("geo: cell %v has %d boundary vertices", s.cells.at(r).cell, len(b))
 	}
 	var gi int32
 	if n := len(s.free); n > 0 {
@@ -473,7 +543,7 @@ func (s *Spreader) geom(r int32) (int32, error) {
 			g.invLen[i] = 1 / l
 		}
 	}
-	s.cells[r].geom = gi
+	s.cells.at(r).geom = gi
 	s.live = append(s.live, r)
 	return gi, nil
 }
@@ -483,9 +553,9 @@ func (s *Spreader) geom(r int32) (int32, error) {
 func (s *Spreader) sweep(y float64) {
 	kept := s.live[:0]
 	for _, r := range s.live {
-		gi := s.cells[r].geom
+		gi := s.cells.at(r).geom
 		if s.geoms[gi].maxY < y {
-			s.cells[r].geom = -1
+			s.cells.at(r).geom = -1
 			s.free = append(s.free, gi)
 			continue
 		}
@@ -502,14 +572,14 @@ func (s *Spreader) neighbours(r int32) ([6]int32, int, error) {
 	}
 	if s.geoms[gi].nnb < 0 {
 		s.stats.Neighbours++
-		disk, err := h3.GridDisk(s.cells[r].cell, 1)
+		disk, err := h3.GridDisk(s.cells.at(r).cell, 1)
 		if err != nil {
-			return [6]int32{}, 0, fmt.Errorf("geo: neighbours of cell %v: %w", s.cells[r].cell, err)
+			return [6]int32{}, 0, fmt.Errorf("geo: neighbours of cell %v: %w", s.cells.at(r).cell, err)
 		}
 		var nb [6]int32
 		n := 0
 		for _, c := range disk {
-			if c == s.cells[r].cell || c == 0 || n == len(nb) {
+			if c == s.cells.at(r).cell || c == 0 || n == len(nb) {
 				continue
 			}
 			nb[n] = s.record(c)
@@ -681,7 +751,7 @@ func (s *Spreader) probe(r int32, x0, y0, side float64) (float64, error) {
 // spreadMargin.
 func (s *Spreader) candHolds(x, y float64) bool {
 	for _, r := range s.cand {
-		if gi := s.cells[r].geom; gi >= 0 && s.geoms[gi].holds(x, y) {
+		if gi := s.cells.at(r).geom; gi >= 0 && s.geoms[gi].holds(x, y) {
 			return true
 		}
 	}
@@ -691,9 +761,9 @@ func (s *Spreader) candHolds(x, y float64) bool {
 // isCand reports whether the cell of record r is already a candidate
 // (compared by cell: a cell may have two records, see Spreader).
 func (s *Spreader) isCand(r int32) bool {
-	c := s.cells[r].cell
+	c := s.cells.at(r).cell
 	for _, x := range s.cand {
-		if x == r || s.cells[x].cell == c {
+		if x == r || s.cells.at(x).cell == c {
 			return true
 		}
 	}
