@@ -16,17 +16,19 @@ import (
 // (a = 6,378,137 m, 1/f = 298.257222101, φ0 = 52°) and are re-derived by
 // TestLAEAConstants, so they cannot drift from the definition.
 const (
-	laeaA     = 6378137.0             // GRS80 semi-major axis, metres
-	laeaE2    = 0.0066943800229007869 // GRS80 first eccentricity squared
-	laeaE     = 0.081819191042815792  // GRS80 first eccentricity
-	laeaQP    = 1.9955310874809387    // q at the pole
-	laeaSinB0 = 0.78667063321585562   // sin β0 (authalic latitude of the origin)
-	laeaCosB0 = 0.61737291391489224   // cos β0
-	laeaRq    = 6371007.1808835175    // radius of the authalic sphere, metres
-	laeaD     = 1.0004253945280135    // D of GN 7-2
-	laeaLon0  = 10 * math.Pi / 180    // longitude of origin, radians
-	laeaFE    = 4321000.0             // false easting, metres
-	laeaFN    = 3210000.0             // false northing, metres
+	laeaA       = 6378137.0             // GRS80 semi-major axis, metres
+	laeaE2      = 0.0066943800229007869 // GRS80 first eccentricity squared
+	laeaE       = 0.081819191042815792  // GRS80 first eccentricity
+	laeaQP      = 1.9955310874809387    // q at the pole
+	laeaSinB0   = 0.78667063321585562   // sin β0 (authalic latitude of the origin)
+	laeaCosB0   = 0.61737291391489224   // cos β0
+	laeaRq      = 6371007.1808835175    // radius of the authalic sphere, metres
+	laeaD       = 1.0004253945280135    // D of GN 7-2
+	laeaLon0    = 10 * math.Pi / 180    // longitude of origin, radians
+	laeaCosLon0 = 0.98480775301220806   // cos 10°
+	laeaSinLon0 = 0.17364817766693033   // sin 10°
+	laeaFE      = 4321000.0             // false easting, metres
+	laeaFN      = 3210000.0             // false northing, metres
 )
 
 // Coefficients of the series giving the geodetic latitude from the authalic
@@ -97,4 +99,40 @@ func laeaInverse(e, n float64) (lat, lon float64) {
 	lon = laeaLon0 + math.Atan2((e-laeaFE)*sinC,
 		laeaD*rho*laeaCosB0*cosC-laeaD*laeaD*(n-laeaFN)*laeaSinB0*sinC)
 	return lat, lon
+}
+
+// laeaInverseVec is laeaInverse followed by unitVec, without trigonometric
+// calls but one asin (for the latitude, which it also returns in radians):
+// the half-angle and multiple-angle identities give the sines and cosines
+// the two would compute. The Spreader calls it for every grid corner.
+func laeaInverseVec(e, n float64) (p vec3, lat float64) {
+	x := (e - laeaFE) / laeaD
+	y := laeaD * (n - laeaFN)
+	rho := math.Hypot(x, y)
+	if rho == 0 { // the origin, as laeaInverse gives it
+		return unitVec(52*math.Pi/180, laeaLon0), 52 * math.Pi / 180
+	}
+	s := min(1, rho/(2*laeaRq)) // sin(c/2)
+	sinC, cosC := 2*s*math.Sqrt(1-s*s), 1-2*s*s
+	sinB := max(-1, min(1, cosC*laeaSinB0+y*sinC*laeaCosB0/rho))
+	cosB := math.Sqrt(1 - sinB*sinB)
+	// Δ = φ − β from the series in sin 2β, 4β, 6β.
+	s2, c2 := 2*sinB*cosB, 1-2*sinB*sinB
+	s4, c4 := 2*s2*c2, 1-2*s2*s2
+	s6 := s4*c2 + c4*s2
+	d := laeaC2*s2 + laeaC4*s4 + laeaC6*s6
+	d2 := d * d
+	sinD := d * (1 - d2/6*(1-d2/20))
+	cosD := 1 - d2/2*(1-d2/12)
+	sinLat := sinB*cosD + cosB*sinD
+	cosLat := cosB*cosD - sinB*sinD
+	// λ = λ0 + atan2(X, Y).
+	cosL, sinL := laeaCosLon0, laeaSinLon0
+	xx := (e - laeaFE) * sinC
+	yy := laeaD*rho*laeaCosB0*cosC - laeaD*laeaD*(n-laeaFN)*laeaSinB0*sinC
+	if h := math.Hypot(xx, yy); h > 0 {
+		ca, sa := yy/h, xx/h
+		cosL, sinL = laeaCosLon0*ca-laeaSinLon0*sa, laeaSinLon0*ca+laeaCosLon0*sa
+	}
+	return vec3{cosLat * cosL, cosLat * sinL, sinLat}, math.Asin(sinB) + d
 }

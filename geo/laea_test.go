@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -107,6 +108,7 @@ func TestLAEAConstants(t *testing.T) {
 		{"e2", laeaE2, e2}, {"e", laeaE, e}, {"qP", laeaQP, qP},
 		{"sinB0", laeaSinB0, math.Sin(b0)}, {"cosB0", laeaCosB0, math.Cos(b0)},
 		{"Rq", laeaRq, rq}, {"D", laeaD, d},
+		{"cosLon0", laeaCosLon0, math.Cos(laeaLon0)}, {"sinLon0", laeaSinLon0, math.Sin(laeaLon0)},
 	} {
 		if math.Abs(c.got-c.want) > 1e-15*math.Abs(c.want) {
 			t.Errorf("%s = %.20g, want %.20g", c.name, c.got, c.want)
@@ -138,5 +140,24 @@ func BenchmarkLAEAInverse(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		laeaInverse(3.2e6+float64(i%1000)*200, 2.1e6+float64(i%977)*200)
+	}
+}
+
+// TestLAEAInverseVec: the trigonometry-free inverse used by the Spreader
+// gives the unit vector and latitude of laeaInverse, over and around France
+// and at the projection's origin.
+func TestLAEAInverseVec(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	pts := [][2]float64{{laeaFE, laeaFN}, {laeaFE, laeaFN + 1}, {laeaFE - 1, laeaFN}}
+	for range 100000 {
+		pts = append(pts, [2]float64{2_500_000 + rng.Float64()*3_000_000, 1_000_000 + rng.Float64()*4_000_000})
+	}
+	for _, q := range pts {
+		lat, lon := laeaInverse(q[0], q[1])
+		want := unitVec(lat, lon)
+		got, glat := laeaInverseVec(q[0], q[1])
+		if d := math.Max(math.Abs(got.x-want.x), math.Max(math.Abs(got.y-want.y), math.Abs(got.z-want.z))); d > 1e-15 || math.Abs(glat-lat) > 1e-15 {
+			t.Fatalf("E%.1f N%.1f: %v lat %v, want %v lat %v", q[0], q[1], got, glat, want, lat)
+		}
 	}
 }

@@ -10,6 +10,18 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
+// benchScattered returns n 200 m squares at random over metropolitan France
+// (no two sharing a corner, most of them): the worst case, every square
+// needing its own corners and cells.
+func benchScattered(n int) []Square {
+	rng := rand.New(rand.NewPCG(7, 10))
+	out := make([]Square, n)
+	for i := range out {
+		out[i] = Square{E: int32(3_250_000 + 200*rng.IntN(5250)), N: int32(2_080_000 + 200*rng.IntN(5250)), Size: 200}
+	}
+	return out
+}
+
 // benchSquares returns n 200 m squares filling a block of metropolitan France
 // in LAEA (in random order), seeded.
 func benchSquares(n int) []Square {
@@ -37,9 +49,14 @@ func cpuTime() time.Duration {
 // run, one h3.LatLngToCell per square (after FromLAEA of the square's
 // centre); it reports the ratio of the fastest iterations.
 func BenchmarkSpread(b *testing.B) {
-	for _, res := range []int{8, 9, 10} {
-		b.Run(fmtRes(res), func(b *testing.B) {
-			squares := benchSquares(100_000)
+	for _, bc := range []struct {
+		name string
+		res  int
+		sq   func(int) []Square
+	}{{"res08", 8, benchSquares}, {"res09", 9, benchSquares}, {"res10", 10, benchSquares}, {"scattered-res09", 9, benchScattered}} {
+		res := bc.res
+		b.Run(bc.name, func(b *testing.B) {
+			squares := bc.sq(100_000)
 			b.ReportAllocs()
 			// The machine is shared: keep the fastest iteration of each phase,
 			// measured alternately in the same run.

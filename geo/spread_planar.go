@@ -59,11 +59,14 @@ func (s *Spreader) pcorner(list *[]planarCorner, k *int, memo *planarCorner, e, 
 	if memo != nil && memo.e == e && memo.face >= 0 {
 		return *memo, nil
 	}
-	lat, lon := laeaInverse(float64(e), float64(n))
-	if !laeaInDomain(float64(e), float64(n)) || math.IsNaN(lat) || math.IsNaN(lon) {
+	if !laeaInDomain(float64(e), float64(n)) {
 		return planarCorner{}, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
 	}
-	face, x, y, edge := s.grid.project(unitVec(lat, lon))
+	p, lat := laeaInverseVec(float64(e), float64(n))
+	if math.IsNaN(p.x) || math.IsNaN(lat) {
+		return planarCorner{}, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
+	}
+	face, x, y, edge := s.grid.project(p)
 	c := planarCorner{e: e, face: int8(face), x: x, y: y, lat: lat, edge: edge}
 	if *k == len(l) {
 		*list = append(l, c)
