@@ -245,34 +245,6 @@ func (c *ijk) normalize() {
 	c.i, c.j, c.k = c.i-m, c.j-m, c.k-m
 }
 
-// up returns the parent of c in the aperture-7 grid one resolution coarser:
-// counter-clockwise (H3's _upAp7) when the child's resolution is Class III,
-// clockwise (_upAp7r) otherwise.
-func (c ijk) up(ccw bool) ijk {
-	i, j := float64(c.i-c.k), float64(c.j-c.k)
-	var p ijk
-	if ccw {
-		p = ijk{int32(math.Round((3*i - j) * (1.0 / 7))), int32(math.Round((i + 2*j) * (1.0 / 7))), 0}
-	} else {
-		p = ijk{int32(math.Round((2*i + j) * (1.0 / 7))), int32(math.Round((3*j - i) * (1.0 / 7))), 0}
-	}
-	p.normalize()
-	return p
-}
-
-// down returns the centre child of c one resolution finer (H3's _downAp7,
-// or _downAp7r when cw).
-func (c ijk) down(ccw bool) ijk {
-	var d ijk
-	if ccw { // i → (3,0,1), j → (1,3,0), k → (0,1,3)
-		d = ijk{3*c.i + c.j, 3*c.j + c.k, c.i + 3*c.k}
-	} else { // i → (3,1,0), j → (0,3,1), k → (1,0,3)
-		d = ijk{3*c.i + c.k, c.i + 3*c.j, c.j + 3*c.k}
-	}
-	d.normalize()
-	return d
-}
-
 // h3RotCCW turns an H3 digit by 60° counter-clockwise (H3's _rotate60ccw).
 var h3RotCCW = [8]uint64{0, 5, 3, 1, 6, 4, 2, 7}
 
@@ -286,8 +258,7 @@ var h3RotCCW = [8]uint64{0, 5, 3, 1, 6, 4, 2, 7}
 // twelve around the icosahedron's vertices, which have their own digit rules)
 // are always asked.
 func (g *h3Grid) cell(face int, i, j int32) (h3.Cell, error) {
-	c := ijk{i, j, 0}
-	c.normalize()
+	c := axial{i, j}
 	// The last two digits, then the memo of the ancestor two levels up
 	// (49 hexagons share it).
 	var low uint64
@@ -300,7 +271,7 @@ func (g *h3Grid) cell(face int, i, j int32) (h3.Cell, error) {
 			low |= digit << (3 * (15 - (r + 1)))
 			c = p
 		}
-		key := 1<<63 | uint64(face)<<48 | uint64(c.i)<<32 | uint64(c.j)<<16 | uint64(c.k)
+		key := 1<<63 | uint64(face)<<48 | uint64(uint16(c.i))<<16 | uint64(uint16(c.j))
 		m := &g.anc[(key*0x9E3779B97F4A7C15)>>(64-h3AncBits)]
 		if m.key == key {
 			return m.prefix | h3.Cell(rotDigits(low, g.res, int(m.rot))), nil
@@ -309,7 +280,7 @@ func (g *h3Grid) cell(face int, i, j int32) (h3.Cell, error) {
 		if err != nil {
 			return 0, err
 		}
-		if b := g.last; b != nil && b.state == h3BaseKnown && c.i < 1<<16 && c.j < 1<<16 && c.k < 1<<16 {
+		if b := g.last; b != nil && b.state == h3BaseKnown && c.i == int32(int16(c.i)) && c.j == int32(int16(c.j)) {
 			*m = h3Anc{key: key, rot: b.rot, prefix: x &^ h3.Cell(h3DigitMask(g.res)&^h3DigitMask(g.res-2))}
 		}
 		return x, nil
@@ -328,27 +299,55 @@ type h3Anc struct {
 	rot    int8
 }
 
+// axial is a lattice position (i, j): H3's ijk with k = 0, either sign.
+type axial struct{ i, j int32 }
+
+// round7 returns n/7 rounded to the nearest integer (n/7 is never
+// a half-integer), as H3's lround((double)n * M_ONESEVENTH).
+func round7(n int32) int32 {
+	n += 3
+	q := n / 7
+	if n%7 < 0 {
+		q--
+	}
+	return q
+}
+
+// axialDigit maps a unit step (di+1)*3 + (dj+1) to its H3 digit, 7 for
+// none.
+var axialDigit = [9]uint64{
+	1, 3, 7, // (−1,−1) = k, (−1,0) = jk, (−1,1): none
+	5, 0, 2, // (0,−1) = ik, (0,0) = centre, (0,1) = j
+	7, 4, 6, // (1,−1): none, (1,0) = i, (1,1) = ij
+}
+
 // parent returns the parent of c (of resolution res) and the digit of c in
-// it, as H3's _faceIjkToH3 does; ok is false if the digit is not a unit
-// vector (which does not happen for a valid lattice position).
-func (c ijk) parent(res int) (p ijk, digit uint64, ok bool) {
-	classIII := res%2 == 1
-	p = c.up(classIII)
-	d := p.down(classIII)
-	diff := ijk{c.i - d.i, c.j - d.j, c.k - d.k}
-	diff.normalize()
-	if diff.i > 1 || diff.j > 1 || diff.k > 1 {
+// it, as H3's _faceIjkToH3 does (up and down the aperture-7 hierarchy, in
+// axial form: the normalisations H3 does between steps only change the
+// representation); ok is false if the digit is not a unit step (which does
+// not happen for a valid lattice position).
+func (c axial) parent(res int) (p axial, digit uint64, ok bool) {
+	var d axial
+	if res%2 == 1 { // Class III: counter-clockwise
+		p = axial{round7(3*c.i - c.j), round7(c.i + 2*c.j)}
+		d = axial{2*p.i + p.j, 3*p.j - p.i}
+	} else {
+		p = axial{round7(2*c.i + c.j), round7(3*c.j - c.i)}
+		d = axial{3*p.i - p.j, p.i + 2*p.j}
+	}
+	di, dj := c.i-d.i, c.j-d.j
+	if di < -1 || di > 1 || dj < -1 || dj > 1 {
 		return p, 0, false
 	}
-	return p, uint64(4*diff.i + 2*diff.j + diff.k), true
+	digit = axialDigit[(di+1)*3+dj+1]
+	return p, digit, digit != 7
 }
 
 // cellSlow is cell without the ancestor memo; it leaves in g.last the base
 // position it used (nil if none).
 func (g *h3Grid) cellSlow(face int, i, j int32) (h3.Cell, error) {
 	g.last = nil
-	c := ijk{i, j, 0}
-	c.normalize()
+	c := axial{i, j}
 	var digits uint64 // digit r at bits 3·(15−r), as in the index
 	nonzero := false
 	for r := g.res - 1; r >= 0; r-- {
@@ -360,10 +359,12 @@ func (g *h3Grid) cellSlow(face int, i, j int32) (h3.Cell, error) {
 		digits |= digit << (3 * (15 - (r + 1)))
 		c = p
 	}
-	if c.i > 2 || c.j > 2 || c.k > 2 {
+	b0 := ijk{c.i, c.j, 0}
+	b0.normalize()
+	if b0.i > 2 || b0.j > 2 || b0.k > 2 {
 		return g.ask(face, i, j)
 	}
-	b := &g.base[face*27+int(c.i)*9+int(c.j)*3+int(c.k)]
+	b := &g.base[face*27+int(b0.i)*9+int(b0.j)*3+int(b0.k)]
 	g.last = b
 	switch b.state {
 	case h3BaseAsk:
