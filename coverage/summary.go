@@ -34,12 +34,19 @@ type ProfileSummary struct {
 	// with a position); UnlocatedPlaces those that pass the filter but have no
 	// position (ignored for coverage); UnknownHoursPlaces those of Places whose
 	// hours are unknown.
-	Places             int              `json:"places"`
-	UnlocatedPlaces    int              `json:"unlocated_places"`
-	UnknownHoursPlaces int              `json:"unknown_hours_places"`
-	Access             float64          `json:"access"` // weighted mean 2SFCA accessibility, hours/week per 1,000 weighted inhabitants
-	Statement          string           `json:"statement"`
-	Communes           []CommuneSummary `json:"communes"`
+	Places             int `json:"places"`
+	UnlocatedPlaces    int `json:"unlocated_places"`
+	UnknownHoursPlaces int `json:"unknown_hours_places"`
+	// OffNetworkCells counts the cells farther than the snap distance from
+	// the profile's road network, OffNetworkPersons their inhabitants: the
+	// engine never reaches them, so they are among the uncovered but are no
+	// coverage gap (the road extract misses them). Zero on crow-fly times;
+	// filled by the caller that knows the engine (internal/planner).
+	OffNetworkCells   int              `json:"off_network_cells"`
+	OffNetworkPersons float64          `json:"off_network_persons"`
+	Access            float64          `json:"access"` // weighted mean 2SFCA accessibility, hours/week per 1,000 weighted inhabitants
+	Statement         string           `json:"statement"`
+	Communes          []CommuneSummary `json:"communes"`
 }
 
 // CommuneSummary is the coverage of one commune for one profile.

@@ -2,12 +2,17 @@ package planner_test
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"testing"
 
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data/demo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
+	"github.com/paulmach/osm"
 )
 
 // TestDemoRoadProposalReevaluated runs the proposal → scenario cross-check
@@ -81,4 +86,99 @@ func demoRoadPlanner(t *testing.T) *planner.Planner {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestCoverageReportsOffNetwork: with the demo's roads kept only west of the
+// territory's middle, the cells of the east lie off the network; the coverage
+// report counts them, and their persons, for road profiles (the same cells
+// OffNetwork lists) and none for crow-fly ones.
+func TestCoverageReportsOffNetwork(t *testing.T) {
+	profiles, err := coverage.ParseProfiles([]byte(`{"profiles":[
+		{"name":"fs-car","population":"all","mode":"car","engine":"road","max_minutes":30},
+		{"name":"fs-crow","population":"all","mode":"car","engine":"crowfly","max_minutes":30}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// plan returns a planner over the demo with the ways keep accepts.
+	var cut float64
+	plan := func(keep func(w *osm.Way, lon map[osm.NodeID]float64) bool) (*planner.Planner, *maillage.Territory) {
+		terr, o, err := demo.Territory(demo.DefaultSeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lon := map[osm.NodeID]float64{}
+		lo, hi := 180.0, -180.0
+		for _, n := range o.Nodes {
+			lon[n.ID] = n.Lon
+			lo, hi = min(lo, n.Lon), max(hi, n.Lon)
+		}
+		cut = (lo + hi) / 2
+		kept := o.Ways[:0]
+		for _, w := range o.Ways {
+			if keep(w, lon) {
+				kept = append(kept, w)
+			}
+		}
+		o.Ways = kept
+		g, _, err := road.FromOSM(o, road.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if terr.Roads, err = g.MarshalBinary(); err != nil {
+			t.Fatal(err)
+		}
+		p, err := planner.New(terr, planner.Config{Profiles: profiles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, terr
+	}
+	full, _ := plan(func(*osm.Way, map[osm.NodeID]float64) bool { return true })
+	offFull, err := full.OffNetwork("fs-car")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, terr := plan(func(w *osm.Way, lon map[osm.NodeID]float64) bool {
+		for _, wn := range w.Nodes {
+			if lon[wn.ID] >= cut {
+				return false
+			}
+		}
+		return true
+	})
+	rep, err := p.Coverage("fs-car", "fs-crow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := p.OffNetwork("fs-car")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Off the network: east of the cut, just west of it where the ways that
+	// crossed it were dropped (0.1° ≈ 8 km), or off the full network too.
+	var persons float64
+	east := 0
+	for _, c := range off {
+		persons += terr.Cells[c].Pop[maillage.Ind]
+		if x := terr.Cells[c].Center[0]; x < cut-0.1 && !slices.Contains(offFull, c) {
+			t.Errorf("cell %d at lon %.4f, well west of the cut %.4f, is off the network", c, x, cut)
+		} else if x > cut {
+			east++
+		}
+	}
+	if east < len(off)*9/10 || len(off) < 100 {
+		t.Errorf("%d of %d off-network cells east of the cut", east, len(off))
+	}
+	car, crow := rep.Profiles[0], rep.Profiles[1]
+	if car.OffNetworkCells != len(off) || math.Abs(car.OffNetworkPersons-persons) > 1e-6 {
+		t.Errorf("road profile: report %d cells / %.1f persons off network, OffNetwork %d cells / %.1f persons",
+			car.OffNetworkCells, car.OffNetworkPersons, len(off), persons)
+	}
+	if car.Covered > car.Population-car.OffNetworkPersons+1e-6 {
+		t.Errorf("covered %.1f of %.1f, with %.1f off the network", car.Covered, car.Population, car.OffNetworkPersons)
+	}
+	if crow.OffNetworkCells != 0 || crow.OffNetworkPersons != 0 {
+		t.Errorf("crow-fly profile: %d cells, %.1f persons off network", crow.OffNetworkCells, crow.OffNetworkPersons)
+	}
+	t.Logf("%d cells (%.0f persons) off the western network, %d off the full one", len(off), persons, len(offFull))
 }

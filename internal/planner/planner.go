@@ -176,7 +176,18 @@ func (p *Planner) Coverage(names ...string) (coverage.Report, error) {
 		}
 		states = append(states, s)
 	}
-	return coverage.Summarize(p.t, states...), nil
+	rep := coverage.Summarize(p.t, states...)
+	for i, n := range names {
+		off, err := p.OffNetwork(n)
+		if err != nil {
+			return coverage.Report{}, fmt.Errorf("profile %q: %w", n, err)
+		}
+		rep.Profiles[i].OffNetworkCells = len(off)
+		for _, c := range off {
+			rep.Profiles[i].OffNetworkPersons += p.t.Cells[c].Pop[maillage.Ind]
+		}
+	}
+	return rep, nil
 }
 
 // OffNetwork returns the indices of the cells whose centres lie farther than
