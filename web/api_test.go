@@ -559,6 +559,8 @@ func TestScenarioCRUD(t *testing.T) {
 		{"", 2, 2, "close one, renamed", 200},
 		{"?offset=1&limit=1", 1, 2, "empty", 200},
 		{"?limit=5000", 0, 0, "", 400},
+		{"?limit=-1", 0, 0, "", 400},
+		{"?offset=-2", 0, 0, "", 400},
 		{"?offset=x", 0, 0, "", 400},
 	} {
 		code, _, body = get(t, h, "/api/v1/scenarios"+tc.query)
@@ -712,12 +714,18 @@ func TestScenariosWithoutStore(t *testing.T) {
 	h := NewServer(Config{}, mustPlanner(t), nil).Handler()
 	for _, tc := range []struct{ method, target string }{
 		{"GET", "/api/v1/scenarios"}, {"POST", "/api/v1/scenarios"}, {"GET", "/api/v1/scenarios/1"},
-		{"GET", "/api/v1/scenarios/diff?a=0&b=0&profile=x"},
+		{"GET", "/api/v1/scenarios/diff?a=0&b=1&profile=seniors-20min-walk"},
 	} {
 		code, _, body := do(t, h, tc.method, tc.target, strings.NewReader("{}"))
 		if code != 503 || !strings.Contains(errorOf(t, body).Error, "--db") {
 			t.Errorf("%s %s: %d %s", tc.method, tc.target, code, body)
 		}
+	}
+	// The base against itself needs no store: a zero difference.
+	code, _, body := get(t, h, "/api/v1/scenarios/diff?a=0&b=0&profile=seniors-20min-walk")
+	var d scenario.Delta
+	if code != 200 || json.Unmarshal(body, &d) != nil || d.Total.Covered != 0 || d.Total.WeightedCovered != 0 {
+		t.Errorf("diff of the base with itself: %d %s", code, body)
 	}
 }
 

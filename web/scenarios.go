@@ -76,8 +76,8 @@ func (s *Server) handleScenarioList(c *gin.Context) {
 			continue
 		}
 		n, err := strconv.Atoi(q)
-		if err != nil {
-			s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not an integer", p.name, q)})
+		if err != nil || n < 0 {
+			s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not an integer ≥ 0", p.name, q)})
 			return
 		}
 		*p.v = n
@@ -229,6 +229,9 @@ func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.R
 			return scenario.Result{}, err
 		}
 		return ev.Base, nil
+	}
+	if s.store == nil {
+		return scenario.Result{}, &reqError{ErrUnavailable, fmt.Sprintf("scenario %d: no scenario store configured (start `maillage serve` with --db FILE); 0, the base territory, needs none", id)}
 	}
 	sc, err := s.store.Get(c.Request.Context(), id)
 	if err != nil {

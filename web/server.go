@@ -192,10 +192,12 @@ func (s *Server) router() *gin.Engine {
 	v1.GET("/access", s.handleAccess)
 	v1.POST("/proposals", s.handleProposals)
 	v1.GET("/route", s.handleRoute)
+	// The diff of the base with itself needs no store: it checks for one
+	// only when a stored scenario is asked for.
+	v1.GET("/scenarios/diff", s.handleScenarioDiff)
 	sc := v1.Group("/scenarios", s.needStore)
 	sc.POST("", s.handleScenarioCreate)
 	sc.GET("", s.handleScenarioList)
-	sc.GET("/diff", s.handleScenarioDiff)
 	sc.GET("/:id", s.handleScenarioGet)
 	sc.PUT("/:id", s.handleScenarioUpdate)
 	sc.DELETE("/:id", s.handleScenarioDelete)
