@@ -1,7 +1,6 @@
 package data
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"runtime"
@@ -53,12 +52,6 @@ const (
 	gridMany    = -2            // the record's shares come from several communes: see gridBand.many
 )
 
-// gridRec is a record of a band's Spreader and its cell.
-type gridRec struct {
-	cell h3.Cell
-	rec  int32
-}
-
 // gridBand is the spreading of one band of squares.
 type gridBand struct {
 	shares [][]gridShare // in blocks of 1<<gridShareBits, in the order spread
@@ -71,8 +64,10 @@ type gridBand struct {
 	// many lists the (record, commune) pairs of the records whose shares
 	// come from several communes, as rec<<32 | uint32(commune), sorted.
 	many []uint64
-	// recs lists the records with shares, sorted by cell then record.
-	recs []gridRec
+	// recs lists the records with shares, sorted by cell then record, as
+	// gridCellBits(cell)<<recBits | record (see gridRecKeys).
+	recs    []uint64
+	recBits int
 	// late holds the shares (indices) whose cell lies in several bands, for
 	// the sequential pass.
 	late []int
@@ -123,7 +118,7 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	errs := make([]error, len(idx))
 	var wg sync.WaitGroup
 	for b := range bands {
-		wg.Go(func() { errs[b] = bands[b].spread(squares, idx[b], sqCommune, res) })
+		wg.Go(func() { errs[b] = bands[b].spread(squares, idx[b], sqCommune, len(communeCodes), res) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -152,7 +147,7 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	parts = make([]maillage.Part, np)
 	errs = make([]error, len(chunks))
 	for c := range chunks {
-		wg.Go(func() { errs[c] = chunks[c].fill(bands, cells, parts) })
+		wg.Go(func() { errs[c] = chunks[c].fill(bands, res, cells, parts) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -266,62 +261,42 @@ func gridBands(squares []Square, k int) [][]int32 {
 
 // spread spreads the squares idx with a Spreader of its own, recording the
 // shares, each record's commune and the records with shares by cell.
-func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, res int) error {
+func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCodes, res int) error {
 	sp, err := geo.NewSpreader(res)
 	if err != nil {
 		return err
 	}
-	// The squares in the order the Spreader visits them ((Size, N, E), then
-	// index): it need not sort them, and the callback below reads the
-	// squares' commune and index in sequence.
-	type key struct{ size, n, e, i, commune int32 }
-	keys := make([]key, len(idx))
-	for j, i := range idx {
-		q := &squares[i]
-		keys[j] = key{q.Size, q.N, q.E, i, sqCommune[i]}
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.n, b.n); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.e, b.e); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
-	gs := make([]geo.Square, len(keys))
-	for j, k := range keys {
-		gs[j] = geo.Square{E: k.e, N: k.n, Size: k.size}
-	}
+	// The squares in the order the Spreader visits them: it need not sort
+	// them, and the callback reads their indices in sequence (and the
+	// squares' communes once each).
+	gs, sq, com := gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
 		for int(r) >= len(bd.rec) {
 			bd.rec = append(bd.rec, gridNoShare)
 		}
-		k := &keys[j]
+		i, c0 := sq[j], com[j]
 		switch c := bd.rec[r]; c {
-		case k.commune:
+		case c0:
 		case gridNoShare:
-			bd.rec[r] = k.commune
+			bd.rec[r] = c0
 		case gridMany:
-			if m := uint64(r)<<32 | uint64(uint32(k.commune)); bd.many[len(bd.many)-1] != m {
+			if m := uint64(r)<<32 | uint64(uint32(c0)); bd.many[len(bd.many)-1] != m {
 				bd.many = append(bd.many, m)
 			}
 		default:
-			bd.many = append(bd.many, uint64(r)<<32|uint64(uint32(c)), uint64(r)<<32|uint64(uint32(k.commune)))
+			bd.many = append(bd.many, uint64(r)<<32|uint64(uint32(c)), uint64(r)<<32|uint64(uint32(c0)))
 			bd.rec[r] = gridMany
 		}
 		if bd.n>>gridShareBits == len(bd.shares) {
 			bd.shares = append(bd.shares, make([]gridShare, 1<<gridShareBits))
 		}
-		bd.shares[bd.n>>gridShareBits][bd.n&(1<<gridShareBits-1)] = gridShare{k.i, r, f}
+		bd.shares[bd.n>>gridShareBits][bd.n&(1<<gridShareBits-1)] = gridShare{i, r, f}
 		bd.n++
 	})
 	if err != nil {
 		return err
 	}
+	gs, sq, com = nil, nil, nil
 	slices.Sort(bd.many)
 	bd.many = slices.Compact(bd.many)
 	n := 0
@@ -330,20 +305,15 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, res
 			n++
 		}
 	}
-	bd.recs = make([]gridRec, 0, n)
-	for r, c := range bd.rec {
-		if c != gridNoShare {
-			bd.recs = append(bd.recs, gridRec{sp.Cell(int32(r)), int32(r)})
-		}
-	}
-	slices.SortFunc(bd.recs, func(a, b gridRec) int {
-		if c := cmp.Compare(a.cell, b.cell); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.rec, b.rec)
-	})
-	return nil
+	bd.recs, bd.recBits, err = gridRecKeys(sp, res, n, func(r int32) bool { return int(r) < len(bd.rec) && bd.rec[r] != gridNoShare })
+	return err
 }
+
+// cell returns the cell bits of recs[j] (see gridCellBits).
+func (bd *gridBand) cell(j int) uint64 { return bd.recs[j] >> bd.recBits }
+
+// record returns the record of recs[j].
+func (bd *gridBand) record(j int) int32 { return int32(bd.recs[j] & (1<<bd.recBits - 1)) }
 
 // communes appends to dst the communes of record r's shares.
 func (bd *gridBand) communes(dst []int32, r int32) []int32 {
@@ -408,13 +378,13 @@ func gridChunks(bands []gridBand, k int) []gridChunk {
 			big = b
 		}
 	}
-	var cuts []h3.Cell // chunk c holds cells in [cuts[c-1], cuts[c])
+	var cuts []uint64 // chunk c holds the cells (bits) in [cuts[c-1], cuts[c])
 	if len(bands) > 0 {
-		recs := bands[big].recs
+		bd := &bands[big]
 		for c := 1; c < k; c++ {
-			j := len(recs) * c / k
-			if j > 0 && j < len(recs) && (len(cuts) == 0 || recs[j].cell > cuts[len(cuts)-1]) {
-				cuts = append(cuts, recs[j].cell)
+			j := len(bd.recs) * c / k
+			if j > 0 && j < len(bd.recs) && (len(cuts) == 0 || bd.cell(j) > cuts[len(cuts)-1]) {
+				cuts = append(cuts, bd.cell(j))
 			}
 		}
 	}
@@ -423,8 +393,8 @@ func gridChunks(bands []gridBand, k int) []gridChunk {
 		ch := &chunks[c]
 		ch.lo, ch.hi = make([]int, len(bands)), make([]int, len(bands))
 		for b := range bands {
-			at := func(cut h3.Cell) int {
-				j, _ := slices.BinarySearchFunc(bands[b].recs, cut, func(r gridRec, c h3.Cell) int { return cmp.Compare(r.cell, c) })
+			at := func(cut uint64) int {
+				j, _ := slices.BinarySearch(bands[b].recs, cut<<bands[b].recBits)
 				return j
 			}
 			if c > 0 {
@@ -439,29 +409,30 @@ func gridChunks(bands []gridBand, k int) []gridChunk {
 	return chunks
 }
 
-// merge calls fn for each cell of the chunk, in H3 order, with its
-// communes (sorted, distinct) and whether it has records in several bands;
-// fn may then visit the cell's records with each.
-func (ch *gridChunk) merge(bands []gridBand, fn func(cell h3.Cell, communes []int32, shared bool, each func(func(bd *gridBand, r int32)))) {
+// merge calls fn for each cell of the chunk, in H3 order, with its cell
+// bits (see gridCellBits), communes (sorted, distinct) and whether it has
+// records in several bands; fn may then visit the cell's records with each.
+func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int32, shared bool, each func(func(bd *gridBand, r int32)))) {
 	at := slices.Clone(ch.lo)
 	var communes []int32
 	// each visits the records of the current cell (the cursors stop at it).
-	var cell h3.Cell
+	var cell uint64
 	each := func(f func(bd *gridBand, r int32)) {
 		for b := range bands {
-			for j := at[b]; j < ch.hi[b] && bands[b].recs[j].cell == cell; j++ {
-				f(&bands[b], bands[b].recs[j].rec)
+			bd := &bands[b]
+			for j := at[b]; j < ch.hi[b] && bd.cell(j) == cell; j++ {
+				f(bd, bd.record(j))
 			}
 		}
 	}
 	for {
-		cell = 0
+		found := false
 		for b := range bands {
-			if at[b] < ch.hi[b] && (cell == 0 || bands[b].recs[at[b]].cell < cell) {
-				cell = bands[b].recs[at[b]].cell
+			if at[b] < ch.hi[b] && (!found || bands[b].cell(at[b]) < cell) {
+				cell, found = bands[b].cell(at[b]), true
 			}
 		}
-		if cell == 0 {
+		if !found {
 			return
 		}
 		communes = communes[:0]
@@ -469,8 +440,8 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell h3.Cell, communes []in
 		for b := range bands {
 			bd := &bands[b]
 			j := at[b]
-			for ; j < ch.hi[b] && bd.recs[j].cell == cell; j++ {
-				communes = bd.communes(communes, bd.recs[j].rec)
+			for ; j < ch.hi[b] && bd.cell(j) == cell; j++ {
+				communes = bd.communes(communes, bd.record(j))
 			}
 			if j > at[b] {
 				inBands++
@@ -482,7 +453,7 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell h3.Cell, communes []in
 		}
 		fn(cell, communes, inBands > 1, each)
 		for b := range bands {
-			for at[b] < ch.hi[b] && bands[b].recs[at[b]].cell == cell {
+			for at[b] < ch.hi[b] && bands[b].cell(at[b]) == cell {
 				at[b]++
 			}
 		}
@@ -491,7 +462,7 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell h3.Cell, communes []in
 
 // count counts the chunk's cells and parts.
 func (ch *gridChunk) count(bands []gridBand) {
-	ch.merge(bands, func(_ h3.Cell, communes []int32, _ bool, _ func(func(*gridBand, int32))) {
+	ch.merge(bands, func(_ uint64, communes []int32, _ bool, _ func(func(*gridBand, int32))) {
 		ch.cells++
 		ch.parts += len(communes)
 	})
@@ -500,13 +471,14 @@ func (ch *gridChunk) count(bands []gridBand) {
 // fill writes the chunk's cells (H3 index, centre, parts) and parts
 // (cell, commune), and replaces each record's commune in its band by its
 // cell's first part (see gridBand.rec).
-func (ch *gridChunk) fill(bands []gridBand, cells []maillage.Cell, parts []maillage.Part) error {
+func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, parts []maillage.Part) error {
 	i, p := ch.cell, ch.part
 	var err error
-	ch.merge(bands, func(cell h3.Cell, communes []int32, shared bool, each func(func(*gridBand, int32))) {
+	ch.merge(bands, func(bits uint64, communes []int32, shared bool, each func(func(*gridBand, int32))) {
 		if err != nil {
 			return
 		}
+		cell := gridCellFromBits(bits, res)
 		// The cells come from H3: the validity check of geo.CellCenter is
 		// not needed.
 		g, e := h3.CellToLatLng(cell)
