@@ -271,8 +271,8 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 	// squares' communes once each).
 	gs, sq, com := gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
-		for int(r) >= len(bd.rec) {
-			bd.rec = append(bd.rec, gridNoShare)
+		if int(r) >= len(bd.rec) {
+			bd.growRec(sp.NumCells())
 		}
 		i, c0 := sq[j], com[j]
 		switch c := bd.rec[r]; c {
@@ -307,6 +307,19 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 	}
 	bd.recs, bd.recBits, err = gridRecKeys(sp, res, n, func(r int32) bool { return int(r) < len(bd.rec) && bd.rec[r] != gridNoShare })
 	return err
+}
+
+// growRec extends rec to n records (gridNoShare), at least doubling its
+// capacity (the Spreader's records come one by one).
+func (bd *gridBand) growRec(n int) {
+	old := len(bd.rec)
+	if n > cap(bd.rec) {
+		bd.rec = slices.Grow(bd.rec, max(n, 2*cap(bd.rec))-old)
+	}
+	bd.rec = bd.rec[:n]
+	for r := old; r < n; r++ {
+		bd.rec[r] = gridNoShare
+	}
 }
 
 // cell returns the cell bits of recs[j] (see gridCellBits).
@@ -411,20 +424,12 @@ func gridChunks(bands []gridBand, k int) []gridChunk {
 
 // merge calls fn for each cell of the chunk, in H3 order, with its cell
 // bits (see gridCellBits), communes (sorted, distinct) and whether it has
-// records in several bands; fn may then visit the cell's records with each.
-func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int32, shared bool, each func(func(bd *gridBand, r int32)))) {
+// records in several bands. If fn returns ok, merge then sets the cell's
+// records in their bands (gridBand.rec) to mark.
+func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int32, shared bool) (mark int32, ok bool)) {
 	at := slices.Clone(ch.lo)
 	var communes []int32
-	// each visits the records of the current cell (the cursors stop at it).
 	var cell uint64
-	each := func(f func(bd *gridBand, r int32)) {
-		for b := range bands {
-			bd := &bands[b]
-			for j := at[b]; j < ch.hi[b] && bd.cell(j) == cell; j++ {
-				f(bd, bd.record(j))
-			}
-		}
-	}
 	for {
 		found := false
 		for b := range bands {
@@ -451,10 +456,13 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int
 			slices.Sort(communes)
 			communes = slices.Compact(communes)
 		}
-		fn(cell, communes, inBands > 1, each)
+		mark, ok := fn(cell, communes, inBands > 1)
 		for b := range bands {
-			for at[b] < ch.hi[b] && bands[b].cell(at[b]) == cell {
-				at[b]++
+			bd := &bands[b]
+			for ; at[b] < ch.hi[b] && bd.cell(at[b]) == cell; at[b]++ {
+				if ok {
+					bd.rec[bd.record(at[b])] = mark
+				}
 			}
 		}
 	}
@@ -462,9 +470,10 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int
 
 // count counts the chunk's cells and parts.
 func (ch *gridChunk) count(bands []gridBand) {
-	ch.merge(bands, func(_ uint64, communes []int32, _ bool, _ func(func(*gridBand, int32))) {
+	ch.merge(bands, func(_ uint64, communes []int32, _ bool) (int32, bool) {
 		ch.cells++
 		ch.parts += len(communes)
+		return 0, false
 	})
 }
 
@@ -474,9 +483,9 @@ func (ch *gridChunk) count(bands []gridBand) {
 func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, parts []maillage.Part) error {
 	i, p := ch.cell, ch.part
 	var err error
-	ch.merge(bands, func(bits uint64, communes []int32, shared bool, each func(func(*gridBand, int32))) {
+	ch.merge(bands, func(bits uint64, communes []int32, shared bool) (int32, bool) {
 		if err != nil {
-			return
+			return 0, false
 		}
 		cell := gridCellFromBits(bits, res)
 		// The cells come from H3: the validity check of geo.CellCenter is
@@ -484,7 +493,7 @@ func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, part
 		g, e := h3.CellToLatLng(cell)
 		if e != nil {
 			err = fmt.Errorf("centre of %v: %w", cell, e)
-			return
+			return 0, false
 		}
 		cells[i] = maillage.Cell{H3: cell, Center: geo.FromLatLng(g), Commune: -1,
 			PartStart: int32(p), PartEnd: int32(p + len(communes))}
@@ -492,12 +501,12 @@ func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, part
 		if shared {
 			first = -1 - first
 		}
-		each(func(bd *gridBand, r int32) { bd.rec[r] = first })
 		for _, c := range communes {
 			parts[p] = maillage.Part{Cell: int32(i), Commune: c}
 			p++
 		}
 		i++
+		return first, true
 	})
 	return err
 }
