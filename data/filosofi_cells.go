@@ -34,10 +34,11 @@ import (
 //     parts written stay in cache;
 //  4. each cell sums its parts.
 
-// gridShare is the share frac of square sq's area that falls in the cell of
-// record rec of its band's Spreader.
+// gridShare is the share frac of the area of its band's square j (in the
+// order spread, see gridBand.sq) that falls in the cell of record rec of the
+// band's Spreader.
 type gridShare struct {
-	sq   int32
+	j    int32
 	rec  int32
 	frac float64
 }
@@ -54,8 +55,11 @@ const (
 
 // gridBand is the spreading of one band of squares.
 type gridBand struct {
-	shares [][]gridShare // in blocks of 1<<gridShareBits, in the order spread
-	n      int           // number of shares
+	// sq and com hold the band's squares in the order spread: their index in
+	// squares and their commune.
+	sq, com []int32
+	shares  [][]gridShare // in blocks of 1<<gridShareBits, in the order spread
+	n       int           // number of shares
 	// rec holds, per record, first the commune of its shares (or gridNoShare,
 	// gridMany); the merge then replaces it by the index of the first part of
 	// the record's cell, or -1 minus that index when the cell also has
@@ -159,11 +163,11 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	// 3. Replay the shares into the parts: the bands concurrently, then the
 	// shares of the cells several bands reach, band after band.
 	for b := range bands {
-		wg.Go(func() { bands[b].replay(squares, sqCommune, parts, false) })
+		wg.Go(func() { bands[b].replay(squares, parts, false) })
 	}
 	wg.Wait()
 	for b := range bands {
-		bands[b].replay(squares, sqCommune, parts, true)
+		bands[b].replay(squares, parts, true)
 	}
 	bands = nil
 
@@ -269,12 +273,13 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 	// The squares in the order the Spreader visits them: it need not sort
 	// them, and the callback reads their indices in sequence (and the
 	// squares' communes once each).
-	gs, sq, com := gridOrder(squares, idx, sqCommune, nCodes)
+	var gs []geo.Square
+	gs, bd.sq, bd.com = gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
 		if int(r) >= len(bd.rec) {
 			bd.growRec(sp.NumCells())
 		}
-		i, c0 := sq[j], com[j]
+		c0 := bd.com[j]
 		switch c := bd.rec[r]; c {
 		case c0:
 		case gridNoShare:
@@ -290,13 +295,13 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 		if bd.n>>gridShareBits == len(bd.shares) {
 			bd.shares = append(bd.shares, make([]gridShare, 1<<gridShareBits))
 		}
-		bd.shares[bd.n>>gridShareBits][bd.n&(1<<gridShareBits-1)] = gridShare{i, r, f}
+		bd.shares[bd.n>>gridShareBits][bd.n&(1<<gridShareBits-1)] = gridShare{int32(j), r, f}
 		bd.n++
 	})
 	if err != nil {
 		return err
 	}
-	gs, sq, com = nil, nil, nil
+	gs = nil
 	slices.Sort(bd.many)
 	bd.many = slices.Compact(bd.many)
 	n := 0
@@ -343,13 +348,13 @@ func (bd *gridBand) communes(dst []int32, r int32) []int32 {
 // replay adds each share's part of its square's Pop into its part: the
 // shares of cells that lie in this band only (noting the others in late),
 // or, if late, the shares noted.
-func (bd *gridBand) replay(squares []Square, sqCommune []int32, parts []maillage.Part, late bool) {
+func (bd *gridBand) replay(squares []Square, parts []maillage.Part, late bool) {
 	add := func(s *gridShare, p int32) {
-		c := sqCommune[s.sq]
+		c := bd.com[s.j]
 		for parts[p].Commune != c {
 			p++
 		}
-		parts[p].Pop.AddScaled(squares[s.sq].Pop, s.frac)
+		parts[p].Pop.AddScaled(squares[bd.sq[s.j]].Pop, s.frac)
 	}
 	if late {
 		for _, j := range bd.late {
@@ -495,14 +500,17 @@ func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, part
 			err = fmt.Errorf("centre of %v: %w", cell, e)
 			return 0, false
 		}
-		cells[i] = maillage.Cell{H3: cell, Center: geo.FromLatLng(g), Commune: -1,
-			PartStart: int32(p), PartEnd: int32(p + len(communes))}
+		// Field by field: Pop is zero already (make), and writing it now
+		// would only cost bandwidth.
+		c := &cells[i]
+		c.H3, c.Center, c.Commune = cell, geo.FromLatLng(g), -1
+		c.PartStart, c.PartEnd = int32(p), int32(p+len(communes))
 		first := int32(p)
 		if shared {
 			first = -1 - first
 		}
 		for _, c := range communes {
-			parts[p] = maillage.Part{Cell: int32(i), Commune: c}
+			parts[p].Cell, parts[p].Commune = int32(i), c
 			p++
 		}
 		i++
