@@ -14,13 +14,16 @@ import (
 
 // BuildCells spends most of its time on memory, not arithmetic: on a
 // national grid the outputs alone (a 160-byte Cell and a 128-byte Part per
-// cell) are about a gigabyte, and touching fresh memory costs more than
-// spreading the squares. So it holds no Pop in any intermediate:
+// cell) are about a gigabyte, and the first touch of fresh memory (a page
+// fault per 4 KiB) costs more than spreading the squares. So it holds no Pop
+// in any intermediate, sizes every large slice once, and sorts packed
+// integers rather than structs:
 //
-//  1. each band of rows is spread with a Spreader of its own, which records
-//     every (square, cell record, fraction) share in 16 bytes, and each
-//     record's commune (most records meet one commune; those meeting several
-//     are listed apart);
+//  1. each band of rows is sorted into the Spreader's order (gridOrder) and
+//     spread with a Spreader of its own, recording every (square, cell
+//     record, fraction) share in 16 bytes, and each record's commune (most
+//     records meet one commune; those meeting several are listed apart);
+//     the records with shares are then sorted by cell (gridRecKeys);
 //  2. the bands' records are merged in H3 order, in chunks of the H3 range
 //     concurrently, twice: once to count the cells and (cell, commune)
 //     parts, then, cells and parts allocated at their exact size, to write
@@ -30,8 +33,8 @@ import (
 //     Pop times its fraction into the final part (the parts of a cell lying
 //     in several bands are left to a sequential pass, so no two goroutines
 //     write the same part); a square's shares come together and neighbouring
-//     squares meet the same cells, so the squares are read once each and the
-//     parts written stay in cache;
+//     squares meet the same cells, so each square is read once and the parts
+//     written are near one another;
 //  4. each cell sums its parts.
 
 // gridShare is the share frac of the area of its band's square j (in the

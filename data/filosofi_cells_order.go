@@ -65,7 +65,10 @@ func gridOrder(squares []Square, idx, sqCommune []int32, nCodes int) (gs []geo.S
 	keys := make([]uint64, len(idx))
 	for j, i := range idx {
 		q := &squares[i]
-		s, _ := slices.BinarySearch(sizes, q.Size)
+		s := 0
+		if len(sizes) > 1 {
+			s, _ = slices.BinarySearch(sizes, q.Size)
+		}
 		dn, de := uint64(int64(q.N)-nMin)/step, uint64(int64(q.E)-eMin)/step
 		keys[j] = (uint64(s)<<(bn+be+bi) | dn<<(be+bi) | de<<bi | uint64(i)) << bc
 		if bc > 0 {
