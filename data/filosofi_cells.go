@@ -1,7 +1,6 @@
 package data
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"runtime"
@@ -13,21 +12,72 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
-// gridPart accumulates the population one cell receives from one commune;
-// the parts of a cell form a linked list.
-type gridPart struct {
-	commune int32 // index in the sorted commune codes, -1 for none
-	next    int32 // next part of the same cell, -1 at the end
-	pop     maillage.Pop
+// BuildCells spends most of its time on memory, not arithmetic: on a
+// national grid the outputs alone (a 160-byte Cell and a 128-byte Part per
+// cell) are about a gigabyte, and the first touch of fresh memory (a page
+// fault per 4 KiB) costs more than spreading the squares. So it holds no Pop
+// in any intermediate, sizes every large slice once, and sorts packed
+// integers rather than structs:
+//
+//  1. each band of rows is sorted into the Spreader's order (gridOrder) and
+//     spread with a Spreader of its own, recording every (square, cell
+//     record, fraction) share in 16 bytes, and each record's commune (most
+//     records meet one commune; those meeting several are listed apart);
+//     the records with shares are then sorted by cell (gridRecKeys);
+//  2. the bands' records are merged in H3 order, in chunks of the H3 range
+//     concurrently, twice: once to count the cells and (cell, commune)
+//     parts, then, cells and parts allocated at their exact size, to write
+//     each cell's H3 index, centre and parts' communes, noting each record's
+//     first part;
+//  3. the shares are replayed in the order spread, each adding its square's
+//     Pop times its fraction into the final part (the parts of a cell lying
+//     in several bands are left to a sequential pass, so no two goroutines
+//     write the same part); a square's shares come together and neighbouring
+//     squares meet the same cells, so each square is read once and the parts
+//     written are near one another;
+//  4. each cell sums its parts.
+
+// gridShare is the share frac of the area of its band's square j (in the
+// order spread, see gridBand.sq) that falls in the cell of record rec of the
+// band's Spreader.
+type gridShare struct {
+	j    int32
+	rec  int32
+	frac float64
 }
 
-// gridBandPart is one (cell, commune) share produced by a band: its
-// population is part p of the band's gridParts (not copied, to keep the
-// merge's moves small).
-type gridBandPart struct {
-	cell    h3.Cell
-	commune int32
-	p       int32
+// gridShareBits sets the shares' block size: blocks are never copied.
+const gridShareBits = 16
+
+// Values of gridBand.rec before the merge, besides commune indices (-1 for
+// squares without a commune code).
+const (
+	gridNoShare = math.MinInt32 // the record got no share
+	gridMany    = -2            // the record's shares come from several communes: see gridBand.many
+)
+
+// gridBand is the spreading of one band of squares.
+type gridBand struct {
+	// sq and com hold the band's squares in the order spread: their index in
+	// squares and their commune.
+	sq, com []int32
+	shares  [][]gridShare // in blocks of 1<<gridShareBits, in the order spread
+	n       int           // number of shares
+	// rec holds, per record, first the commune of its shares (or gridNoShare,
+	// gridMany); the merge then replaces it by the index of the first part of
+	// the record's cell, or -1 minus that index when the cell also has
+	// records in other bands.
+	rec []int32
+	// many lists the (record, commune) pairs of the records whose shares
+	// come from several communes, as rec<<32 | uint32(commune), sorted.
+	many []uint64
+	// recs lists the records with shares, sorted by cell then record, as
+	// gridCellBits(cell)<<recBits | record (see gridRecKeys).
+	recs    []uint64
+	recBits int
+	// late holds the shares (indices) whose cell lies in several bands, for
+	// the sequential pass.
+	late []int
 }
 
 // gridMaxBands caps the number of bands BuildCells spreads in parallel.
@@ -67,37 +117,44 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	if len(squares) > math.MaxInt32 {
 		return nil, nil, nil, fmt.Errorf("data: build cells: %d squares is too many", len(squares))
 	}
-	// Commune codes → sorted indices, and each square's index.
-	codeIdx := map[string]int32{}
-	for _, q := range squares {
-		if q.Commune != "" {
-			codeIdx[q.Commune] = 0
-		}
-	}
-	communeCodes = make([]string, 0, len(codeIdx))
-	for c := range codeIdx {
-		communeCodes = append(communeCodes, c)
-	}
-	slices.Sort(communeCodes)
-	for i, c := range communeCodes {
-		codeIdx[c] = int32(i)
-	}
-	sqCommune := make([]int32, len(squares))
-	for i, q := range squares {
-		sqCommune[i] = -1
-		if q.Commune != "" {
-			sqCommune[i] = codeIdx[q.Commune]
-		}
-	}
+	communeCodes, sqCommune := gridCommunes(squares)
 
-	// Bands of whole rows with about the same number of squares.
-	bands := gridBands(squares, k)
-	out := make([][]gridBandPart, len(bands))
-	accs := make([]*gridParts, len(bands))
-	errs := make([]error, len(bands))
+	// 1. Spread the bands.
+	idx := gridBands(squares, k)
+	bands := make([]gridBand, len(idx))
+	errs := make([]error, len(idx))
 	var wg sync.WaitGroup
-	for b, idx := range bands {
-		wg.Go(func() { out[b], accs[b], errs[b] = gridSpreadBand(squares, idx, sqCommune, res) })
+	for b := range bands {
+		wg.Go(func() { errs[b] = bands[b].spread(squares, idx[b], sqCommune, len(communeCodes), res) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data: build cells: %w", err)
+		}
+	}
+	idx = nil
+
+	// 2. Merge the records in chunks of the H3 range: count, allocate, fill.
+	chunks := gridChunks(bands, k)
+	for c := range chunks {
+		wg.Go(func() { chunks[c].count(bands) })
+	}
+	wg.Wait()
+	nc, np := 0, 0
+	for c := range chunks {
+		chunks[c].cell, chunks[c].part = nc, np
+		nc += chunks[c].cells
+		np += chunks[c].parts
+	}
+	if np > math.MaxInt32 {
+		return nil, nil, nil, fmt.Errorf("data: build cells: %d parts is too many", np)
+	}
+	cells = make([]maillage.Cell, nc)
+	parts = make([]maillage.Part, np)
+	errs = make([]error, len(chunks))
+	for c := range chunks {
+		wg.Go(func() { errs[c] = chunks[c].fill(bands, res, cells, parts) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -106,90 +163,61 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		}
 	}
 
-	// Merge the bands' sorted parts (a k-way merge: k is small); a cell on
-	// the seam between two bands gets parts from both.
-	n := 0
-	for _, o := range out {
-		n += len(o)
+	// 3. Replay the shares into the parts: the bands concurrently, then the
+	// shares of the cells several bands reach, band after band.
+	for b := range bands {
+		wg.Go(func() { bands[b].replay(squares, parts, false) })
 	}
-	at := make([]int, len(out)) // merge cursor in each band
-	// next returns the least part left and its band, nil if none.
-	next := func() (*gridBandPart, int) {
-		var best *gridBandPart
-		bb := -1
-		for b, o := range out {
-			if at[b] < len(o) && (best == nil || gridCmpPart(&o[at[b]], best) < 0) {
-				best, bb = &o[at[b]], b
-			}
-		}
-		if bb >= 0 {
-			at[bb]++
-		}
-		return best, bb
+	wg.Wait()
+	for b := range bands {
+		bands[b].replay(squares, parts, true)
 	}
-	nc := 0 // distinct cells over the bands (seam cells counted twice)
-	for _, o := range out {
-		for i := range o {
-			if i == 0 || o[i].cell != o[i-1].cell {
-				nc++
-			}
-		}
-	}
-	cells = make([]maillage.Cell, 0, nc)
-	parts = make([]maillage.Part, 0, n)
-	for p, pb := next(); p != nil; {
-		c := maillage.Cell{H3: p.cell, Commune: -1, PartStart: int32(len(parts))}
-		ci := int32(len(cells))
-		for ; p != nil && p.cell == c.H3; p, pb = next() {
-			pop := &accs[pb].at(p.p).pop
-			if k := len(parts) - 1; k >= int(c.PartStart) && parts[k].Commune == p.commune {
-				parts[k].Pop.Add(*pop)
-				continue
-			}
-			parts = append(parts, maillage.Part{Cell: ci, Commune: p.commune, Pop: *pop})
-		}
-		c.PartEnd = int32(len(parts))
-		best := math.Inf(-1)
-		for _, p := range parts[c.PartStart:] {
-			c.Pop.Add(p.Pop)
-			if p.Pop[maillage.Ind] > best {
-				best, c.Commune = p.Pop[maillage.Ind], p.Commune
-			}
-		}
-		cells = append(cells, c)
-	}
-	// Centres, in k chunks concurrently (one CellToLatLng each: the cells
-	// come from H3, so the validity check of geo.CellCenter is not needed).
-	var cerr error
-	var mu sync.Mutex
-	chunk := (len(cells) + k - 1) / max(k, 1)
-	for lo := 0; lo < len(cells); lo += chunk {
-		hi := min(lo+chunk, len(cells))
+	bands = nil
+
+	// 4. Sum the parts into their cells.
+	for c := range chunks {
 		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				g, err := h3.CellToLatLng(cells[i].H3)
-				if err != nil {
-					mu.Lock()
-					cerr = fmt.Errorf("data: build cells: centre of %v: %w", cells[i].H3, err)
-					mu.Unlock()
-					return
-				}
-				cells[i].Center = geo.FromLatLng(g)
+			ch := &chunks[c]
+			for i := ch.cell; i < ch.cell+ch.cells; i++ {
+				gridSumParts(&cells[i], parts)
 			}
 		})
 	}
 	wg.Wait()
-	if cerr != nil {
-		return nil, nil, nil, cerr
-	}
 	return cells, parts, communeCodes, nil
 }
 
-func gridCmpPart(a, b *gridBandPart) int {
-	if c := cmp.Compare(a.cell, b.cell); c != 0 {
-		return c
+// gridCommunes returns the sorted distinct commune codes of the squares and
+// each square's index in them (-1 for none).
+func gridCommunes(squares []Square) (codes []string, sqCommune []int32) {
+	codeIdx := map[string]int32{}
+	for _, q := range squares {
+		if q.Commune != "" {
+			codeIdx[q.Commune] = 0
+		}
 	}
-	return cmp.Compare(a.commune, b.commune)
+	codes = make([]string, 0, len(codeIdx))
+	for c := range codeIdx {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for i, c := range codes {
+		codeIdx[c] = int32(i)
+	}
+	sqCommune = make([]int32, len(squares))
+	last, lastIdx := "", int32(-1) // neighbouring squares often share a commune
+	for i, q := range squares {
+		switch {
+		case q.Commune == "":
+			sqCommune[i] = -1
+		case q.Commune == last:
+			sqCommune[i] = lastIdx
+		default:
+			last, lastIdx = q.Commune, codeIdx[q.Commune]
+			sqCommune[i] = lastIdx
+		}
+	}
+	return codes, sqCommune
 }
 
 // gridBands splits the squares' indices into at most k bands of whole rows
@@ -220,124 +248,288 @@ func gridBands(squares []Square, k int) [][]int32 {
 		}
 	}
 	cut = append(cut, int32(len(hist)))
+	// Each band's size, then its squares.
+	bandOf := make([]int, len(hist))
+	size := make([]int, len(cut))
+	for r, h := range hist {
+		bandOf[r], _ = slices.BinarySearch(cut, int32(r+1))
+		size[bandOf[r]] += h
+	}
 	bands := make([][]int32, len(cut))
+	for b := range bands {
+		bands[b] = make([]int32, 0, size[b])
+	}
 	for i, q := range squares {
-		r := q.N/1000 - lo
-		b, _ := slices.BinarySearch(cut, r+1)
+		b := bandOf[q.N/1000-lo]
 		bands[b] = append(bands[b], int32(i))
 	}
 	return slices.DeleteFunc(bands, func(b []int32) bool { return len(b) == 0 })
 }
 
-// gridSpreadBand spreads the squares idx with a Spreader of its own and
-// returns the (cell, commune) shares sorted by cell then commune, with the
-// parts holding their population.
-func gridSpreadBand(squares []Square, idx []int32, sqCommune []int32, res int) ([]gridBandPart, *gridParts, error) {
+// spread spreads the squares idx with a Spreader of its own, recording the
+// shares, each record's commune and the records with shares by cell.
+func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCodes, res int) error {
 	sp, err := geo.NewSpreader(res)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	// The squares in the order the Spreader visits them ((Size, N, E), then
-	// index): it need not sort them, and the callback below reads the
-	// squares' commune and index in sequence.
-	type key struct{ size, n, e, i, commune int32 }
-	keys := make([]key, len(idx))
-	for j, i := range idx {
-		q := &squares[i]
-		keys[j] = key{q.Size, q.N, q.E, i, sqCommune[i]}
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.n, b.n); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.e, b.e); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
-	gs := make([]geo.Square, len(keys))
-	order := make([]int32, len(keys)) // index in squares
-	com := make([]int32, len(keys))   // commune index
-	for j, k := range keys {
-		gs[j] = geo.Square{E: k.e, N: k.n, Size: k.size}
-		order[j], com[j] = k.i, k.commune
-	}
-	// Accumulate per (cell record, commune), in fixed-size blocks so that
-	// growing never copies.
-	var head []int32 // first part of each spreader record, -1 if none
-	var acc gridParts
+	// The squares in the order the Spreader visits them: it need not sort
+	// them, and the callback reads their indices in sequence (and the
+	// squares' communes once each).
+	var gs []geo.Square
+	gs, bd.sq, bd.com = gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
-		for int(r) >= len(head) {
-			head = append(head, -1)
+		if int(r) >= len(bd.rec) {
+			bd.growRec(sp.NumCells())
 		}
-		i, c := order[j], com[j]
-		p := head[r]
-		for p >= 0 && acc.at(p).commune != c {
-			p = acc.at(p).next
+		c0 := bd.com[j]
+		switch c := bd.rec[r]; c {
+		case c0:
+		case gridNoShare:
+			bd.rec[r] = c0
+		case gridMany:
+			if m := uint64(r)<<32 | uint64(uint32(c0)); bd.many[len(bd.many)-1] != m {
+				bd.many = append(bd.many, m)
+			}
+		default:
+			bd.many = append(bd.many, uint64(r)<<32|uint64(uint32(c)), uint64(r)<<32|uint64(uint32(c0)))
+			bd.rec[r] = gridMany
 		}
-		if p < 0 {
-			p = acc.add(gridPart{commune: c, next: head[r]})
-			head[r] = p
+		if bd.n>>gridShareBits == len(bd.shares) {
+			bd.shares = append(bd.shares, make([]gridShare, 1<<gridShareBits))
 		}
-		acc.at(p).pop.AddScaled(squares[i].Pop, f)
+		bd.shares[bd.n>>gridShareBits][bd.n&(1<<gridShareBits-1)] = gridShare{int32(j), r, f}
+		bd.n++
 	})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	// Records in H3 order, then each record's parts in commune order.
-	type cellRec struct {
-		cell h3.Cell
-		rec  int32
-	}
-	recs := make([]cellRec, 0, len(head))
-	for r, p := range head {
-		if p >= 0 {
-			recs = append(recs, cellRec{sp.Cell(int32(r)), int32(r)})
+	gs = nil
+	slices.Sort(bd.many)
+	bd.many = slices.Compact(bd.many)
+	n := 0
+	for _, c := range bd.rec {
+		if c != gridNoShare {
+			n++
 		}
 	}
-	slices.SortFunc(recs, func(a, b cellRec) int {
-		if c := cmp.Compare(a.cell, b.cell); c != 0 {
-			return c
+	bd.recs, bd.recBits, err = gridRecKeys(sp, res, n, func(r int32) bool { return int(r) < len(bd.rec) && bd.rec[r] != gridNoShare })
+	return err
+}
+
+// growRec extends rec to n records (gridNoShare), at least doubling its
+// capacity (the Spreader's records come one by one).
+func (bd *gridBand) growRec(n int) {
+	old := len(bd.rec)
+	if n > cap(bd.rec) {
+		bd.rec = slices.Grow(bd.rec, max(n, 2*cap(bd.rec))-old)
+	}
+	bd.rec = bd.rec[:n]
+	for r := old; r < n; r++ {
+		bd.rec[r] = gridNoShare
+	}
+}
+
+// cell returns the cell bits of recs[j] (see gridCellBits).
+func (bd *gridBand) cell(j int) uint64 { return bd.recs[j] >> bd.recBits }
+
+// record returns the record of recs[j].
+func (bd *gridBand) record(j int) int32 { return int32(bd.recs[j] & (1<<bd.recBits - 1)) }
+
+// communes appends to dst the communes of record r's shares.
+func (bd *gridBand) communes(dst []int32, r int32) []int32 {
+	if c := bd.rec[r]; c != gridMany {
+		return append(dst, c)
+	}
+	j, _ := slices.BinarySearch(bd.many, uint64(r)<<32)
+	for ; j < len(bd.many) && int32(bd.many[j]>>32) == r; j++ {
+		dst = append(dst, int32(uint32(bd.many[j])))
+	}
+	return dst
+}
+
+// replay adds each share's part of its square's Pop into its part: the
+// shares of cells that lie in this band only (noting the others in late),
+// or, if late, the shares noted.
+func (bd *gridBand) replay(squares []Square, parts []maillage.Part, late bool) {
+	add := func(s *gridShare, p int32) {
+		c := bd.com[s.j]
+		for parts[p].Commune != c {
+			p++
 		}
-		return cmp.Compare(a.rec, b.rec)
-	})
-	out := make([]gridBandPart, 0, acc.n)
-	for j := 0; j < len(recs); {
-		// A cell may have several records (see geo.Spreader): gather them.
-		cell, start := recs[j].cell, len(out)
-		for ; j < len(recs) && recs[j].cell == cell; j++ {
-			for p := head[recs[j].rec]; p >= 0; p = acc.at(p).next {
-				out = append(out, gridBandPart{cell: cell, commune: acc.at(p).commune, p: p})
+		parts[p].Pop.AddScaled(squares[bd.sq[s.j]].Pop, s.frac)
+	}
+	if late {
+		for _, j := range bd.late {
+			s := &bd.shares[j>>gridShareBits][j&(1<<gridShareBits-1)]
+			add(s, -1-bd.rec[s.rec])
+		}
+		return
+	}
+	for b, block := range bd.shares {
+		block = block[:min(len(block), bd.n-b<<gridShareBits)]
+		for j := range block {
+			s := &block[j]
+			p := bd.rec[s.rec]
+			if p < 0 {
+				bd.late = append(bd.late, b<<gridShareBits+j)
+				continue
+			}
+			add(s, p)
+		}
+	}
+}
+
+// gridChunk is a range of H3 cells merged by one goroutine: in each band,
+// the records recs[lo[b]:hi[b]].
+type gridChunk struct {
+	lo, hi       []int
+	cells, parts int // how many cells and parts it makes
+	cell, part   int // its first cell and part
+}
+
+// gridChunks cuts the bands' records into at most k chunks of whole cells,
+// of about the same number of records.
+func gridChunks(bands []gridBand, k int) []gridChunk {
+	// Cut the largest band's records at equal counts; a cut moves to the
+	// first record of its cell.
+	big := 0
+	for b := range bands {
+		if len(bands[b].recs) > len(bands[big].recs) {
+			big = b
+		}
+	}
+	var cuts []uint64 // chunk c holds the cells (bits) in [cuts[c-1], cuts[c])
+	if len(bands) > 0 {
+		bd := &bands[big]
+		for c := 1; c < k; c++ {
+			j := len(bd.recs) * c / k
+			if j > 0 && j < len(bd.recs) && (len(cuts) == 0 || bd.cell(j) > cuts[len(cuts)-1]) {
+				cuts = append(cuts, bd.cell(j))
 			}
 		}
-		if len(out)-start > 1 {
-			slices.SortStableFunc(out[start:], func(a, b gridBandPart) int { return gridCmpPart(&a, &b) })
+	}
+	chunks := make([]gridChunk, len(cuts)+1)
+	for c := range chunks {
+		ch := &chunks[c]
+		ch.lo, ch.hi = make([]int, len(bands)), make([]int, len(bands))
+		for b := range bands {
+			at := func(cut uint64) int {
+				j, _ := slices.BinarySearch(bands[b].recs, cut<<bands[b].recBits)
+				return j
+			}
+			if c > 0 {
+				ch.lo[b] = at(cuts[c-1])
+			}
+			ch.hi[b] = len(bands[b].recs)
+			if c < len(cuts) {
+				ch.hi[b] = at(cuts[c])
+			}
 		}
 	}
-	return out, &acc, nil
+	return chunks
 }
 
-// gridParts is a growable array of gridPart in blocks of 1<<gridPartBits.
-type gridParts struct {
-	blocks [][]gridPart
-	n      int32
-}
-
-const gridPartBits = 14
-
-func (a *gridParts) at(p int32) *gridPart {
-	return &a.blocks[p>>gridPartBits][p&(1<<gridPartBits-1)]
-}
-
-func (a *gridParts) add(v gridPart) int32 {
-	if int(a.n)>>gridPartBits == len(a.blocks) {
-		a.blocks = append(a.blocks, make([]gridPart, 1<<gridPartBits))
+// merge calls fn for each cell of the chunk, in H3 order, with its cell
+// bits (see gridCellBits), communes (sorted, distinct) and whether it has
+// records in several bands. If fn returns ok, merge then sets the cell's
+// records in their bands (gridBand.rec) to mark.
+func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int32, shared bool) (mark int32, ok bool)) {
+	at := slices.Clone(ch.lo)
+	var communes []int32
+	var cell uint64
+	for {
+		found := false
+		for b := range bands {
+			if at[b] < ch.hi[b] && (!found || bands[b].cell(at[b]) < cell) {
+				cell, found = bands[b].cell(at[b]), true
+			}
+		}
+		if !found {
+			return
+		}
+		communes = communes[:0]
+		inBands := 0
+		for b := range bands {
+			bd := &bands[b]
+			j := at[b]
+			for ; j < ch.hi[b] && bd.cell(j) == cell; j++ {
+				communes = bd.communes(communes, bd.record(j))
+			}
+			if j > at[b] {
+				inBands++
+			}
+		}
+		if len(communes) > 1 {
+			slices.Sort(communes)
+			communes = slices.Compact(communes)
+		}
+		mark, ok := fn(cell, communes, inBands > 1)
+		for b := range bands {
+			bd := &bands[b]
+			for ; at[b] < ch.hi[b] && bd.cell(at[b]) == cell; at[b]++ {
+				if ok {
+					bd.rec[bd.record(at[b])] = mark
+				}
+			}
+		}
 	}
-	p := a.n
-	*a.at(p) = v
-	a.n++
-	return p
+}
+
+// count counts the chunk's cells and parts.
+func (ch *gridChunk) count(bands []gridBand) {
+	ch.merge(bands, func(_ uint64, communes []int32, _ bool) (int32, bool) {
+		ch.cells++
+		ch.parts += len(communes)
+		return 0, false
+	})
+}
+
+// fill writes the chunk's cells (H3 index, centre, parts) and parts
+// (cell, commune), and replaces each record's commune in its band by its
+// cell's first part (see gridBand.rec).
+func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, parts []maillage.Part) error {
+	i, p := ch.cell, ch.part
+	var err error
+	ch.merge(bands, func(bits uint64, communes []int32, shared bool) (int32, bool) {
+		if err != nil {
+			return 0, false
+		}
+		cell := gridCellFromBits(bits, res)
+		// The cells come from H3: the validity check of geo.CellCenter is
+		// not needed.
+		g, e := h3.CellToLatLng(cell)
+		if e != nil {
+			err = fmt.Errorf("centre of %v: %w", cell, e)
+			return 0, false
+		}
+		// Field by field: Pop is zero already (make), and writing it now
+		// would only cost bandwidth.
+		c := &cells[i]
+		c.H3, c.Center, c.Commune = cell, geo.FromLatLng(g), -1
+		c.PartStart, c.PartEnd = int32(p), int32(p+len(communes))
+		first := int32(p)
+		if shared {
+			first = -1 - first
+		}
+		for _, c := range communes {
+			parts[p].Cell, parts[p].Commune = int32(i), c
+			p++
+		}
+		i++
+		return first, true
+	})
+	return err
+}
+
+// gridSumParts sets c's Pop to the sum of its parts and its Commune to that
+// of the part with the most Ind (the first such).
+func gridSumParts(c *maillage.Cell, parts []maillage.Part) {
+	best := math.Inf(-1)
+	for _, p := range parts[c.PartStart:c.PartEnd] {
+		c.Pop.Add(p.Pop)
+		if p.Pop[maillage.Ind] > best {
+			best, c.Commune = p.Pop[maillage.Ind], p.Commune
+		}
+	}
 }
