@@ -9,7 +9,6 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo"
-	"github.com/uber/h3-go/v4"
 )
 
 // BuildCells spends most of its time on memory, not arithmetic: on a
@@ -78,6 +77,8 @@ type gridBand struct {
 	// late holds the shares (indices) whose cell lies in several bands, for
 	// the sequential pass.
 	late []int
+	// sp is the band's Spreader, kept for the centres of its records.
+	sp *geo.Spreader
 }
 
 // gridMaxBands caps the number of bands BuildCells spreads in parallel.
@@ -273,6 +274,7 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 	if err != nil {
 		return err
 	}
+	bd.sp = sp
 	// The squares in the order the Spreader visits them: it need not sort
 	// them, and the callback reads their indices in sequence (and the
 	// squares' communes once each).
@@ -386,6 +388,9 @@ type gridChunk struct {
 	lo, hi       []int
 	cells, parts int // how many cells and parts it makes
 	cell, part   int // its first cell and part
+	// during merge's callback: the first band holding the cell, and the
+	// position of the cell's first record in its recs
+	firstBand, firstAt int
 }
 
 // gridChunks cuts the bands' records into at most k chunks of whole cells,
@@ -450,6 +455,7 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int
 		}
 		communes = communes[:0]
 		inBands := 0
+		ch.firstBand = -1
 		for b := range bands {
 			bd := &bands[b]
 			j := at[b]
@@ -458,6 +464,9 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int
 			}
 			if j > at[b] {
 				inBands++
+				if ch.firstBand < 0 {
+					ch.firstBand, ch.firstAt = b, at[b]
+				}
 			}
 		}
 		if len(communes) > 1 {
@@ -496,17 +505,19 @@ func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, part
 			return 0, false
 		}
 		cell := gridCellFromBits(bits, res)
-		// The cells come from H3: the validity check of geo.CellCenter is
-		// not needed.
-		g, e := h3.CellToLatLng(cell)
+		// The centre, from the Spreader of a band that met the cell: most
+		// cells were cut in an icosahedron face's plane, whose centres it
+		// computes without calling H3.
+		bd := &bands[ch.firstBand]
+		ctr, e := bd.sp.Center(bd.record(ch.firstAt))
 		if e != nil {
-			err = fmt.Errorf("centre of %v: %w", cell, e)
+			err = e
 			return 0, false
 		}
 		// Field by field: Pop is zero already (make), and writing it now
 		// would only cost bandwidth.
 		c := &cells[i]
-		c.H3, c.Center, c.Commune = cell, geo.FromLatLng(g), -1
+		c.H3, c.Center, c.Commune = cell, ctr, -1
 		c.PartStart, c.PartEnd = int32(p), int32(p+len(communes))
 		first := int32(p)
 		if shared {

@@ -143,8 +143,9 @@ func TestBuildCellsNaive(t *testing.T) {
 					if sum != c.Pop || c.Commune != best.Commune {
 						t.Fatalf("%d bands: cell %d: Pop %v commune %d, parts sum to %v, most Ind in %d", k, i, c.Pop, c.Commune, sum, best.Commune)
 					}
+					// The centres come from the Spreader's plane (to rounding).
 					ll, err := h3.CellToLatLng(c.H3)
-					if err != nil || geo.FromLatLng(ll) != c.Center {
+					if err != nil || math.Abs(ll.Lat-c.Center[1]) > 1e-12 || math.Abs(ll.Lng-c.Center[0]) > 1e-12 {
 						t.Fatalf("%d bands: cell %d: centre %v, H3 says %v (%v)", k, i, c.Center, ll, err)
 					}
 				}
