@@ -357,7 +357,11 @@ func (bd *gridBand) replay(squares []Square, parts []maillage.Part, late bool) {
 		for parts[p].Commune != c {
 			p++
 		}
-		parts[p].Pop.AddScaled(squares[bd.sq[s.j]].Pop, s.frac)
+		// By pointers: AddScaled would copy the square's Pop.
+		dst, src, f := &parts[p].Pop, &squares[bd.sq[s.j]].Pop, s.frac
+		for a := range dst {
+			dst[a] += f * src[a]
+		}
 	}
 	if late {
 		for _, j := range bd.late {
