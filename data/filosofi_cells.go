@@ -274,8 +274,8 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 		return err
 	}
 	// The squares in the order the Spreader visits them: it need not sort
-	// them, and the callback reads their indices in sequence (and the
-	// squares' communes once each).
+	// them, and the callback (and later the replay) reads their communes
+	// (and indices) in sequence.
 	var gs []geo.Square
 	gs, bd.sq, bd.com = gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
