@@ -276,8 +276,8 @@ func (bd *gridBand) spread(squares []Square, idx []int32, sqCommune []int32, nCo
 	}
 	bd.sp = sp
 	// The squares in the order the Spreader visits them: it need not sort
-	// them, and the callback reads their indices in sequence (and the
-	// squares' communes once each).
+	// them, and the callback (and later the replay) reads their communes
+	// (and indices) in sequence.
 	var gs []geo.Square
 	gs, bd.sq, bd.com = gridOrder(squares, idx, sqCommune, nCodes)
 	err = sp.Spread(gs, func(j int, r int32, f float64) {
@@ -359,7 +359,11 @@ func (bd *gridBand) replay(squares []Square, parts []maillage.Part, late bool) {
 		for parts[p].Commune != c {
 			p++
 		}
-		parts[p].Pop.AddScaled(squares[bd.sq[s.j]].Pop, s.frac)
+		// By pointers: AddScaled would copy the square's Pop.
+		dst, src, f := &parts[p].Pop, &squares[bd.sq[s.j]].Pop, s.frac
+		for a := range dst {
+			dst[a] += f * src[a]
+		}
 	}
 	if late {
 		for _, j := range bd.late {
