@@ -102,15 +102,15 @@ func laeaInverse(e, n float64) (lat, lon float64) {
 }
 
 // laeaInverseVec is laeaInverse followed by unitVec, without trigonometric
-// calls but one asin (for the latitude, which it also returns in radians):
-// the half-angle and multiple-angle identities give the sines and cosines
-// the two would compute. The Spreader calls it for every grid corner.
-func laeaInverseVec(e, n float64) (p vec3, lat float64) {
+// calls: the half-angle and multiple-angle identities give the sines and
+// cosines the two would compute. The Spreader calls it for every grid
+// corner.
+func laeaInverseVec(e, n float64) vec3 {
 	x := (e - laeaFE) / laeaD
 	y := laeaD * (n - laeaFN)
-	rho := math.Hypot(x, y)
-	if rho == 0 { // the origin, as laeaInverse gives it
-		return unitVec(52*math.Pi/180, laeaLon0), 52 * math.Pi / 180
+	rho := math.Sqrt(x*x + y*y) // no overflow: |x|, |y| < 1e8 in the domain
+	if rho == 0 {               // the origin, as laeaInverse gives it
+		return unitVec(52*math.Pi/180, laeaLon0)
 	}
 	s := min(1, rho/(2*laeaRq)) // sin(c/2)
 	sinC, cosC := 2*s*math.Sqrt(1-s*s), 1-2*s*s
@@ -130,9 +130,9 @@ func laeaInverseVec(e, n float64) (p vec3, lat float64) {
 	cosL, sinL := laeaCosLon0, laeaSinLon0
 	xx := (e - laeaFE) * sinC
 	yy := laeaD*rho*laeaCosB0*cosC - laeaD*laeaD*(n-laeaFN)*laeaSinB0*sinC
-	if h := math.Hypot(xx, yy); h > 0 {
+	if h := math.Sqrt(xx*xx + yy*yy); h > 0 {
 		ca, sa := yy/h, xx/h
 		cosL, sinL = laeaCosLon0*ca-laeaSinLon0*sa, laeaSinLon0*ca+laeaCosLon0*sa
 	}
-	return vec3{cosLat * cosL, cosLat * sinL, sinLat}, math.Asin(sinB) + d
+	return vec3{cosLat * cosL, cosLat * sinL, sinLat}
 }

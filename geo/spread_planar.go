@@ -27,11 +27,11 @@ const h3EarthRadius = 6371007.180918475
 
 // planarCorner is a grid corner projected onto a face's plane.
 type planarCorner struct {
-	e    int32
-	face int8
-	x, y float64 // hex2d coordinates
-	lat  float64 // geodetic latitude, radians
-	edge float64 // sine of the angular distance to the face's nearest edge
+	e      int32
+	face   int8
+	x, y   float64 // hex2d coordinates
+	sinLat float64 // sine of the geodetic latitude
+	edge   float64 // sine of the angular distance to the face's nearest edge
 }
 
 // planarMemoBits sizes the direct-mapped memo from (face, hexagon) to record.
@@ -62,12 +62,12 @@ func (s *Spreader) pcorner(list *[]planarCorner, k *int, memo *planarCorner, e, 
 	if !laeaInDomain(float64(e), float64(n)) {
 		return planarCorner{}, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
 	}
-	p, lat := laeaInverseVec(float64(e), float64(n))
-	if math.IsNaN(p.x) || math.IsNaN(lat) {
+	p := laeaInverseVec(float64(e), float64(n))
+	if math.IsNaN(p.x) || math.IsNaN(p.y) || math.IsNaN(p.z) {
 		return planarCorner{}, fmt.Errorf("%w: corner E%d N%d outside the projection's domain", ErrSquare, e, n)
 	}
 	face, x, y, edge := s.grid.project(p)
-	c := planarCorner{e: e, face: int8(face), x: x, y: y, lat: lat, edge: edge}
+	c := planarCorner{e: e, face: int8(face), x: x, y: y, sinLat: p.z, edge: edge}
 	if *k == len(l) {
 		*list = append(l, c)
 		*k = len(*list) - 1
@@ -155,8 +155,10 @@ func (s *Spreader) planar(i int, side float64, c [4]planarCorner, fn func(int, i
 	ax, ay := c[1].x-c[0].x, c[1].y-c[0].y
 	bx, by := c[2].x-c[0].x, c[2].y-c[0].y
 	if det := ax*by - ay*bx; det != 0 {
-		da, db := c[1].lat-c[0].lat, c[2].lat-c[0].lat
-		sp, cp := math.Sincos(c[0].lat)
+		// ∇φ from the corners' latitudes, to first order: dφ = d(sin φ)/cos φ.
+		sp := c[0].sinLat
+		cp := math.Sqrt(1 - sp*sp)
+		da, db := (c[1].sinLat-sp)/cp, (c[2].sinLat-sp)/cp
 		dMN := 4 * laeaE2 * sp * cp / (1 - laeaE2*sp*sp) // d ln(M·N) / dφ
 		gx += dMN * (da*by - ay*db) / det
 		gy += dMN * (ax*db - da*bx) / det
