@@ -113,12 +113,14 @@ type h3Grid struct {
 	planes [20]h3Plane
 	base   [20 * 27]h3Base
 	last   *h3Base // the base position cellSlow used last
-	anc    [1 << h3AncBits]h3Anc
+	anc    []h3Anc // direct-mapped, a power-of-two size (see sizeMemo)
+	ancSh  uint
 	asked  int // calls to h3.LatLngToCell made to learn base cells or index cells
 }
 
 func newH3Grid(res int) *h3Grid {
 	g := &h3Grid{res: res, scale: 1 / h3Res0UGnomonic}
+	g.sizeMemo(0)
 	for range res {
 		g.scale *= h3Sqrt7
 	}
@@ -272,7 +274,7 @@ func (g *h3Grid) cell(face int, i, j int32) (h3.Cell, error) {
 			c = p
 		}
 		key := 1<<63 | uint64(face)<<48 | uint64(uint16(c.i))<<16 | uint64(uint16(c.j))
-		m := &g.anc[(key*0x9E3779B97F4A7C15)>>(64-h3AncBits)]
+		m := &g.anc[(key*0x9E3779B97F4A7C15)>>g.ancSh]
 		if m.key == key {
 			return m.prefix | h3.Cell(rotDigits(low, g.res, int(m.rot))), nil
 		}
@@ -288,8 +290,20 @@ func (g *h3Grid) cell(face int, i, j int32) (h3.Cell, error) {
 	return g.cellSlow(face, i, j)
 }
 
-// h3AncBits sizes the direct-mapped memo of the ancestors two levels up.
+// h3AncBits bounds the size of the direct-mapped memo of the ancestors two
+// levels up (1<<h3AncBits slots at most; 49 hexagons share an ancestor).
 const h3AncBits = 12
+
+// sizeMemo sizes the ancestor memo for about n hexagons: it only grows.
+func (g *h3Grid) sizeMemo(n int) {
+	bits := uint(6)
+	for bits < h3AncBits && 1<<bits < n/8 {
+		bits++
+	}
+	if len(g.anc) < 1<<bits {
+		g.anc, g.ancSh = make([]h3Anc, 1<<bits), 64-bits
+	}
+}
 
 // h3Anc memoises, for the ancestor two levels up of hexagons, their index
 // without the last two digits and the turns of their base cell.

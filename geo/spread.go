@@ -76,7 +76,8 @@ type Spreader struct {
 	grid       *h3Grid
 	edgeMargin float64 // metres: how far from a face edge a square's corners must lie, beyond its diagonal
 	pbot, ptop []planarCorner
-	memo       [1 << planarMemoBits]planarMemo
+	memo       []planarMemo // direct-mapped, a power-of-two size (see sizeMemos)
+	memoShift  uint
 	noPlanar   bool // tests: EPSG:3035 path only
 
 	// memo of the last cell→record lookup
@@ -155,12 +156,12 @@ type spreadCorner struct {
 // SpreadStats counts how a Spreader spread its squares and the calls to the
 // H3 library it made.
 type SpreadStats struct {
-	Squares int // squares spread
-	Whole   int // squares whose four corners fell in one cell
-	Planar  int // squares cut in a face's plane, with no H3 call (other than Whole)
-	Asked   int // h3.LatLngToCell calls that learnt a base cell's orientation or indexed a cell near a pentagon
-	// The rest are made for squares near an icosahedron face's edge or
-	// larger than 1 km, spread in the EPSG:3035 plane.
+	Squares  int // squares spread
+	Whole    int // squares whose four corners fell in one cell
+	Planar   int // squares cut in a face's plane, with no H3 call (other than Whole)
+	Asked    int // h3.LatLngToCell calls that learnt a base cell's orientation or indexed a cell near a pentagon
+	Fallback int // squares near an icosahedron face's edge or larger than 1 km, spread in EPSG:3035 (some of them Whole)
+	// The H3 calls made for the Fallback squares:
 	Corners    int // h3.LatLngToCell calls (one per distinct grid corner met)
 	Boundaries int // h3.CellToBoundary calls (cell outlines loaded)
 	Probes     int // h3.LatLngToCell calls probing across a cell's edge
@@ -231,6 +232,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 	if !slices.IsSortedFunc(s.order, byKey) {
 		slices.SortFunc(s.order, byKey)
 	}
+	s.sizeMemos(len(squares))
 	s.bot, s.top = s.bot[:0], s.top[:0]
 	s.pbot, s.ptop = s.pbot[:0], s.ptop[:0]
 	rowN, rowSize := int32(math.MinInt32), int32(0)
@@ -296,6 +298,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		// point-in-polygon test, in the cells of the corners already known
 		// (this square's, loading their outline: they overlap the square
 		// anyway; the previous square's, if loaded), and only then with H3.
+		s.stats.Fallback++
 		r00, err := s.corner(&s.bot, &bi, &lastBR, e, n, [4]int32{prev[0], prev[1], -1, -1}, 0)
 		if err != nil {
 			return fmt.Errorf("square %d: %w", k.i, err)

@@ -34,8 +34,23 @@ type planarCorner struct {
 	edge   float64 // sine of the angular distance to the face's nearest edge
 }
 
-// planarMemoBits sizes the direct-mapped memo from (face, hexagon) to record.
+// planarMemoBits bounds the size of the direct-mapped memo from (face,
+// hexagon) to record: 1<<planarMemoBits slots at most (256 KiB), fewer for
+// small grids, whose Spreaders would otherwise spend more clearing it than
+// using it.
 const planarMemoBits = 14
+
+// sizeMemos sizes the memos for a call spreading n squares: they only grow.
+func (s *Spreader) sizeMemos(n int) {
+	bits := uint(8)
+	for bits < planarMemoBits && 1<<bits < 2*n {
+		bits++
+	}
+	if len(s.memo) < 1<<bits {
+		s.memo, s.memoShift = make([]planarMemo, 1<<bits), 64-bits
+	}
+	s.grid.sizeMemo(n)
+}
 
 type planarMemo struct {
 	key uint64 // 0 for an empty slot
@@ -81,7 +96,7 @@ func (s *Spreader) pcorner(list *[]planarCorner, k *int, memo *planarCorner, e, 
 // planarRecord returns the record of hexagon (i, j) of a face.
 func (s *Spreader) planarRecord(face int, i, j int32) (int32, error) {
 	key := uint64(face+1)<<56 | (uint64(uint32(i))&0xFFFFFFF)<<28 | uint64(uint32(j))&0xFFFFFFF
-	m := &s.memo[(key*0x9E3779B97F4A7C15)>>(64-planarMemoBits)]
+	m := &s.memo[(key*0x9E3779B97F4A7C15)>>s.memoShift]
 	if m.key == key {
 		return m.rec, nil
 	}
