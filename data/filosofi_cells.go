@@ -26,8 +26,9 @@ import (
 //  2. the bands' records are merged in H3 order, in chunks of the H3 range
 //     concurrently, twice: once to count the cells and (cell, commune)
 //     parts, then, cells and parts allocated at their exact size, to write
-//     each cell's H3 index, centre and parts' communes, noting each record's
-//     first part;
+//     each cell's H3 index, centre (from the Spreader that met it: computed
+//     in the icosahedron face's plane, without a CellToLatLng call) and
+//     parts' communes, noting each record's first part;
 //  3. the shares are replayed in the order spread, each adding its square's
 //     Pop times its fraction into the final part (the parts of a cell lying
 //     in several bands are left to a sequential pass, so no two goroutines
