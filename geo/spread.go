@@ -47,12 +47,12 @@ const spreadCovered = 1 - 1e-9
 // Spreader splits EPSG:3035 squares over the H3 cells they overlap, in
 // proportion to the overlapping area. See the package documentation for the
 // method and its accuracy. The cells it meets get dense indices 0, 1, 2, …
-// (see Cell and NumCells). To keep its lookup table small (and in cache) on
-// national grids, the Spreader forgets cells it has not met over the last
-// few kilometres of its south-to-north sweep: a cell met again after that
-// (which takes squares given out of order, or a second call to Spread) gets
-// a second index, so callers must add up the shares of equal cells. A
-// Spreader is not safe for concurrent use.
+// (see Cell and NumCells). Its lookups are kept small (and in cache) on
+// national grids: the hexagons cut in a face's plane are found again through
+// a fixed-size memo, and the cells of the EPSG:3035 way are forgotten once
+// the south-to-north sweep is a few kilometres past them; a cell met again
+// after that, or met both ways, gets a second index, so callers must add up
+// the shares of equal cells. A Spreader is not safe for concurrent use.
 type Spreader struct {
 	res int
 	// tab maps the cells met recently to their records (open addressing,
