@@ -194,6 +194,11 @@ type CandidateChoice struct {
 	Venues          bool     `json:"venues"`   // existing places, extending their hours
 	MinPersons      float64  `json:"min_persons,omitempty"`
 	AllowedCommunes []string `json:"allowed_communes,omitempty"` // INSEE codes
+	// Sites is the user's own list of candidate sites (a town hall, a
+	// library where a permanence could open), the same GeoJSON as the CLI's
+	// --candidates file: a FeatureCollection (or a Feature) of Points with
+	// optional properties name and hours (weekly hours).
+	Sites json.RawMessage `json:"sites,omitempty"`
 }
 
 // Limits of a proposal request.
@@ -203,8 +208,9 @@ const (
 )
 
 // DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
-// data rejected) and checks it. Errors wrap ErrInvalid, or are
-// *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
+// data rejected) and checks it. Errors wrap ErrInvalid, are a
+// *coverage.CandidateError (naming the site) for a bad candidates.sites, or
+// are *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
 func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 	var pr ProposalRequest
 	dec := json.NewDecoder(r)
@@ -264,14 +270,24 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		req.K = 0
 	}
 	if cc := pr.Candidates; cc != nil {
-		if !cc.Cells && !cc.Communes && !cc.Venues {
-			return bad("candidates: choose at least one of cells, communes, venues")
+		var user []coverage.Candidate
+		if len(cc.Sites) > 0 && string(cc.Sites) != "null" {
+			var err error
+			if user, err = coverage.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
+				return planner.ProposeRequest{}, err
+			}
+			if len(user) == 0 {
+				return bad("candidates.sites: no site")
+			}
+		}
+		if !cc.Cells && !cc.Communes && !cc.Venues && len(user) == 0 {
+			return bad("candidates: choose at least one of cells, communes, venues, sites")
 		}
 		if !finite(cc.MinPersons) || cc.MinPersons < 0 {
 			return bad("candidates.min_persons: %g is not a finite number ≥ 0", cc.MinPersons)
 		}
 		req.Candidates = coverage.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
-			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes}
+			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes, User: user}
 	}
 	return req, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -769,5 +770,60 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	if _, n, err := st.List(t.Context(), scenario.Filter{}); err != nil || n != workers*each {
 		t.Fatalf("%d scenarios stored, want %d (%v)", n, workers*each, err)
+	}
+}
+
+// TestProposalsUserSites posts the user's own candidate sites inline (the
+// GeoJSON of the CLI's --candidates file): the proposal picks among them
+// only, as the planner does with the same list, and a bad site is a 400
+// naming it.
+func TestProposalsUserSites(t *testing.T) {
+	p := mustPlanner(t)
+	h := NewServer(Config{}, p, nil).Handler()
+	cells := p.Territory().Cells
+	var fc strings.Builder
+	fc.WriteString(`{"type":"FeatureCollection","features":[`)
+	for k, i := range []int{len(cells) / 5, len(cells) / 2, 4 * len(cells) / 5} {
+		if k > 0 {
+			fc.WriteString(",")
+		}
+		fmt.Fprintf(&fc, `{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":{"name":"site %c","hours":10}}`,
+			cells[i].Center[0], cells[i].Center[1], 'A'+k)
+	}
+	fc.WriteString(`]}`)
+	body := `{"profiles":["seniors-20min-walk"],"k":2,"candidates":{"sites":` + fc.String() + `}}`
+	code, _, out := do(t, h, "POST", "/api/v1/proposals", strings.NewReader(body))
+	if code != 200 {
+		t.Fatalf("%d %s", code, out)
+	}
+	var got coverage.Proposal
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	user, err := coverage.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: coverage.CandidateOptions{User: user}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sites) != 2 || len(want.Sites) != 2 {
+		t.Fatalf("%d sites, planner %d", len(got.Sites), len(want.Sites))
+	}
+	for i, s := range got.Sites {
+		if !strings.HasPrefix(s.Name, "site ") || s.Kind != coverage.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
+			t.Errorf("site %d: %+v, planner %+v", i, s, want.Sites[i])
+		}
+	}
+	for _, tc := range []struct{ sites, want string }{
+		{`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[2,46]}},{"type":"Feature","geometry":{"type":"LineString","coordinates":[[2,46],[3,47]]}}]}`, "candidates.sites:2: geometry"},
+		{`{"type":"Polygon"}`, "candidates.sites:0: type"},
+		{`{"type":"FeatureCollection","features":[]}`, "candidates.sites: no site"},
+	} {
+		code, _, out := do(t, h, "POST", "/api/v1/proposals", strings.NewReader(`{"profiles":["seniors-20min-walk"],"k":1,"candidates":{"sites":`+tc.sites+`}}`))
+		if code != 400 || !strings.Contains(errorOf(t, out).Error, tc.want) {
+			t.Errorf("sites %s: %d %s, want 400 naming %q", tc.sites, code, out, tc.want)
+		}
 	}
 }
