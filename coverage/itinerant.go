@@ -70,6 +70,28 @@ type Tour struct {
 	ReturnSeconds float64    `json:"return_seconds"` // last stop back to the depot (or the first stop)
 	Dropped       int        `json:"dropped"`        // half-days dropped to fit the budget
 	Added         int        `json:"added"`          // half-days added back into freed time
+	// Legs, when set (see RouteLegs), is the driven geometry of each leg:
+	// leg k from stop k to the next, the last back to the first.
+	Legs []orb.LineString `json:"-"`
+}
+
+// RouteLegs sets t.Legs to the routes eng drives between consecutive stops
+// (on a road engine, along the roads; on crow-fly, straight). A leg that
+// cannot be routed (a stop off the network) is drawn straight.
+func (t *Tour) RouteLegs(eng travel.Engine) {
+	t.Legs = nil
+	if len(t.Stops) < 2 {
+		return
+	}
+	for k, s := range t.Stops {
+		n := t.Stops[(k+1)%len(t.Stops)]
+		a, b := orb.Point{s.Lon, s.Lat}, orb.Point{n.Lon, n.Lat}
+		leg := orb.LineString{a, b}
+		if r, err := eng.Route(a, b); err == nil && len(r.Path) >= 2 {
+			leg = r.Path
+		}
+		t.Legs = append(t.Legs, leg)
+	}
 }
 
 // itinState is a tour under construction.
@@ -380,8 +402,9 @@ func ProposeTour(t *maillage.Territory, eng travel.Engine, weights []float64, co
 
 // WriteGeoJSON writes the tour as an RFC 7946 FeatureCollection: one Point
 // per stop (properties order, name, visits, hours, gain, drive_seconds) and
-// a LineString of the weekly loop in route order (straight legs; the road
-// geometry is not kept), with the totals as foreign members.
+// a LineString of the weekly loop in route order, along the driven legs when
+// RouteLegs set them (property legs "routed"), else straight between stops
+// ("straight"), with the totals as foreign members.
 func (t *Tour) WriteGeoJSON(w io.Writer) error {
 	fc := geojson.NewFeatureCollection()
 	var line orb.LineString
@@ -394,9 +417,20 @@ func (t *Tour) WriteGeoJSON(w io.Writer) error {
 		line = append(line, p)
 	}
 	if len(line) > 1 {
-		line = append(line, line[0])
+		legs := "straight"
+		if len(t.Legs) == len(t.Stops) {
+			legs, line = "routed", line[:0]
+			for _, l := range t.Legs {
+				if len(line) > 0 && len(l) > 0 && line[len(line)-1] == l[0] {
+					l = l[1:] // the stop ends one leg and starts the next
+				}
+				line = append(line, l...)
+			}
+		} else {
+			line = append(line, line[0])
+		}
 		f := geojson.NewFeature(line)
-		f.Properties = geojson.Properties{"route": "weekly loop"}
+		f.Properties = geojson.Properties{"route": "weekly loop", "legs": legs}
 		fc.Append(f)
 	}
 	fc.ExtraMembers = geojson.Properties{"gain": t.Gain, "stop_hours": t.StopHours, "drive_hours": t.DriveHours,

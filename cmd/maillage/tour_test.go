@@ -7,6 +7,10 @@ import (
 	"io"
 	"math"
 	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
 )
 
 // TestProposeTour plans an itinerant permanence on the demo territory and
@@ -51,5 +55,52 @@ func TestProposeTour(t *testing.T) {
 	}
 	if tour.Gain <= 0 || math.Abs(sum-tour.Gain) > 1e-6*tour.Gain || math.Abs(hours-tour.StopHours) > 1e-9 {
 		t.Fatalf("tour gain %.3f, stops sum to %.3f; stop hours %.2f vs %.2f", tour.Gain, sum, hours, tour.StopHours)
+	}
+}
+
+// TestProposeTourGeoJSONRoads: on the demo (which has roads) the tour's
+// weekly loop is drawn along the roads driven: it starts and ends at the
+// first stop, passes through every stop in order, has more vertices than
+// stops, and is no shorter than the straight legs.
+func TestProposeTourGeoJSONRoads(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMain(&out, io.Discard)
+	err := m.Run(context.Background(), []string{"propose", "--profile", "seniors-20min-walk", "--tour",
+		"--stops", "4", "--budget-hours", "16", "--format", "geojson"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stops []orb.Point
+	var loop orb.LineString
+	for _, f := range fc.Features {
+		switch g := f.Geometry.(type) {
+		case orb.Point:
+			stops = append(stops, g)
+		case orb.LineString:
+			loop = g
+			if f.Properties.MustString("legs") != "routed" {
+				t.Errorf("loop legs %q, want routed", f.Properties.MustString("legs"))
+			}
+		}
+	}
+	if len(stops) < 2 || len(loop) <= len(stops)+1 || loop[0] != stops[0] || loop[len(loop)-1] != stops[0] {
+		t.Fatalf("%d stops, loop of %d vertices from %v to %v", len(stops), len(loop), loop[0], loop[len(loop)-1])
+	}
+	at, straight := 0, 0.0
+	for k, s := range stops {
+		for at < len(loop) && loop[at] != s {
+			at++
+		}
+		if at == len(loop) {
+			t.Fatalf("stop %d %v is not on the loop in order", k+1, s)
+		}
+		straight += geo.Distance(s, stops[(k+1)%len(stops)])
+	}
+	if l := geo.Length(loop); l < straight {
+		t.Errorf("loop %.0f m, shorter than the straight legs %.0f m", l, straight)
 	}
 }

@@ -119,11 +119,16 @@ func (p *Planner) Tour(req TourRequest) (*coverage.Tour, error) {
 		co.Cells, co.Communes = true, true
 	}
 	pr := s.Profile()
-	return coverage.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
+	tour, err := coverage.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
 		coverage.Candidates(p.t, co), coverage.TourOptions{
 			BudgetHours: req.BudgetHours, Stops: req.Stops, StopHours: req.StopHours, Drive: drive,
 			// With a minimum of weekly hours, a stop covers its catchment in
 			// proportion to its hours up to that minimum.
 			FullHours: pr.MinWeeklyHours,
 		})
+	if err != nil {
+		return nil, err
+	}
+	tour.RouteLegs(drive) // the map draws the loop along the roads driven
+	return tour, nil
 }
