@@ -13,7 +13,8 @@ type Cell struct {
 	Commune int32     // index in Territory.Communes of the commune holding most of Pop[Ind], -1 if none
 	// Parts is the range [PartStart, PartEnd) of Territory.Parts: the cell's
 	// population split by commune code, so per-commune totals stay exact when a
-	// cell straddles a commune boundary.
+	// cell straddles a commune boundary. It may be empty for a cell within one
+	// commune (data.BuildCells leaves it so): Commune then holds all of Pop.
 	PartStart, PartEnd int32
 }
 

@@ -24,18 +24,20 @@ import (
 //     records meet one commune; those meeting several are listed apart);
 //     the records with shares are then sorted by cell (gridRecKeys);
 //  2. the bands' records are merged in H3 order, in chunks of the H3 range
-//     concurrently, twice: once to count the cells and (cell, commune)
-//     parts, then, cells and parts allocated at their exact size, to write
-//     each cell's H3 index, centre (from the Spreader that met it: computed
-//     in the icosahedron face's plane, without a CellToLatLng call) and
-//     parts' communes, noting each record's first part;
+//     concurrently, twice: once to count the cells and the (cell, commune)
+//     parts of the cells that straddle several communes (most cells lie in
+//     one: they get no part, which halves the output), then, cells and
+//     parts allocated at their exact size, to write each cell's H3 index,
+//     centre (from the Spreader that met it: computed in the icosahedron
+//     face's plane, without a CellToLatLng call) and parts' communes,
+//     noting each record's target: its cell, or its cell's first part;
 //  3. the shares are replayed in the order spread, each adding its square's
-//     Pop times its fraction into the final part (the parts of a cell lying
+//     Pop times its fraction into its target (the targets of a cell lying
 //     in several bands are left to a sequential pass, so no two goroutines
-//     write the same part); a square's shares come together and neighbouring
-//     squares meet the same cells, so each square is read once and the parts
-//     written are near one another;
-//  4. each cell sums its parts.
+//     write the same one); a square's shares come together and neighbouring
+//     squares meet the same cells, so each square is read once and the
+//     targets written are near one another;
+//  4. each cell with parts sums them.
 
 // gridShare is the share frac of the area of its band's square j (in the
 // order spread, see gridBand.sq) that falls in the cell of record rec of the
@@ -64,9 +66,10 @@ type gridBand struct {
 	shares  [][]gridShare // in blocks of 1<<gridShareBits, in the order spread
 	n       int           // number of shares
 	// rec holds, per record, first the commune of its shares (or gridNoShare,
-	// gridMany); the merge then replaces it by the index of the first part of
-	// the record's cell, or -1 minus that index when the cell also has
-	// records in other bands.
+	// gridMany); the merge then replaces it by the record's target t, where
+	// its shares go: cell t if t < len(cells) (a cell in one commune, which
+	// has no parts), else the parts from t-len(cells) on, the cell's; or
+	// by -1-t when the cell also has records in other bands.
 	rec []int32
 	// many lists the (record, commune) pairs of the records whose shares
 	// come from several communes, as rec<<32 | uint32(commune), sorted.
@@ -91,13 +94,15 @@ const gridMaxBands = 8
 // overlapping area (see geo.Spreader), so every attribute's total is
 // preserved, overall and per commune code, to floating-point rounding.
 //
-// It returns the populated cells sorted by H3 index (Center set, Pop summed
-// over the parts, Commune the index of the commune holding most of the
-// cell's Ind, -1 if that share has no commune code, [PartStart, PartEnd) its
-// parts), the parts (a cell's population split by commune code, sorted by
-// cell then commune; Commune -1 for squares without a commune code), and the
-// sorted distinct commune codes the commune indices refer to. Cells reached
-// only by squares with no population at all still appear, with zero Pop.
+// It returns the populated cells sorted by H3 index (Center set, Commune
+// the index of the commune holding most of the cell's Ind, -1 if that share
+// has no commune code, [PartStart, PartEnd) its parts), the parts, and the
+// sorted distinct commune codes the commune indices refer to. A cell whose
+// squares all have one commune code has no parts (an empty range): its
+// Commune holds all of its Pop. A cell straddling several has one part per
+// code (sorted by commune; Commune -1 for squares without a code), and its
+// Pop is their sum; parts are sorted by cell then commune. Cells reached only
+// by squares with no population at all still appear, with zero Pop.
 //
 // The squares are cut into west-east bands of rows spread concurrently (up
 // to GOMAXPROCS); the result does not depend on the number of bands except
@@ -149,8 +154,8 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 		nc += chunks[c].cells
 		np += chunks[c].parts
 	}
-	if np > math.MaxInt32 {
-		return nil, nil, nil, fmt.Errorf("data: build cells: %d parts is too many", np)
+	if nc+np > math.MaxInt32 {
+		return nil, nil, nil, fmt.Errorf("data: build cells: %d cells and %d parts is too many", nc, np)
 	}
 	cells = make([]maillage.Cell, nc)
 	parts = make([]maillage.Part, np)
@@ -168,20 +173,23 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 	// 3. Replay the shares into the parts: the bands concurrently, then the
 	// shares of the cells several bands reach, band after band.
 	for b := range bands {
-		wg.Go(func() { bands[b].replay(squares, parts, false) })
+		wg.Go(func() { bands[b].replay(squares, cells, parts, false) })
 	}
 	wg.Wait()
 	for b := range bands {
-		bands[b].replay(squares, parts, true)
+		bands[b].replay(squares, cells, parts, true)
 	}
 	bands = nil
 
-	// 4. Sum the parts into their cells.
+	// 4. Sum the parts into their cells (cells in one commune got their
+	// shares directly).
 	for c := range chunks {
 		wg.Go(func() {
 			ch := &chunks[c]
 			for i := ch.cell; i < ch.cell+ch.cells; i++ {
-				gridSumParts(&cells[i], parts)
+				if c := &cells[i]; c.PartEnd > c.PartStart {
+					gridSumParts(c, parts)
+				}
 			}
 		})
 	}
@@ -354,14 +362,21 @@ func (bd *gridBand) communes(dst []int32, r int32) []int32 {
 // replay adds each share's part of its square's Pop into its part: the
 // shares of cells that lie in this band only (noting the others in late),
 // or, if late, the shares noted.
-func (bd *gridBand) replay(squares []Square, parts []maillage.Part, late bool) {
-	add := func(s *gridShare, p int32) {
-		c := bd.com[s.j]
-		for parts[p].Commune != c {
-			p++
+func (bd *gridBand) replay(squares []Square, cells []maillage.Cell, parts []maillage.Part, late bool) {
+	nc := int32(len(cells))
+	add := func(s *gridShare, t int32) {
+		var dst *maillage.Pop
+		if t < nc { // a cell in one commune
+			dst = &cells[t].Pop
+		} else {
+			c, p := bd.com[s.j], t-nc
+			for parts[p].Commune != c {
+				p++
+			}
+			dst = &parts[p].Pop
 		}
 		// By pointers: AddScaled would copy the square's Pop.
-		dst, src, f := &parts[p].Pop, &squares[bd.sq[s.j]].Pop, s.frac
+		src, f := &squares[bd.sq[s.j]].Pop, s.frac
 		for a := range dst {
 			dst[a] += f * src[a]
 		}
@@ -494,15 +509,18 @@ func (ch *gridChunk) merge(bands []gridBand, fn func(cell uint64, communes []int
 func (ch *gridChunk) count(bands []gridBand) {
 	ch.merge(bands, func(_ uint64, communes []int32, _ bool) (int32, bool) {
 		ch.cells++
-		ch.parts += len(communes)
+		if len(communes) > 1 {
+			ch.parts += len(communes)
+		}
 		return 0, false
 	})
 }
 
-// fill writes the chunk's cells (H3 index, centre, parts) and parts
-// (cell, commune), and replaces each record's commune in its band by its
-// cell's first part (see gridBand.rec).
+// fill writes the chunk's cells (H3 index, centre, commune or parts) and
+// parts (cell, commune), and replaces each record's commune in its band by
+// its target (see gridBand.rec).
 func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, parts []maillage.Part) error {
+	nc := int32(len(cells))
 	i, p := ch.cell, ch.part
 	var err error
 	ch.merge(bands, func(bits uint64, communes []int32, shared bool) (int32, bool) {
@@ -523,17 +541,22 @@ func (ch *gridChunk) fill(bands []gridBand, res int, cells []maillage.Cell, part
 		// would only cost bandwidth.
 		c := &cells[i]
 		c.H3, c.Center, c.Commune = cell, ctr, -1
-		c.PartStart, c.PartEnd = int32(p), int32(p+len(communes))
-		first := int32(p)
-		if shared {
-			first = -1 - first
+		var t int32
+		if len(communes) == 1 { // no part: the cell's commune holds it all
+			c.Commune, t = communes[0], int32(i)
+			c.PartStart, c.PartEnd = int32(p), int32(p)
+		} else {
+			c.PartStart, c.PartEnd, t = int32(p), int32(p+len(communes)), nc+int32(p)
+			for _, c := range communes {
+				parts[p].Cell, parts[p].Commune = int32(i), c
+				p++
+			}
 		}
-		for _, c := range communes {
-			parts[p].Cell, parts[p].Commune = int32(i), c
-			p++
+		if shared {
+			t = -1 - t
 		}
 		i++
-		return first, true
+		return t, true
 	})
 	return err
 }

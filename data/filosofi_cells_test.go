@@ -92,6 +92,11 @@ func TestBuildCellsNaive(t *testing.T) {
 				if tc.path != synth {
 					gridCheckCells(t, cells, parts, codes) // structure, sums, centres in Gironde
 				}
+				compact := len(parts)
+				cells, parts = gridExpand(t, cells, parts)
+				if k == 1 {
+					t.Logf("%d parts kept for cells straddling communes, of %d (cell, commune) pairs", compact, len(parts))
+				}
 				if len(parts) != len(want) {
 					t.Fatalf("%d bands: %d parts, the naive spreading %d", k, len(parts), len(want))
 				}

@@ -54,6 +54,7 @@ func TestBuildCellsAcrossFaceEdge(t *testing.T) {
 			want[1] += q.Pop[maillage.Men]
 		}
 		byCommune := map[string]float64{}
+		_, parts = gridExpand(t, cells, parts)
 		for _, p := range parts {
 			byCommune[codes[p.Commune]] += p.Pop[maillage.Ind]
 		}

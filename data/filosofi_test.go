@@ -79,8 +79,37 @@ func gridRelErr(got, want float64) float64 {
 
 // gridCheckCells checks the structure of BuildCells' output and returns the
 // totals it holds, overall and per commune code.
+// gridExpand checks BuildCells' compact layout (a cell has no part when it
+// lies in one commune, else two or more, in order) and returns a copy in
+// which every cell has its parts, a cell in one commune one part holding its
+// Pop, so that the checks below see one layout.
+func gridExpand(t *testing.T, cells []maillage.Cell, parts []maillage.Part) ([]maillage.Cell, []maillage.Part) {
+	t.Helper()
+	ec := slices.Clone(cells)
+	ep := make([]maillage.Part, 0, len(cells)+len(parts))
+	next := int32(0)
+	for i, c := range cells {
+		if c.PartStart != next || c.PartEnd-c.PartStart == 1 {
+			t.Fatalf("cell %d: parts [%d, %d), want none or several from %d", i, c.PartStart, c.PartEnd, next)
+		}
+		next = c.PartEnd
+		ec[i].PartStart = int32(len(ep))
+		if c.PartEnd == c.PartStart {
+			ep = append(ep, maillage.Part{Cell: int32(i), Commune: c.Commune, Pop: c.Pop})
+		} else {
+			ep = append(ep, parts[c.PartStart:c.PartEnd]...)
+		}
+		ec[i].PartEnd = int32(len(ep))
+	}
+	if int(next) != len(parts) {
+		t.Fatalf("cells cover %d of %d parts", next, len(parts))
+	}
+	return ec, ep
+}
+
 func gridCheckCells(t *testing.T, cells []maillage.Cell, parts []maillage.Part, codes []string) (maillage.Pop, map[string]*maillage.Pop) {
 	t.Helper()
+	cells, parts = gridExpand(t, cells, parts)
 	var total maillage.Pop
 	by := map[string]*maillage.Pop{}
 	next := int32(0)
