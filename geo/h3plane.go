@@ -193,9 +193,11 @@ func (g *h3Grid) point(face int, x, y float64) vec3 {
 // latLng returns the latitude and longitude (degrees) of hex2d point (x, y)
 // of a face.
 func (g *h3Grid) latLng(face int, x, y float64) h3.LatLng {
-	p := g.point(face, x, y)
+	// The point on the tangent plane: the angles need no normalisation.
+	pl := &g.planes[face]
+	p := pl.c.add(x/g.scale, pl.ex).add(y/g.scale, pl.ey)
 	return h3.LatLng{
-		Lat: math.Atan2(p.z, math.Hypot(p.x, p.y)) * (180 / math.Pi),
+		Lat: math.Atan2(p.z, math.Sqrt(p.x*p.x+p.y*p.y)) * (180 / math.Pi),
 		Lng: math.Atan2(p.y, p.x) * (180 / math.Pi),
 	}
 }

@@ -199,7 +199,7 @@ func (s *Spreader) planar(i int, side float64, c [4]planarCorner, fn func(int, i
 	for m := range 4 {
 		k := (m + 1) % 4
 		dx, dy := quad[2*k]-quad[2*m], quad[2*k+1]-quad[2*m+1]
-		l := math.Hypot(dx, dy)
+		l := math.Sqrt(dx*dx + dy*dy)
 		nx, ny := orient*dy/l, -orient*dx/l
 		en[m] = [3]float64{nx, ny, nx*quad[2*m] + ny*quad[2*m+1]}
 		for _, u := range hexSlabs {
