@@ -12,11 +12,12 @@ import (
 )
 
 // BuildCells spends most of its time on memory, not arithmetic: on a
-// national grid the outputs alone (a 160-byte Cell and a 128-byte Part per
-// cell) are about a gigabyte, and the first touch of fresh memory (a page
-// fault per 4 KiB) costs more than spreading the squares. So it holds no Pop
-// in any intermediate, sizes every large slice once, and sorts packed
-// integers rather than structs:
+// national grid the output alone (a 160-byte Cell per cell, and a 128-byte
+// Part per commune of the few cells straddling several) is half a gigabyte,
+// and the first touch of fresh memory (a page fault per 4 KiB) costs about as
+// much as spreading the squares. So it holds no Pop in any intermediate,
+// sizes every large slice once, and sorts packed integers rather than
+// structs:
 //
 //  1. each band of rows is sorted into the Spreader's order (gridOrder) and
 //     spread with a Spreader of its own, recording every (square, cell
