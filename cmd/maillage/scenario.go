@@ -156,6 +156,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		m.warn(ev.Warnings)
 		return writeJSON(m.Stdout, ev)
 	case "diff":
 		res := make([]scenario.Result, 2)
@@ -176,9 +177,17 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
+			m.warn(ev.Warnings)
 			res[i] = ev.After
 		}
 		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
 	}
 	return nil
+}
+
+// warn prints warnings on stderr, one line each.
+func (m *Main) warn(warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", w)
+	}
 }

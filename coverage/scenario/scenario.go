@@ -71,6 +71,11 @@ type Scenario struct {
 	Name        string    `json:"name"`
 	Description string    `json:"description,omitempty"`
 	Base        string    `json:"base"` // name of the base territory
+	// BaseDigest is the fingerprint (data.Digest) of the base territory the
+	// scenario was made on; "" if unknown. Evaluated on a territory with
+	// another digest, the scenario's changes apply to data it was not made
+	// on, which the evaluation reports.
+	BaseDigest string `json:"base_digest,omitempty"`
 	Changes     []Change  `json:"changes"`
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`

@@ -32,6 +32,8 @@ var migrations = []string{
 		version     INTEGER NOT NULL CHECK (version >= 1)
 	) STRICT;
 	CREATE INDEX scenarios_base ON scenarios (base, id);`,
+	// 2: the fingerprint of the territory a scenario was made on.
+	`ALTER TABLE scenarios ADD COLUMN base_digest TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate brings db to version len(migs), applying every missing migration

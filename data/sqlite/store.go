@@ -171,9 +171,9 @@ func (s *Store) Create(ctx context.Context, sc *scenario.Scenario) error {
 	stamp := now.Format(timeFormat)
 	var id int64
 	err = s.w.QueryRowContext(ctx, `INSERT INTO scenarios
-		(name, description, base, changes, n_changes, created, updated, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
-		sc.Name, sc.Description, sc.Base, changes, len(sc.Changes), stamp, stamp).Scan(&id)
+		(name, description, base, base_digest, changes, n_changes, created, updated, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), stamp, stamp).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlite: create scenario: %w", err)
 	}
@@ -181,14 +181,14 @@ func (s *Store) Create(ctx context.Context, sc *scenario.Scenario) error {
 	return nil
 }
 
-const columns = `id, name, description, base, changes, created, updated, version`
+const columns = `id, name, description, base, base_digest, changes, created, updated, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scan(row scanner) (*scenario.Scenario, error) {
 	var sc scenario.Scenario
 	var changes, created, updated string
-	if err := row.Scan(&sc.ID, &sc.Name, &sc.Description, &sc.Base, &changes, &created, &updated, &sc.Version); err != nil {
+	if err := row.Scan(&sc.ID, &sc.Name, &sc.Description, &sc.Base, &sc.BaseDigest, &changes, &created, &updated, &sc.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(changes), &sc.Changes); err != nil {
@@ -301,9 +301,9 @@ func (s *Store) Update(ctx context.Context, sc *scenario.Scenario) error {
 			scenario.ErrConflict, sc.ID, version, sc.Version)
 	}
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `UPDATE scenarios SET name = ?, description = ?, base = ?, changes = ?,
-		n_changes = ?, updated = ?, version = version + 1 WHERE id = ?`,
-		sc.Name, sc.Description, sc.Base, changes, len(sc.Changes), now.Format(timeFormat), sc.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE scenarios SET name = ?, description = ?, base = ?, base_digest = ?,
+		changes = ?, n_changes = ?, updated = ?, version = version + 1 WHERE id = ?`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), now.Format(timeFormat), sc.ID); err != nil {
 		return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
 	}
 	if err := tx.Commit(); err != nil {

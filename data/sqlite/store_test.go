@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -43,7 +45,7 @@ func territory() *maillage.Territory {
 }
 
 func sample(name string) *scenario.Scenario {
-	return &scenario.Scenario{Name: name, Description: "mardi matin à la mairie", Base: "test", Changes: []scenario.Change{
+	return &scenario.Scenario{Name: name, Description: "mardi matin à la mairie", Base: "test", BaseDigest: "sha256:0123456789abcdef", Changes: []scenario.Change{
 		{Op: scenario.OpAdd, VenueID: "p1", Name: "Permanence", Lat: f64(45.05), Lon: f64(0.05),
 			Hours: []scenario.DaySpan{{Day: "Tu", Open: "09:00", Close: "12:00"}}, Services: []string{"Aide aux démarches administratives"}},
 		{Op: scenario.OpRemove, VenueID: "v2"},
@@ -101,15 +103,46 @@ func TestMigrations(t *testing.T) {
 		}
 		return v
 	}
+	upTo := func(n int) []int {
+		v := make([]int, n)
+		for i := range v {
+			v[i] = i + 1
+		}
+		return v
+	}
+	all := upTo(len(migrations))
+	// A file of schema version 1 (before base_digest) with a scenario in it.
+	old, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DROP TABLE scenarios; DELETE FROM schema_migrations`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO scenarios (name, description, base, changes, n_changes, created, updated, version)
+		VALUES ('kept', '', 'demo', '[]', 0, '2026-11-23T13:00:00Z', '2026-11-23T13:00:00Z', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	// Opening it applies the later migrations and keeps the data.
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := versions(s); !reflect.DeepEqual(got, []int{1}) {
-		t.Fatalf("fresh file: versions %v, want [1]", got)
+	if got := versions(s); !reflect.DeepEqual(got, all) {
+		t.Fatalf("version-1 file: versions %v, want %v", got, all)
 	}
-	if err := s.Create(ctx, sample("kept")); err != nil {
-		t.Fatal(err)
+	if sc, err := s.Get(ctx, 1); err != nil || sc.Name != "kept" || sc.BaseDigest != "" {
+		t.Fatalf("scenario of the version-1 file: %+v, %v", sc, err)
 	}
 	s.Close()
 
@@ -118,18 +151,18 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := versions(s); !reflect.DeepEqual(got, []int{1}) || count(t, s) != 1 {
-		t.Errorf("reopen: versions %v, %d scenarios; want [1] and 1", got, count(t, s))
+	if got := versions(s); !reflect.DeepEqual(got, all) || count(t, s) != 1 {
+		t.Errorf("reopen: versions %v, %d scenarios; want %v and 1", got, count(t, s), all)
 	}
 
 	// A later program appends migrations: only the new ones run, in order.
-	more := append(migrations[:1:1],
+	more := append(migrations[:len(migrations):len(migrations)],
 		`ALTER TABLE scenarios ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX scenarios_owner ON scenarios (owner)`)
 	if err := migrate(ctx, s.w, more); err != nil {
 		t.Fatal(err)
 	}
-	if got := versions(s); !reflect.DeepEqual(got, []int{1, 2, 3}) {
+	if got := versions(s); !reflect.DeepEqual(got, upTo(len(migrations)+2)) {
 		t.Errorf("after 2 more: versions %v", got)
 	}
 	// … and this program then refuses the newer file.
@@ -144,14 +177,15 @@ func TestMigrations(t *testing.T) {
 	// A failing migration leaves nothing behind: the earlier ones of the
 	// same run are rolled back with it.
 	fresh := mustOpen(t, Config{})
-	bad := append(migrations[:1:1], `CREATE TABLE owners (id INTEGER PRIMARY KEY)`, `CREATE TABLE oops (`)
-	if err := migrate(ctx, fresh.w, bad); err == nil || !strings.Contains(err.Error(), "version 3") {
-		t.Fatalf("bad migration: %v, want an error naming version 3", err)
+	bad := append(migrations[:len(migrations):len(migrations)], `CREATE TABLE owners (id INTEGER PRIMARY KEY)`, `CREATE TABLE oops (`)
+	want := fmt.Sprintf("version %d", len(migrations)+2)
+	if err := migrate(ctx, fresh.w, bad); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("bad migration: %v, want an error naming %s", err, want)
 	}
 	var n int
 	fresh.w.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'owners'`).Scan(&n)
-	if got := versions(fresh); n != 0 || !reflect.DeepEqual(got, []int{1}) {
-		t.Errorf("after a failed run: owners table %d, versions %v; want 0 and [1]", n, got)
+	if got := versions(fresh); n != 0 || !reflect.DeepEqual(got, all) {
+		t.Errorf("after a failed run: owners table %d, versions %v; want 0 and %v", n, got, all)
 	}
 }
 

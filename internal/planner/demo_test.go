@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/maillage/maillage"
@@ -181,4 +182,47 @@ func TestCoverageReportsOffNetwork(t *testing.T) {
 		t.Errorf("crow-fly profile: %d cells, %.1f persons off network", crow.OffNetworkCells, crow.OffNetworkPersons)
 	}
 	t.Logf("%d cells (%.0f persons) off the western network, %d off the full one", len(off), persons, len(offFull))
+}
+
+// TestScenarioBaseDigest: a scenario decoded on the planner gets the
+// territory's digest; evaluated with another digest (the territory was
+// re-ingested since) it says so, with the same results.
+func TestScenarioBaseDigest(t *testing.T) {
+	terr, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.New(terr, planner.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.DecodeScenario([]byte(`{"name":"close one","changes":[{"op":"remove","venue_id":"` + terr.Venues[0].ID + `"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BaseDigest != p.Digest() || !strings.HasPrefix(s.BaseDigest, "sha256:") {
+		t.Fatalf("base digest %q, territory %q", s.BaseDigest, p.Digest())
+	}
+	kept, err := p.DecodeScenario([]byte(`{"name":"old","base_digest":"sha256:0123456789abcdef"}`))
+	if err != nil || kept.BaseDigest != "sha256:0123456789abcdef" {
+		t.Fatalf("a given digest is kept: %q, %v", kept.BaseDigest, err)
+	}
+	same, err := p.Evaluate(s, "seniors-20min-walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(same.Warnings) != 0 {
+		t.Errorf("same territory: warnings %v", same.Warnings)
+	}
+	s.BaseDigest = "sha256:0123456789abcdef"
+	other, err := p.Evaluate(s, "seniors-20min-walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(other.Warnings) != 1 || !strings.Contains(other.Warnings[0], "sha256:0123456789abcdef") || !strings.Contains(other.Warnings[0], p.Digest()) {
+		t.Errorf("other version: warnings %v", other.Warnings)
+	}
+	if other.Delta.Total != same.Delta.Total {
+		t.Errorf("the warning changes the results: %+v vs %+v", other.Delta.Total, same.Delta.Total)
+	}
 }

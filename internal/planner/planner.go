@@ -49,6 +49,9 @@ type Planner struct {
 
 	scen scenario.Options
 
+	digestOnce sync.Once
+	digest     string
+
 	mu     sync.Mutex
 	states map[string]*stateOnce
 	routes map[string]*road.Engine // one-to-one engines by mode name

@@ -56,9 +56,15 @@ func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
 }
 
 // DecodeScenario decodes a scenario's JSON with the planner's options; a
-// scenario that names no base is based on the planner's territory.
+// scenario that names no base is based on the planner's territory, and one
+// on the planner's territory without a base digest gets the territory's
+// (see Digest).
 func (p *Planner) DecodeScenario(raw []byte) (scenario.Scenario, error) {
-	return p.scen.Decode(bytesReader(withBase(raw, p.t.Name)))
+	s, err := p.scen.Decode(bytesReader(withBase(raw, p.t.Name)))
+	if err == nil && s.BaseDigest == "" && s.Base == p.t.Name {
+		s.BaseDigest = p.Digest()
+	}
+	return s, err
 }
 
 // BaseScenario is the empty scenario on the planner's territory: evaluating

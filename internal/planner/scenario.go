@@ -6,6 +6,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 )
 
 // Evaluation is a scenario evaluated for one profile with the incremental
@@ -18,6 +19,10 @@ type Evaluation struct {
 	After   scenario.Result         `json:"after"`
 	Delta   scenario.Delta          `json:"delta"`
 	Summary coverage.ProfileSummary `json:"summary"` // the scenario's coverage summary
+	// Warnings says what the caller should know about the evaluation: a
+	// scenario made on another version of the territory (see
+	// scenario.Scenario.BaseDigest).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Evaluate applies s to the baseline coverage of the named profile with the
@@ -62,7 +67,18 @@ func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, er
 	}
 	ev.Delta = scenario.Compare(ev.Base, ev.After)
 	ev.Summary = st.Summary()
+	if d := p.Digest(); s.BaseDigest != "" && s.BaseDigest != d {
+		ev.Warnings = append(ev.Warnings, fmt.Sprintf("scenario %q was made on another version of territory %q (%s; this one is %s): its changes apply to data it was not made on",
+			s.Name, p.t.Name, s.BaseDigest, d))
+	}
 	return ev, nil
+}
+
+// Digest returns the fingerprint of the planner's territory (data.Digest),
+// computed on first use.
+func (p *Planner) Digest() string {
+	p.digestOnce.Do(func() { p.digest = data.Digest(p.t) })
+	return p.digest
 }
 
 // result converts a coverage state to the scenario package's per-commune result.
