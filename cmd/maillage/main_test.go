@@ -233,21 +233,25 @@ func TestIngest(t *testing.T) {
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, DemoSeed: demo.DefaultSeed, Readers: Readers{
 		Cells: func(_ context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
 			gotGrids, gotRes = grids, res
-			cells, parts := slices.Clone(want.Cells), slices.Clone(want.Parts)
+			cells := slices.Clone(want.Cells)
 			rev := make([]maillage.Commune, n)
 			for i, c := range want.Communes {
 				rev[n-1-i] = maillage.Commune{Code: c.Code}
 			}
 			for i := range cells {
 				cells[i].Commune = int32(n-1) - cells[i].Commune
+				cells[i].PartStart, cells[i].PartEnd = 2, 2
 				bar.Add(1)
 			}
-			for i := range parts {
-				parts[i].Commune = int32(n-1) - parts[i].Commune
-			}
-			// One code the boundaries do not know.
+			// Cell 0 straddles its commune and one code the boundaries do
+			// not know: two parts (the demo's cells have none).
 			rev = append(rev, maillage.Commune{Code: "98001"})
-			parts[0].Commune = int32(n)
+			half := cells[0].Pop
+			for a := range half {
+				half[a] /= 2
+			}
+			parts := []maillage.Part{{Cell: 0, Commune: int32(n), Pop: half}, {Cell: 0, Commune: cells[0].Commune, Pop: half}}
+			cells[0].PartStart = 0
 			return cells, parts, rev, []maillage.Finding{{File: "a.csv", Line: 3, Field: "Ind", Reason: "negative", Severity: maillage.Rejected}}, nil
 		},
 		Venues: func(path string) ([]maillage.Venue, []maillage.Finding, error) {
@@ -283,7 +287,7 @@ func TestIngest(t *testing.T) {
 			t.Fatalf("cell %d: commune %s, want %s", i, got.Communes[c.Commune].Code, want.Communes[want.Cells[i].Commune].Code)
 		}
 	}
-	if got.Parts[0].Commune != int32(n) || got.Communes[got.Parts[1].Commune].Code != want.Communes[want.Parts[1].Commune].Code {
+	if len(got.Parts) != 2 || got.Parts[0].Commune != int32(n) || got.Communes[got.Parts[1].Commune].Code != want.Communes[want.Cells[0].Commune].Code {
 		t.Fatalf("parts not remapped")
 	}
 	for i, v := range got.Venues {

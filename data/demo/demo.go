@@ -61,7 +61,7 @@ func Territory(seed uint64) (*maillage.Territory, *osm.OSM, error) {
 		Fictional:  true,
 		Resolution: Resolution,
 		Cells:      g.cells,
-		Parts:      g.parts,
+		Parts:      []maillage.Part{}, // every cell lies in one commune (see people.go)
 		Communes:   g.comms,
 		Venues:     g.vens,
 		Findings:   g.findings,
@@ -118,7 +118,6 @@ type gen struct {
 
 	comms    []maillage.Commune
 	cells    []maillage.Cell
-	parts    []maillage.Part
 	vens     []maillage.Venue
 	findings []maillage.Finding
 	rejected int

@@ -44,6 +44,9 @@ func TestDemoPopulation(t *testing.T) {
 		t.Fatalf("labels: %q fictional=%v res %d", tr.Name, tr.Fictional, tr.Resolution)
 	}
 	var tot maillage.Pop
+	if len(tr.Parts) != 0 {
+		t.Fatalf("%d parts, want none", len(tr.Parts))
+	}
 	for i, c := range tr.Cells {
 		tot.Add(c.Pop)
 		var bands float64
@@ -69,9 +72,9 @@ func TestDemoPopulation(t *testing.T) {
 		if c.Center != (orb.Point{ll.Lng, ll.Lat}) {
 			t.Fatalf("cell %d: centre %v, H3 says %v", i, c.Center, ll)
 		}
-		// One part per cell, equal to the cell.
-		if c.PartEnd-c.PartStart != 1 || tr.Parts[c.PartStart].Pop != c.Pop || tr.Parts[c.PartStart].Commune != c.Commune || tr.Parts[c.PartStart].Cell != int32(i) {
-			t.Fatalf("cell %d: parts %d..%d inconsistent", i, c.PartStart, c.PartEnd)
+		// Every cell lies in one commune: no parts, its Commune holds all.
+		if c.PartEnd != c.PartStart || c.Commune < 0 || int(c.Commune) >= len(tr.Communes) {
+			t.Fatalf("cell %d: parts %d..%d, commune %d", i, c.PartStart, c.PartEnd, c.Commune)
 		}
 	}
 	ind := tot[maillage.Ind]

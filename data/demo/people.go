@@ -233,18 +233,18 @@ func (g *gen) people() error {
 	}
 
 	slices.Sort(order)
+	// Each cell lies in the commune of its centre: no parts (an empty
+	// range; the cell's Commune holds all of its Pop), as data.BuildCells
+	// leaves the cells within one commune.
 	g.cells = make([]maillage.Cell, 0, len(order))
-	g.parts = make([]maillage.Part, 0, len(order))
-	for i, c := range order {
+	for _, c := range order {
 		ll, err := h3.CellToLatLng(c)
 		if err != nil {
 			return err
 		}
 		centre := [2]float64{ll.Lng, ll.Lat}
 		com := int32(g.communeOf(fromLL(centre)))
-		g.cells = append(g.cells, maillage.Cell{H3: c, Center: centre, Pop: *acc[c], Commune: com,
-			PartStart: int32(i), PartEnd: int32(i + 1)})
-		g.parts = append(g.parts, maillage.Part{Cell: int32(i), Commune: com, Pop: *acc[c]})
+		g.cells = append(g.cells, maillage.Cell{H3: c, Center: centre, Pop: *acc[c], Commune: com})
 	}
 	return nil
 }
