@@ -654,25 +654,7 @@ func (s *Spreader) split(i int, x0, y0, side float64, corners [4]int32, fn func(
 		fn(i, corners[0], 1)
 		return nil
 	}
-	last := -1
-	for j, a := range s.area {
-		if a > 0 {
-			last = j
-		}
-	}
-	rest := 1.0
-	for j, a := range s.area {
-		switch {
-		case a <= 0:
-		case j == last:
-			fn(i, s.cand[j], max(rest, 0))
-		default:
-			f := a / covered
-			rest -= f
-			fn(i, s.cand[j], f)
-		}
-	}
-	return nil
+	return s.emit(i, covered, fn)
 }
 
 // spreadProbe is how far beyond a cell's edge (metres) split probes for the

@@ -67,19 +67,19 @@ const (
 // one at each update (optimistic concurrency: an update must carry the
 // version it was read at).
 type Scenario struct {
-	ID          int64     `json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description,omitempty"`
-	Base        string    `json:"base"` // name of the base territory
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Base        string `json:"base"` // name of the base territory
 	// BaseDigest is the fingerprint (data.Digest) of the base territory the
 	// scenario was made on; "" if unknown. Evaluated on a territory with
 	// another digest, the scenario's changes apply to data it was not made
 	// on, which the evaluation reports.
-	BaseDigest string `json:"base_digest,omitempty"`
-	Changes     []Change  `json:"changes"`
-	Created     time.Time `json:"created"`
-	Updated     time.Time `json:"updated"`
-	Version     int64     `json:"version"`
+	BaseDigest string    `json:"base_digest,omitempty"`
+	Changes    []Change  `json:"changes"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Version    int64     `json:"version"`
 }
 
 // Change is one change of a scenario. Which fields are used depends on Op:
