@@ -96,26 +96,17 @@ func gridOrder(squares []Square, idx, sqCommune []int32, nCodes int) (gs []geo.S
 
 // gridOrderStructs is gridOrder by sorting structs.
 func gridOrderStructs(squares []Square, idx []int32, gs []geo.Square, sq []int32) ([]geo.Square, []int32) {
-	type key struct{ size, n, e, i int32 }
+	type key struct {
+		q geo.Square
+		i int32
+	}
 	keys := make([]key, len(idx))
 	for j, i := range idx {
-		q := &squares[i]
-		keys[j] = key{q.Size, q.N, q.E, i}
+		keys[j] = key{squares[i].GeoSquare(), i}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.n, b.n); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.e, b.e); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(geo.CompareSquares(a.q, b.q), cmp.Compare(a.i, b.i)) })
 	for j, k := range keys {
-		gs[j], sq[j] = geo.Square{E: k.e, N: k.n, Size: k.size}, k.i
+		gs[j], sq[j] = k.q, k.i
 	}
 	return gs, sq
 }

@@ -200,12 +200,18 @@ func (s *Spreader) NumCells() int { return int(s.cells.n) }
 // Cell returns the H3 cell of dense index i.
 func (s *Spreader) Cell(i int32) h3.Cell { return s.cells.at(i).cell }
 
+// CompareSquares orders squares as a Spreader visits them: by size, then
+// northing, then easting (rows of one size, south to north, west to east).
+func CompareSquares(a, b Square) int {
+	return cmp.Or(cmp.Compare(a.Size, b.Size), cmp.Compare(a.N, b.N), cmp.Compare(a.E, b.E))
+}
+
 // Spread splits every square over the H3 cells it overlaps and calls
 // fn(i, cell, frac) once per square i and overlapping cell (a dense index,
 // see Cell) with the share frac of the square's area in that cell. For each
 // square the fractions are positive and sum to 1 (to rounding: the last one is
-// 1 minus the others). Squares are visited in (Size, N, E) order, not in
-// slice order. Squares of different sizes may be mixed.
+// 1 minus the others). Squares are visited in CompareSquares order (ties in
+// slice order). Squares of different sizes may be mixed.
 func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac float64)) error {
 	if len(squares) > math.MaxInt32 {
 		return fmt.Errorf("%w: too many squares (%d)", ErrSquare, len(squares))
@@ -218,16 +224,7 @@ func (s *Spreader) Spread(squares []Square, fn func(i int, cell int32, frac floa
 		s.order = append(s.order, spreadKey{q.Size, q.N, q.E, int32(i)})
 	}
 	byKey := func(a, b spreadKey) int {
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.n, b.n); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.e, b.e); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
+		return cmp.Or(CompareSquares(Square{a.e, a.n, a.size}, Square{b.e, b.n, b.size}), cmp.Compare(a.i, b.i))
 	}
 	if !slices.IsSortedFunc(s.order, byKey) {
 		slices.SortFunc(s.order, byKey)
