@@ -458,6 +458,9 @@ func FuzzDecodeProposal(f *testing.F) {
 	for _, s := range []string{
 		`{"profiles":["a"],"k":3}`, `{"profiles":["a","b"],"mix":[1,2],"target":0.9}`,
 		`{"profiles":["a"],"k":3,"candidates":{"venues":true}}`, `{"k":1e10}`, `[]`, `null`, `{"hours":-0}`,
+		`{"profiles":["a"],"k":1,"candidates":{"sites":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[2,46]},"properties":{"name":"m","hours":"7"}}]}}}`,
+		`{"profiles":["a"],"k":1,"candidates":{"sites":{"type":"Feature","geometry":null}}}`,
+		`{"profiles":["a"],"k":1,"candidates":{"sites":null}}`,
 	} {
 		f.Add(s)
 	}
