@@ -74,10 +74,16 @@ func DefaultReaders() Readers {
 // cells in one pass, so a square's population lands once whatever the file.
 func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
 	var squares []data.Square
-	type key struct{ size, e, n int32 }
-	seen := map[key]string{} // square → the file that gave it
+	// Squares already seen → the file that gave them: ReadGrid refuses
+	// duplicates within a file, so this is only needed across files (a
+	// national grid would otherwise fill a map of 2.3 million entries).
+	type key struct{ e, n int32 }
+	var seen map[key]int
+	if len(grids) > 1 {
+		seen = map[key]int{}
+	}
 	size, sizeFile := int32(0), ""
-	for _, path := range grids {
+	for fi, path := range grids {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, nil, err
 		}
@@ -93,14 +99,21 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 				return nil, nil, nil, nil, fmt.Errorf("%w: %s has %d m squares and %s %d m squares: the same people would be counted twice; give grids of one square size",
 					errGridOverlap, sizeFile, size, path, sq.Size)
 			}
-			k := key{sq.Size, sq.E, sq.N}
+			if seen == nil {
+				continue
+			}
+			k := key{sq.E, sq.N}
 			if f, dup := seen[k]; dup {
 				return nil, nil, nil, nil, fmt.Errorf("%w: square %s is in %s and in %s (line %d): the same people would be counted twice",
-					errGridOverlap, sq.ID(), f, path, sq.Line)
+					errGridOverlap, sq.ID(), grids[f], path, sq.Line)
 			}
-			seen[k] = path
+			seen[k] = fi
 		}
-		squares = append(squares, g.Squares...)
+		if squares == nil {
+			squares = g.Squares // one grid: no copy
+		} else {
+			squares = append(squares, g.Squares...)
+		}
 	}
 	cells, parts, codes, err := data.BuildCells(squares, res)
 	if err != nil {
