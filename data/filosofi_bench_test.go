@@ -139,7 +139,12 @@ func gridVmHWM() float64 {
 // 200 m squares, as a CSV file generated before the timer; a filled block, then a clustered
 // France, see gridSynthFrance) and moves it onto H3 resolution 9 with
 // BuildCells. In the same run it times one h3.LatLngToCell per square (the
-// square's centre, inverse-projected) and reports the ratio.
+// square's centre, inverse-projected) and reports the ratio, in wall time
+// (x-one-call) and CPU time (x-one-call-cpu), and the output's floor: the
+// CPU of making and first writing cells and parts of the sizes returned
+// (x-output-floor-cpu; on these VMs fresh memory costs ~3 s per GiB).
+// epsg3035-share is the share of squares spread the EPSG:3035 way (near an
+// icosahedron face edge), h3-calls/square the calls into the H3 library.
 // MAILLAGE_BENCH_SQUARES=n sets another number of squares. Run it alone:
 //
 //	go test ./data -run '^$' -bench NationalIngest -benchtime 1x
