@@ -63,14 +63,41 @@ func (e *GridError) Unwrap() error { return e.Err }
 // Is reports whether target is ErrGridFormat.
 func (e *GridError) Is(target error) bool { return target == ErrGridFormat }
 
-// Square is one square of an INSEE Filosofi grid.
+// Square is one square of an INSEE Filosofi grid. It holds no pointer, so
+// that the garbage collector does not scan the millions of a national grid.
 type Square struct {
-	Size    int32  // side, metres (200 or 1000)
-	E, N    int32  // EPSG:3035 easting and northing of the south-west corner, metres
-	Commune string // INSEE code of the square's commune; "" when the file has no commune column
-	Imputed bool   // INSEE imputed the square's values (I_est_cr, I_est_200 or I_est_1km = 1)
+	Size    int32       // side, metres (200 or 1000)
+	E, N    int32       // EPSG:3035 easting and northing of the south-west corner, metres
+	Commune CommuneCode // INSEE code of the square's commune; zero when the file has no commune column
+	Imputed bool        // INSEE imputed the square's values (I_est_cr, I_est_200 or I_est_1km = 1)
 	Pop     maillage.Pop
 	Line    int // the square's line in the source file (header = line 1)
+}
+
+// CommuneCode is an INSEE commune code: five characters, digits or 2A/2B
+// and three digits in Corsica ("33063", "2A004"). The zero value means none.
+type CommuneCode [5]byte
+
+// NewCommuneCode returns s as a CommuneCode, the zero value for "", and
+// false if s is neither "" nor five characters.
+func NewCommuneCode(s string) (CommuneCode, bool) {
+	var c CommuneCode
+	if s == "" {
+		return c, true
+	}
+	if len(s) != len(c) {
+		return c, false
+	}
+	copy(c[:], s)
+	return c, true
+}
+
+// String returns the code, "" for the zero value.
+func (c CommuneCode) String() string {
+	if c == (CommuneCode{}) {
+		return ""
+	}
+	return string(c[:])
 }
 
 // ID returns the square's INSPIRE identifier in INSEE's spelling, e.g.
@@ -379,7 +406,6 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 	if cols.commune >= 0 {
 		g.CommuneColumn = header[cols.commune]
 	}
-	communes := map[string]string{}    // interned codes
 	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
 	// slice would copy a national grid (≈370 MB) several times over. When
@@ -411,14 +437,6 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 			return nil, gerr
 		}
 		q.Line = line
-		if q.Commune != "" {
-			if c, ok := communes[q.Commune]; ok {
-				q.Commune = c
-			} else {
-				q.Commune = strings.Clone(q.Commune)
-				communes[q.Commune] = q.Commune
-			}
-		}
 		bySize := seen[q.Size]
 		if bySize == nil {
 			bySize = map[uint64]int{}
@@ -495,7 +513,7 @@ func gridParseRow(rec []string, cols *gridColumns, header []string, sep rune, fi
 		if sep == ';' {
 			s = strings.Replace(s, ",", ".", 1)
 		}
-		v, err := strconv.ParseFloat(s, 64)
+		v, err := gridParseFloat(s)
 		switch {
 		case s == "":
 			return fail(col, "empty value", nil)
@@ -511,7 +529,7 @@ func gridParseRow(rec []string, cols *gridColumns, header []string, sep rune, fi
 		if len(c) < 5 || !gridCommuneCode(c[:5]) {
 			return fail(cols.commune, fmt.Sprintf("%q is not a commune code (5 characters, e.g. 33063 or 2A004)", gridClip(c)), nil)
 		}
-		q.Commune = c[:5]
+		copy(q.Commune[:], c[:5])
 	}
 	if cols.imputed >= 0 {
 		switch strings.TrimSpace(rec[cols.imputed]) {

@@ -201,25 +201,27 @@ func gridBuildCells(squares []Square, res, k int) (cells []maillage.Cell, parts 
 // gridCommunes returns the sorted distinct commune codes of the squares and
 // each square's index in them (-1 for none).
 func gridCommunes(squares []Square) (codes []string, sqCommune []int32) {
-	codeIdx := map[string]int32{}
+	var none CommuneCode
+	codeIdx := map[CommuneCode]int32{}
 	for _, q := range squares {
-		if q.Commune != "" {
+		if q.Commune != none {
 			codeIdx[q.Commune] = 0
 		}
 	}
 	codes = make([]string, 0, len(codeIdx))
 	for c := range codeIdx {
-		codes = append(codes, c)
+		codes = append(codes, c.String())
 	}
 	slices.Sort(codes)
 	for i, c := range codes {
-		codeIdx[c] = int32(i)
+		k, _ := NewCommuneCode(c)
+		codeIdx[k] = int32(i)
 	}
 	sqCommune = make([]int32, len(squares))
-	last, lastIdx := "", int32(-1) // neighbouring squares often share a commune
+	last, lastIdx := none, int32(-1) // neighbouring squares often share a commune
 	for i, q := range squares {
 		switch {
-		case q.Commune == "":
+		case q.Commune == none:
 			sqCommune[i] = -1
 		case q.Commune == last:
 			sqCommune[i] = lastIdx

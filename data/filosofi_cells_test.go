@@ -30,7 +30,7 @@ func gridNaiveParts(t *testing.T, squares []Square, res int, codes []string) map
 	out := map[gridNaiveKey]*maillage.Pop{}
 	err = sp.Spread(gs, func(i int, r int32, f float64) {
 		c := int32(-1)
-		if code := squares[i].Commune; code != "" {
+		if code := squares[i].Commune.String(); code != "" {
 			j, ok := slices.BinarySearch(codes, code)
 			if !ok {
 				t.Fatalf("commune %s not among the codes", code)

@@ -26,7 +26,8 @@ func TestBuildCellsAcrossFaceEdge(t *testing.T) {
 	var squares []Square
 	for i := range 60 {
 		for j := range 8 {
-			q := Square{Size: 200, E: e0 + int32(200*i), N: n0 + int32(200*j), Commune: []string{"03001", "03002"}[i/30]}
+			code, _ := NewCommuneCode([]string{"03001", "03002"}[i/30])
+			q := Square{Size: 200, E: e0 + int32(200*i), N: n0 + int32(200*j), Commune: code}
 			q.Pop[maillage.Ind] = float64(1 + rng.IntN(50))
 			q.Pop[maillage.Men] = float64(rng.IntN(20))
 			squares = append(squares, q)

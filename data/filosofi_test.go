@@ -318,7 +318,8 @@ func TestBuildCellsEdgeCases(t *testing.T) {
 	q := func(e int32, commune string, ind float64) Square {
 		var p maillage.Pop
 		p[maillage.Ind], p[maillage.IndInc] = ind, ind
-		return Square{Size: 200, E: e, N: 2466800, Commune: commune, Pop: p}
+		code, _ := NewCommuneCode(commune)
+		return Square{Size: 200, E: e, N: 2466800, Commune: code, Pop: p}
 	}
 	sq := []Square{q(3482800, "33063", 10), q(3482800, "33318", 30), q(3483000, "", 5)}
 	cells, parts, codes, err := BuildCells(sq, 7) // res 7 cells: ≈2.5 km across
@@ -444,7 +445,7 @@ func TestReadGridVariants(t *testing.T) {
 			}
 			var ind float64
 			for i, q := range g.Squares {
-				if q.Commune != tc.communes[i] || q.Imputed != tc.imputed[i] || q.Line != i+2 {
+				if q.Commune.String() != tc.communes[i] || q.Imputed != tc.imputed[i] || q.Line != i+2 {
 					t.Errorf("square %d: commune %q imputed %v line %d", i, q.Commune, q.Imputed, q.Line)
 				}
 				ind += q.Pop[maillage.Ind]
