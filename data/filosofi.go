@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -406,7 +408,6 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 	if cols.commune >= 0 {
 		g.CommuneColumn = header[cols.commune]
 	}
-	seen := map[int32]map[uint64]int{} // size → N<<32|E → line
 	// Squares are gathered in blocks and copied once at the end: growing one
 	// slice would copy a national grid (≈370 MB) several times over. When
 	// the size is known, the first block is sized from the length of the
@@ -429,25 +430,21 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 			break
 		}
 		if err != nil {
+			// A square repeated on an earlier line is the first error.
+			if derr := gridDuplicate(append(blocks, cur), file, header[cols.id]); derr != nil {
+				return nil, derr
+			}
 			return nil, gridCSVError(file, err, len(header))
 		}
 		line, _ := cr.FieldPos(0)
 		q, gerr := gridParseRow(rec, &cols, header, sep, file, cr)
 		if gerr != nil {
+			if derr := gridDuplicate(append(blocks, cur), file, header[cols.id]); derr != nil {
+				return nil, derr
+			}
 			return nil, gerr
 		}
 		q.Line = line
-		bySize := seen[q.Size]
-		if bySize == nil {
-			bySize = map[uint64]int{}
-			seen[q.Size] = bySize
-		}
-		key := uint64(q.N)<<32 | uint64(q.E)
-		if first, ok := bySize[key]; ok {
-			return nil, &GridError{File: file, Line: line, Field: header[cols.id],
-				Reason: fmt.Sprintf("square %s appears twice (first on line %d)", q.ID(), first)}
-		}
-		bySize[key] = line
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				blocks = append(blocks, cur)
@@ -455,6 +452,9 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 			cur = make([]Square, 0, min(1<<16, 1024<<len(blocks)))
 		}
 		cur = append(cur, q)
+	}
+	if derr := gridDuplicate(append(blocks, cur), file, header[cols.id]); derr != nil {
+		return nil, derr
 	}
 	if len(blocks) == 0 {
 		g.Squares = cur
@@ -470,6 +470,49 @@ func gridReadCSV(br *bufio.Reader, file string, size int64) (*Grid, error) {
 	}
 	g.Squares = append(g.Squares, cur...)
 	return g, nil
+}
+
+// gridDuplicate returns the error for the first square, in file order, that
+// repeats an earlier one (same size and corner), or nil. It sorts the
+// squares' keys, or only checks that they are sorted already, as in INSEE's
+// files (by id): a map of a national grid's 2.3 million squares would cost
+// more time and memory.
+func gridDuplicate(blocks [][]Square, file, idColumn string) *GridError {
+	type key struct{ size, n, e, line int32 }
+	n := 0
+	for _, b := range blocks {
+		n += len(b)
+	}
+	if n < 2 {
+		return nil
+	}
+	keys := make([]key, 0, n)
+	for _, b := range blocks {
+		for i := range b {
+			keys = append(keys, key{b[i].Size, b[i].N, b[i].E, int32(b[i].Line)})
+		}
+	}
+	byKey := func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.size, b.size), cmp.Compare(a.n, b.n), cmp.Compare(a.e, b.e), cmp.Compare(a.line, b.line))
+	}
+	if !slices.IsSortedFunc(keys, byKey) {
+		slices.SortFunc(keys, byKey)
+	}
+	// Repeats are neighbours; the first met in file order is the one whose
+	// second line is least.
+	var first, second key
+	for i := 1; i < len(keys); i++ {
+		a, b := keys[i-1], keys[i]
+		if a.size == b.size && a.n == b.n && a.e == b.e && (second.line == 0 || b.line < second.line) {
+			first, second = a, b
+		}
+	}
+	if second.line == 0 {
+		return nil
+	}
+	q := Square{Size: second.size, N: second.n, E: second.e}
+	return &GridError{File: file, Line: int(second.line), Field: idColumn,
+		Reason: fmt.Sprintf("square %s appears twice (first on line %d)", q.ID(), first.line)}
 }
 
 // gridCSVError turns an encoding/csv error into a GridError.

@@ -476,6 +476,7 @@ func TestReadGridVariants(t *testing.T) {
 func TestReadGridMalformed(t *testing.T) {
 	h := "IdINSPIRE,Depcom,Ind,Men,Men_pauv,Men_1ind,Ind_0_3,Ind_4_5,Ind_6_10,Ind_11_17,Ind_18_24,Ind_25_39,Ind_40_54,Ind_55_64,Ind_65_79,Ind_80p,Ind_inc\n"
 	ok := "CRS3035RES200mN2466800E3482800,33192,10,4,1,2,1,1,1,1,1,1,1,1,1,1,0\n"
+	other := strings.Replace(ok, "E3482800", "E3483000", 1) // the square east of ok's
 	var rows strings.Builder // 1,000 distinct squares, ≈75 KB
 	for i := range 1000 {
 		rows.WriteString(strings.Replace(ok, "E3482800", "E"+strconv.Itoa(3000000+200*i), 1))
@@ -508,6 +509,11 @@ func TestReadGridMalformed(t *testing.T) {
 		{"bad id", h + strings.Replace(ok, "N2466800", "X2466800", 1), 2, "IdINSPIRE", "bad square id"},
 		{"bad commune", h + strings.Replace(ok, "33192", "3319", 1), 2, "Depcom", "not a commune code"},
 		{"duplicate square", h + ok + ok, 3, "IdINSPIRE", "appears twice (first on line 2)"},
+		// The first error in file order wins, duplicates or not.
+		{"duplicate, then bad row", h + ok + other + ok + strings.Replace(other, ",4,", ",quatre,", 1), 4, "IdINSPIRE", "appears twice (first on line 2)"},
+		{"bad row, then duplicate", h + ok + strings.Replace(other, ",4,", ",quatre,", 1) + ok, 3, "Men", "not a number"},
+		{"three copies, unsorted", h + other + ok + ok + ok, 4, "IdINSPIRE", "appears twice (first on line 3)"},
+		{"two duplicates", h + other + ok + other + ok, 4, "IdINSPIRE", "square CRS3035RES200mN2466800E3483000 appears twice (first on line 2)"},
 		{"bad quote", h + ok + `"CRS3035RES200mN2466800E3483000"x,33192,10,4,1,2,1,1,1,1,1,1,1,1,1,1,0` + "\n", 3, "", "bad CSV syntax"},
 		{"latin-1", h + strings.Replace(ok, "33192", "3319\xe9", 1), 2, "Depcom", "invalid UTF-8"},
 		{"binary garbage", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "", "binary data"},
