@@ -476,8 +476,9 @@ func TestReadGridVariants(t *testing.T) {
 func TestReadGridMalformed(t *testing.T) {
 	h := "IdINSPIRE,Depcom,Ind,Men,Men_pauv,Men_1ind,Ind_0_3,Ind_4_5,Ind_6_10,Ind_11_17,Ind_18_24,Ind_25_39,Ind_40_54,Ind_55_64,Ind_65_79,Ind_80p,Ind_inc\n"
 	ok := "CRS3035RES200mN2466800E3482800,33192,10,4,1,2,1,1,1,1,1,1,1,1,1,1,0\n"
-	other := strings.Replace(ok, "E3482800", "E3483000", 1) // the square east of ok's
-	var rows strings.Builder                                // 1,000 distinct squares, ≈75 KB
+	// other is the square east of ok's.
+	other := strings.Replace(ok, "E3482800", "E3483000", 1)
+	var rows strings.Builder // 1,000 distinct squares, ≈75 KB
 	for i := range 1000 {
 		rows.WriteString(strings.Replace(ok, "E3482800", "E"+strconv.Itoa(3000000+200*i), 1))
 	}
