@@ -19,7 +19,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
