@@ -18,6 +18,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/geo/travel"
@@ -300,7 +301,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +319,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	// The same as the planner gives directly; covered_before is the
 	// coverage report's weighted covered demand.
 	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 3, Hours: 7,
-		Candidates: coverage.CandidateOptions{Cells: true, Communes: true}})
+		Candidates: propose.CandidateOptions{Cells: true, Communes: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -799,15 +800,15 @@ func TestProposalsUserSites(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	user, err := coverage.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
+	user, err := propose.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: coverage.CandidateOptions{User: user}})
+	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: propose.CandidateOptions{User: user}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -815,7 +816,7 @@ func TestProposalsUserSites(t *testing.T) {
 		t.Fatalf("%d sites, planner %d", len(got.Sites), len(want.Sites))
 	}
 	for i, s := range got.Sites {
-		if !strings.HasPrefix(s.Name, "site ") || s.Kind != coverage.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
+		if !strings.HasPrefix(s.Name, "site ") || s.Kind != propose.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
 			t.Errorf("site %d: %+v, planner %+v", i, s, want.Sites[i])
 		}
 	}

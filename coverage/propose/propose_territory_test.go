@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 import (
 	"bytes"
@@ -223,7 +223,7 @@ func TestProposalWriters(t *testing.T) {
 		if err != nil || len(rows) != 3 || len(rows[0]) != 9+len(maillage.AgeBands)+4 {
 			t.Fatalf("csv: %v %q", err, rows)
 		}
-		golden := filepath.Join("testdata", "propose", "line.csv")
+		golden := filepath.Join("testdata", "line.csv")
 		if os.Getenv("MAILLAGE_UPDATE_GOLDEN") == "1" {
 			os.WriteFile(golden, b.Bytes(), 0o644)
 		}

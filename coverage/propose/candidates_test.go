@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 import (
 	"errors"
@@ -109,7 +109,7 @@ func TestReadCandidatesGeoJSON(t *testing.T) {
 
 func TestReadCandidatesFiles(t *testing.T) {
 	for _, name := range []string{"candidates.csv", "candidates.geojson"} {
-		f, err := os.Open(filepath.Join("testdata", "propose", name))
+		f, err := os.Open(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
