@@ -16,6 +16,7 @@ import (
 
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/propose"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -210,7 +211,7 @@ const (
 
 // DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
 // data rejected) and checks it. Errors wrap ErrInvalid, are a
-// *propose.CandidateError (naming the site) for a bad candidates.sites, or
+// *data.CandidateError (naming the site) for a bad candidates.sites, or
 // are *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
 func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 	var pr ProposalRequest
@@ -271,10 +272,10 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		req.K = 0
 	}
 	if cc := pr.Candidates; cc != nil {
-		var user []propose.Candidate
+		var user []data.CandidateSite
 		if len(cc.Sites) > 0 && string(cc.Sites) != "null" {
 			var err error
-			if user, err = propose.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
+			if user, err = data.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
 				return planner.ProposeRequest{}, err
 			}
 			if len(user) == 0 {

@@ -21,6 +21,7 @@ import (
 	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -804,7 +805,7 @@ func TestProposalsUserSites(t *testing.T) {
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	user, err := propose.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
+	user, err := data.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
 	if err != nil {
 		t.Fatal(err)
 	}

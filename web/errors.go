@@ -10,6 +10,7 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -40,7 +41,7 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, propose.ErrCandidates),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
 		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest

@@ -242,9 +242,9 @@ func (m *Main) propose(_ context.Context, args []string) error {
 		}
 		defer r.Close()
 		if strings.HasSuffix(strings.ToLower(candFile), "json") {
-			req.Candidates.User, err = propose.ReadCandidatesGeoJSON(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesGeoJSON(r, candFile)
 		} else {
-			req.Candidates.User, err = propose.ReadCandidatesCSV(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesCSV(r, candFile)
 		}
 		if err != nil {
 			return err
