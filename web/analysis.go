@@ -15,6 +15,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -256,7 +258,7 @@ const (
 
 // DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
 // data rejected) and checks it. Errors wrap ErrInvalid, are a
-// *coverage.CandidateError (naming the site) for a bad candidates.sites, or
+// *data.CandidateError (naming the site) for a bad candidates.sites, or
 // are *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
 func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 	var pr ProposalRequest
@@ -317,10 +319,10 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		req.K = 0
 	}
 	if cc := pr.Candidates; cc != nil {
-		var user []coverage.Candidate
+		var user []data.CandidateSite
 		if len(cc.Sites) > 0 && string(cc.Sites) != "null" {
 			var err error
-			if user, err = coverage.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
+			if user, err = data.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
 				return planner.ProposeRequest{}, err
 			}
 			if len(user) == 0 {
@@ -333,7 +335,7 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		if !finite(cc.MinPersons) || cc.MinPersons < 0 {
 			return bad("candidates.min_persons: %g is not a finite number ≥ 0", cc.MinPersons)
 		}
-		req.Candidates = coverage.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
+		req.Candidates = propose.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
 			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes, User: user}
 	}
 	return req, nil

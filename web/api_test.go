@@ -18,8 +18,10 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
@@ -351,7 +353,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +371,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	// The same as the planner gives directly; covered_before is the
 	// coverage report's weighted covered demand.
 	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 3, Hours: 7,
-		Candidates: coverage.CandidateOptions{Cells: true, Communes: true}})
+		Candidates: propose.CandidateOptions{Cells: true, Communes: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -850,15 +852,15 @@ func TestProposalsUserSites(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	user, err := coverage.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
+	user, err := data.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: coverage.CandidateOptions{User: user}})
+	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: propose.CandidateOptions{User: user}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -866,7 +868,7 @@ func TestProposalsUserSites(t *testing.T) {
 		t.Fatalf("%d sites, planner %d", len(got.Sites), len(want.Sites))
 	}
 	for i, s := range got.Sites {
-		if !strings.HasPrefix(s.Name, "site ") || s.Kind != coverage.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
+		if !strings.HasPrefix(s.Name, "site ") || s.Kind != propose.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
 			t.Errorf("site %d: %+v, planner %+v", i, s, want.Sites[i])
 		}
 	}
