@@ -8,7 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -47,8 +49,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrCandidates),
-		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
+		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):

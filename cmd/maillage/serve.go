@@ -8,7 +8,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/web"
 )
 

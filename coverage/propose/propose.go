@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 // Site proposal on an abstract instance: the Maximal Covering Location
 // Problem (choose k sites maximising newly covered weighted demand) and its

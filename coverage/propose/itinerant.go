@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 // Itinerant permanences: one mediator (or bus) with a weekly budget of hours
 // holds half-day stops at candidate sites and drives between them.

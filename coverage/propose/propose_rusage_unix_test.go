@@ -1,6 +1,6 @@
 //go:build unix
 
-package coverage
+package propose
 
 import (
 	"syscall"

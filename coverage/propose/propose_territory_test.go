@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -108,7 +109,7 @@ func TestProposeFilters(t *testing.T) {
 		// centres at cells 2 (1,2,3: 0+1+1) and 7 (6,7,8)
 		{"commune centres", CandidateOptions{Communes: true}, 0.07, 7 + 1 + 1},
 		// half-way between cells 4 and 5: 393 m to each, 1,179 m to 3 and 6
-		{"user site", CandidateOptions{User: []Candidate{{Name: "mairie", Point: orb.Point{0.045, 45}}}}, 0.045, 8 + 9},
+		{"user site", CandidateOptions{User: []data.CandidateSite{{Name: "mairie", Point: orb.Point{0.045, 45}}}}, 0.045, 8 + 9},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,7 +224,7 @@ func TestProposalWriters(t *testing.T) {
 		if err != nil || len(rows) != 3 || len(rows[0]) != 9+len(maillage.AgeBands)+4 {
 			t.Fatalf("csv: %v %q", err, rows)
 		}
-		golden := filepath.Join("testdata", "propose", "line.csv")
+		golden := filepath.Join("testdata", "line.csv")
 		if os.Getenv("MAILLAGE_UPDATE_GOLDEN") == "1" {
 			os.WriteFile(golden, b.Bytes(), 0o644)
 		}

@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 )
@@ -109,7 +110,7 @@ func propDepartement(rng *rand.Rand, n int) *maillage.Territory {
 // 1,000 candidates, k = 20) END TO END: Propose computes the candidates'
 // coverage sets with the crow-fly engine (in parallel), then chooses the
 // sites. The territory and the engine (its spatial buckets) are built once,
-// as they are in the server, by CrowFlyEngines, the factory the product uses
+// as they are in the server, by coverage.CrowFlyEngines, the factory the product uses
 // for crow-fly profiles. Target ≤ 50 ms. Profiles: seniors on foot
 // (20 min at 4 km/h, detour 1.3 → 1.03 km) and by car (15 min at 40 km/h,
 // detour 1.3 → 7.7 km, sets of thousands of cells).
@@ -137,7 +138,7 @@ func BenchmarkProposeDepartement(b *testing.B) {
 		{"car15min", travel.Mode{Name: "car", SpeedKmh: 40, Detour: 1.3}, 15 * 60},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			eng, err := CrowFlyEngines(bc.mode, EngineCrowFly, pts)
+			eng, err := coverage.CrowFlyEngines(bc.mode, coverage.EngineCrowFly, pts)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -169,7 +170,7 @@ func BenchmarkCandSets(b *testing.B) {
 		pts[i] = c.Center
 	}
 	cands := Candidates(t, CandidateOptions{Cells: true})[:1000]
-	eng := NewCrowFly(travel.Mode{SpeedKmh: 4, Detour: 1.3}, pts)
+	eng := coverage.NewCrowFly(travel.Mode{SpeedKmh: 4, Detour: 1.3}, pts)
 	var once sync.Once
 	for b.Loop() {
 		sets, _ := candSets(eng, cands, 1200, nil, 0)

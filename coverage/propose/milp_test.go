@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ func TestWriteMILPGolden(t *testing.T) {
 	if err := WriteMILP(&b, propHandInstance(), 2); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "propose", "hand.lp")
+	golden := filepath.Join("testdata", "hand.lp")
 	if os.Getenv("MAILLAGE_UPDATE_GOLDEN") == "1" {
 		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)

@@ -1,15 +1,12 @@
-package coverage
+package data
 
 import (
 	"errors"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/maillage/maillage"
 	"github.com/paulmach/orb"
 )
 
@@ -17,18 +14,18 @@ func TestReadCandidatesCSV(t *testing.T) {
 	tests := []struct {
 		name  string
 		in    string
-		want  []Candidate // Name, Point, Hours, Line checked
-		line  int         // error line (0: no error)
+		want  []CandidateSite // Name, Point, Hours, Line checked
+		line  int             // error line (0: no error)
 		field string
 	}{
 		{"header", "name,lat,lon,hours\nMairie de Blaye,45.127,-0.662,3.5\nSalle des fêtes,44.5,-0.2,\n",
-			[]Candidate{{Name: "Mairie de Blaye", Point: orb.Point{-0.662, 45.127}, Hours: 3.5, Line: 2}, {Name: "Salle des fêtes", Point: orb.Point{-0.2, 44.5}, Line: 3}}, 0, ""},
+			[]CandidateSite{{Name: "Mairie de Blaye", Point: orb.Point{-0.662, 45.127}, Hours: 3.5, Line: 2}, {Name: "Salle des fêtes", Point: orb.Point{-0.2, 44.5}, Line: 3}}, 0, ""},
 		{"french header, semicolons, decimal commas, reordered", "\ufefflongitude;nom;latitude\n-0,5;Bibliothèque;44,8\n",
-			[]Candidate{{Name: "Bibliothèque", Point: orb.Point{-0.5, 44.8}, Line: 2}}, 0, ""},
+			[]CandidateSite{{Name: "Bibliothèque", Point: orb.Point{-0.5, 44.8}, Line: 2}}, 0, ""},
 		{"no header", "A,44.1,-0.1\n,44.2,-0.2,7\n",
-			[]Candidate{{Name: "A", Point: orb.Point{-0.1, 44.1}, Line: 1}, {Name: "site 2", Point: orb.Point{-0.2, 44.2}, Hours: 7, Line: 2}}, 0, ""},
+			[]CandidateSite{{Name: "A", Point: orb.Point{-0.1, 44.1}, Line: 1}, {Name: "site 2", Point: orb.Point{-0.2, 44.2}, Hours: 7, Line: 2}}, 0, ""},
 		{"quoted multi-line name", "name,lat,lon\n\"Mairie\nannexe\",44,0\nB,45,1\n",
-			[]Candidate{{Name: "Mairie\nannexe", Point: orb.Point{0, 44}, Line: 2}, {Name: "B", Point: orb.Point{1, 45}, Line: 4}}, 0, ""},
+			[]CandidateSite{{Name: "Mairie\nannexe", Point: orb.Point{0, 44}, Line: 2}, {Name: "B", Point: orb.Point{1, 45}, Line: 4}}, 0, ""},
 		{"bad lat", "name,lat,lon\nA,44,0\nB,north,0\n", nil, 3, "lat"},
 		{"lat out of range", "name,lat,lon\nA,95,0\n", nil, 2, "lat"},
 		{"missing lon", "name,lat,lon\nA,44,\n", nil, 2, "lon"},
@@ -54,7 +51,7 @@ func TestReadCandidatesCSV(t *testing.T) {
 			}
 			for i, w := range tc.want {
 				g := got[i]
-				if g.Name != w.Name || g.Point != w.Point || g.Hours != w.Hours || g.Line != w.Line || g.Kind != CandidateUser {
+				if g.Name != w.Name || g.Point != w.Point || g.Hours != w.Hours || g.Line != w.Line {
 					t.Errorf("candidate %d = %+v, want %+v", i, g, w)
 				}
 			}
@@ -109,11 +106,11 @@ func TestReadCandidatesGeoJSON(t *testing.T) {
 
 func TestReadCandidatesFiles(t *testing.T) {
 	for _, name := range []string{"candidates.csv", "candidates.geojson"} {
-		f, err := os.Open(filepath.Join("testdata", "propose", name))
+		f, err := os.Open(filepath.Join("testdata", "candidates", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var cs []Candidate
+		var cs []CandidateSite
 		if strings.HasSuffix(name, ".csv") {
 			cs, err = ReadCandidatesCSV(f, name)
 		} else {
@@ -167,43 +164,4 @@ func FuzzReadCandidatesGeoJSON(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestCandidatesVenues(t *testing.T) {
-	terr, _ := propLineTerritory()
-	week := maillage.Week{Known: true}
-	week.Days[1] = []maillage.Span{{Open: 9 * 60, Close: 12 * 60}}
-	terr.Venues = []maillage.Venue{
-		{ID: "v1", Name: "EPN", Point: orb.Point{0.06, 45}, Located: true, Commune: "33002", Hours: week},
-		{ID: "v2", Name: "sans position"},
-	}
-	cs := Candidates(terr, CandidateOptions{Venues: true, Communes: true})
-	if len(cs) != 3 || cs[2].Kind != CandidateVenue || cs[2].Venue != "v1" || cs[2].Hours != 3 || cs[2].Commune != 1 || cs[0].Kind != CandidateCommune {
-		t.Errorf("%+v", cs)
-	}
-	// Commune outline for user points.
-	terr.Communes[0].Geometry = orb.MultiPolygon{{{{-0.005, 44.9}, {0.045, 44.9}, {0.045, 45.1}, {-0.005, 45.1}, {-0.005, 44.9}}}}
-	cs = Candidates(terr, CandidateOptions{User: []Candidate{{Name: "in", Point: orb.Point{0.01, 45}}, {Name: "out", Point: orb.Point{0.09, 45}}}, AllowedCommunes: []string{"33001"}})
-	if len(cs) != 1 || cs[0].Name != "in" || cs[0].Commune != 0 {
-		t.Errorf("allowed communes on user points: %+v", cs)
-	}
-}
-
-func TestCandRadixSort(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 5))
-	var tmp []int32
-	for _, n := range []int{0, 1, 63, 64, 1000, 5000} {
-		for _, hi := range []int32{10, 300, 70_000, 2_000_000_000} {
-			a := make([]int32, n)
-			for i := range a {
-				a[i] = rng.Int32N(hi)
-			}
-			want := slices.Sorted(slices.Values(a))
-			var got []int32
-			got, tmp = candRadixSort(a, tmp)
-			if !slices.Equal(got, want) {
-				t.Fatalf("n=%d hi=%d: not sorted", n, hi)
-			}
-		}
-	}
 }

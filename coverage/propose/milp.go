@@ -1,4 +1,4 @@
-package coverage
+package propose
 
 // The exact maximal-covering model, for checking the greedy answer against an
 // open-source MILP solver (CBC, from Debian's coinor-cbc):
