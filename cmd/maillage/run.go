@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -42,11 +43,14 @@ type Main struct {
 	Readers        Readers
 	// DemoSeed is the seed of the demo territory used without --territory.
 	DemoSeed uint64
+	// LookupEnv reads the environment (os.LookupEnv); serve takes its
+	// flags' defaults from MAILLAGE_* variables through it. Nil: none.
+	LookupEnv func(string) (string, bool)
 }
 
 // NewMain returns a Main writing to stdout and stderr with the real readers.
 func NewMain(stdout, stderr io.Writer) *Main {
-	return &Main{Stdout: stdout, Stderr: stderr, Readers: DefaultReaders(), DemoSeed: demo.DefaultSeed}
+	return &Main{Stdout: stdout, Stderr: stderr, Readers: DefaultReaders(), DemoSeed: demo.DefaultSeed, LookupEnv: os.LookupEnv}
 }
 
 // Run runs one maillage command with its arguments. It is the whole program
