@@ -42,6 +42,16 @@ type Main struct {
 	Readers        Readers
 	// DemoSeed is the seed of the demo territory used without --territory.
 	DemoSeed uint64
+	// Now is the clock of the reports ("records older than two years");
+	// nil is time.Now. Golden-file tests fix it.
+	Now func() time.Time
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 // NewMain returns a Main writing to stdout and stderr with the real readers.
