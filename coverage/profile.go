@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // ErrBadProfile is wrapped by every *ProfileError.
@@ -182,6 +183,23 @@ type Profile struct {
 	// leaves such places out of the supply (they still count for binary
 	// coverage without a minimum of hours).
 	UnknownHoursSupply float64
+}
+
+// Facts returns what the profile's label says (who, how, how long, to which
+// places), for labels.Lang.Profile: « 65 ans et plus, 20 min à pied ».
+func (p *Profile) Facts() labels.ProfileFacts {
+	f := labels.ProfileFacts{
+		Name: p.Name, Population: slices.Clone(p.Population), NeedsHelp: p.Weight.NeedsHelp != nil,
+		Mode: p.Mode.Name, SpeedKmh: p.Mode.SpeedKmh, MaxMinutes: p.MaxMinutes, MinWeeklyHours: p.MinWeeklyHours,
+		Services: p.Filter.Services, Programmes: slices.Clone(p.Filter.Programmes),
+		Publics: slices.Clone(p.Filter.Publics), Free: p.Filter.Free,
+	}
+	for a, x := range p.Weight.Extra {
+		if x >= 1 {
+			f.Double = append(f.Double, maillage.Attr(a))
+		}
+	}
+	return f
 }
 
 // MaxSeconds returns the travel-time limit in seconds.

@@ -23,6 +23,7 @@ import (
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -73,6 +74,56 @@ func TestProfilesEndpoint(t *testing.T) {
 	}
 	if g := got.Profiles[2]; strings.Join(g.Population, "+") != "Ind_65_79+Ind_80p" {
 		t.Errorf("seniors population %v", g.Population)
+	}
+	// Labels: French by default, English with lang=en, from the one catalogue.
+	for _, lang := range []labels.Lang{labels.FR, labels.EN} {
+		_, _, body := get(t, h, "/api/v1/profiles?lang="+string(lang))
+		var got struct{ Profiles []ProfileInfo }
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range builtins {
+			want := lang.Profile(b.Facts())
+			if got.Profiles[i].Label != want.Label || got.Profiles[i].Rule != want.Rule || want.Label == "" {
+				t.Errorf("%s: profile %s labelled %q / %q, want %q / %q", lang, b.Name, got.Profiles[i].Label, got.Profiles[i].Rule, want.Label, want.Rule)
+			}
+		}
+	}
+	if g := got.Profiles[2]; g.Label != "65 ans et plus, 20 min à pied" {
+		t.Errorf("seniors label %q", g.Label)
+	}
+	if code, _, body := get(t, h, "/api/v1/profiles?lang=de"); code != 400 || !strings.Contains(errorOf(t, body).Error, "want fr or en") {
+		t.Errorf("lang=de: %d %s", code, body)
+	}
+}
+
+func TestLabelsEndpoint(t *testing.T) {
+	p := mustPlanner(t)
+	h := NewServer(Config{}, p, nil).Handler()
+	for _, tt := range []struct {
+		query string
+		lang  labels.Lang
+		band  string
+	}{{"", labels.FR, "80 ans et plus"}, {"?lang=fr", labels.FR, "80 ans et plus"}, {"?lang=en", labels.EN, "aged 80 and over"}} {
+		code, _, body := get(t, h, "/api/v1/labels"+tt.query)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", tt.query, code, body)
+		}
+		var c labels.Catalogue
+		if err := json.Unmarshal(body, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Lang != tt.lang || c.AgeBands["Ind_80p"] != tt.band || len(c.Profiles) != len(p.Profiles()) {
+			t.Errorf("%s: lang %s, 80+ %q, %d profiles", tt.query, c.Lang, c.AgeBands["Ind_80p"], len(c.Profiles))
+		}
+		for _, pr := range p.Profiles() {
+			if c.Profiles[pr.Name] != tt.lang.Profile(pr.Facts()) {
+				t.Errorf("%s: profile %s: %+v", tt.query, pr.Name, c.Profiles[pr.Name])
+			}
+		}
+	}
+	if code, _, _ := get(t, h, "/api/v1/labels?lang=xx"); code != 400 {
+		t.Errorf("lang=xx: %d, want 400", code)
 	}
 }
 

@@ -187,6 +187,7 @@ func (s *Server) router() *gin.Engine {
 	})
 	v1.GET("/cells", s.handleCells)
 	v1.GET("/profiles", s.handleProfiles)
+	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)
 	v1.GET("/gaps", s.handleGaps)
 	v1.GET("/access", s.handleAccess)
