@@ -7,6 +7,7 @@ require (
 	github.com/goccy/go-yaml v1.19.2
 	github.com/paulmach/orb v0.14.0
 	github.com/paulmach/osm v0.8.0
+	github.com/rs/cors v1.11.1
 	github.com/tidwall/rtree v1.10.0
 	github.com/uber/h3-go/v4 v4.5.0
 	golang.org/x/text v0.34.0

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -48,11 +49,14 @@ type Main struct {
 	DemoRoads func(o *osm.OSM) ([]byte, error)
 	// DemoSeed is the seed of the demo territory used without --territory.
 	DemoSeed uint64
+	// LookupEnv reads the environment (os.LookupEnv); serve takes its
+	// flags' defaults from MAILLAGE_* variables through it. Nil: none.
+	LookupEnv func(string) (string, bool)
 }
 
 // NewMain returns a Main writing to stdout and stderr with the real readers.
 func NewMain(stdout, stderr io.Writer) *Main {
-	return &Main{Stdout: stdout, Stderr: stderr, Readers: data.DefaultReaders(), DemoRoads: demoRoads, DemoSeed: demo.DefaultSeed}
+	return &Main{Stdout: stdout, Stderr: stderr, Readers: data.DefaultReaders(), DemoRoads: demoRoads, DemoSeed: demo.DefaultSeed, LookupEnv: os.LookupEnv}
 }
 
 // Run runs one maillage command with its arguments. It is the whole program
