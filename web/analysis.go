@@ -347,7 +347,7 @@ func (s *Server) handleProposals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	req, err := DecodeProposal(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	req, err := DecodeProposal(c.Request.Body) // capped by capBody
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -536,6 +536,13 @@ func FuzzDecodeProposal(f *testing.F) {
 // scenario store in a temporary directory.
 func scenarioServer(t *testing.T) (http.Handler, *sqlite.Store) {
 	t.Helper()
+	s, st := scenarioServerConfig(t, Config{})
+	return s.Handler(), st
+}
+
+// scenarioServerConfig is scenarioServer with cfg, returning the Server.
+func scenarioServerConfig(t *testing.T, c Config) (*Server, *sqlite.Store) {
+	t.Helper()
 	p := mustPlanner(t)
 	tr := p.Territory()
 	cfg := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
@@ -552,7 +559,7 @@ func scenarioServer(t *testing.T) (http.Handler, *sqlite.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return NewServer(Config{}, p, st).Handler(), st
+	return NewServer(c, p, st), st
 }
 
 func TestScenarioCRUD(t *testing.T) {
@@ -810,7 +817,9 @@ func TestConcurrentRequests(t *testing.T) {
 				}
 				rec = httptest.NewRecorder()
 				body := `{"name":"w","changes":[{"op":"remove","venue_id":"` + venue + `"}]}`
-				h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/scenarios", strings.NewReader(body)))
+				req := httptest.NewRequest("POST", "/api/v1/scenarios", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(rec, req)
 				if rec.Code != 201 {
 					errs <- "create: " + rec.Body.String()
 				}
