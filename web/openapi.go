@@ -83,7 +83,7 @@ func openAPI() obj {
 		"/healthz": obj{"get": op("état du serveur", nil, okJSON("ok", anyObject))},
 		"/api/openapi.json": obj{"get": op("ce document (OpenAPI 3.0)", nil,
 			obj{"200": answer("le document", oasType, anyObject)})},
-		"/api/docs": obj{"get": op("ce document, lisible", nil, obj{"200": answer("page HTML", htmlType, strSchema)})},
+		"/api/docs":         obj{"get": op("ce document, lisible", nil, obj{"200": answer("page HTML", htmlType, strSchema)})},
 		"/api/v1/territory": obj{"get": op("résumé du territoire", nil, okJSON("le résumé", anyObject))},
 		"/api/v1/venues":    obj{"get": op("lieux localisés (RFC 7946)", nil, okGeo("les lieux"))},
 		"/api/v1/cells": obj{"get": op("cellules dont le centre est dans la boîte",
@@ -173,12 +173,12 @@ func openAPI() obj {
 			"parameters": obj{
 				"limit": obj{"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
 					"description": "nombre maximal d'objets par page (au-delà du maximum, le maximum s'applique)",
-					"schema": obj{"type": "integer", "minimum": 1, "maximum": ItemsMaxLimit, "default": ItemsDefaultLimit}},
+					"schema":      obj{"type": "integer", "minimum": 1, "maximum": ItemsMaxLimit, "default": ItemsDefaultLimit}},
 				"offset": obj{"name": "offset", "in": "query", "required": false,
 					"description": "nombre d'objets à sauter", "schema": obj{"type": "integer", "minimum": 0, "maximum": ItemsMaxOffset, "default": 0}},
 				"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
 					"description": "minLon,minLat,maxLon,maxLat en CRS84 (4 nombres ; ni 3D ni à cheval sur l'antiméridien)",
-					"schema": obj{"type": "array", "minItems": 4, "maxItems": 4, "items": numSchema}},
+					"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": numSchema}},
 				"bbox-crs": obj{"name": "bbox-crs", "in": "query", "required": false, "schema": obj{"type": "string", "enum": []string{crs84}}},
 				"datetime": obj{"name": "datetime", "in": "query", "required": false,
 					"description": "accepté ; les couches n'ont pas de dimension temporelle", "schema": strSchema},
@@ -186,7 +186,7 @@ func openAPI() obj {
 					"schema": obj{"type": "string", "enum": []string{"json", "html"}}},
 				"properties": obj{"name": "properties", "in": "query", "required": false, "style": "form", "explode": true,
 					"description": "filtres sur les champs simples de la collection (nom=valeur)",
-					"schema": obj{"type": "object", "additionalProperties": strSchema}},
+					"schema":      obj{"type": "object", "additionalProperties": strSchema}},
 			},
 			"responses": obj{"Error": answer("erreur", "application/json", ref("schemas/Error"))},
 			"schemas": obj{
@@ -208,7 +208,7 @@ func openAPI() obj {
 				"Collections": obj{"type": "object", "required": []string{"links", "collections"}, "properties": obj{
 					"links": links, "collections": obj{"type": "array", "items": ref("schemas/Collection")}}},
 				"Geometry": obj{"type": "object", "nullable": true, "required": []string{"type"}, "properties": obj{
-					"type": obj{"type": "string", "enum": []string{"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}},
+					"type":        obj{"type": "string", "enum": []string{"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}},
 					"coordinates": obj{"type": "array", "items": obj{}}}},
 				"Feature": obj{"type": "object", "required": []string{"type", "geometry", "properties"}, "properties": obj{
 					"type":       obj{"type": "string", "enum": []string{"Feature"}},
