@@ -282,6 +282,9 @@ func (s *Server) router() *gin.Engine {
 	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	e.GET("/tiles/:layer", s.handleTileIndex)
+	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
+	e.GET("/styles/:profile", s.handleStyle)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
 	})

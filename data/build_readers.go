@@ -1,4 +1,4 @@
-package main
+package data
 
 import (
 	"context"
@@ -6,22 +6,18 @@ import (
 	"fmt"
 
 	"github.com/maillage/maillage"
-	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/road"
-	"github.com/maillage/maillage/internal/progress"
-	"github.com/paulmach/osm"
 )
 
-// Readers are the readers and builders that other packages provide, as the
-// ingest command and the demo territory call them. DefaultReaders gives the
-// real ones; tests substitute fakes.
+// Readers are the readers Build calls for each kind of source.
+// DefaultReaders gives the real ones; tests substitute fakes.
 type Readers struct {
 	// Cells reads INSEE Filosofi grid files (CSV or zip) and spreads their
 	// squares over H3 cells at resolution res, preserving every total. It
 	// returns the cells sorted by H3 index, their per-commune parts, the
 	// communes the grid names (Part.Commune and Cell.Commune index this
 	// list; geometry may be nil) and findings. bar may be advanced per square.
-	Cells func(ctx context.Context, grids []string, res int, bar *progress.Bar) (cells []maillage.Cell, parts []maillage.Part, communes []maillage.Commune, findings []maillage.Finding, err error)
+	Cells func(ctx context.Context, grids []string, res int, bar Counter) (cells []maillage.Cell, parts []maillage.Part, communes []maillage.Commune, findings []maillage.Finding, err error)
 	// Venues reads one venue file (national schema CSV/JSON, France Services
 	// CSV): the venues kept and the findings (rejected rows included).
 	Venues func(path string) ([]maillage.Venue, []maillage.Finding, error)
@@ -30,28 +26,25 @@ type Readers struct {
 	// Roads reads an OpenStreetMap .osm.pbf file and returns the encoded road
 	// graph (geo/road) to store in Territory.Roads.
 	Roads func(ctx context.Context, path string) ([]byte, error)
-	// DemoRoads turns the demo territory's generated OSM data into an encoded
-	// road graph (nil: the demo territory has no roads; travel is crow-fly).
-	DemoRoads func(o *osm.OSM) ([]byte, error)
 }
 
-// errGridOverlap is returned when grid files give the same square twice, or
+// ErrGridOverlap is returned when grid files give the same square twice, or
 // squares of different sizes (which cover the same people).
-var errGridOverlap = errors.New("grids overlap")
+var ErrGridOverlap = errors.New("data: grids overlap")
 
-// errNoReader is returned when a Main lacks a reader a command needs (a test
-// Main with fakes).
-var errNoReader = errors.New("no reader for this input")
+// ErrNoReader is returned when Build lacks a reader its inputs need (fake
+// Readers without one).
+var ErrNoReader = errors.New("data: no reader for this input")
 
 // DefaultReaders returns the real readers: the INSEE grid reader and the
 // square-to-H3 spreader, the venue readers and cross-source merging, and the
-// OpenStreetMap road-graph builder.
+// OpenStreetMap road-graph builder (geo/road).
 func DefaultReaders() Readers {
 	return Readers{
 		Cells:  readCells,
-		Venues: data.ReadVenues,
+		Venues: ReadVenues,
 		Merge: func(v []maillage.Venue) ([]maillage.Venue, []maillage.Finding) {
-			return data.MergeVenues(v)
+			return MergeVenues(v)
 		},
 		Roads: func(ctx context.Context, path string) ([]byte, error) {
 			g, _, err := road.ReadPBFFile(ctx, path, road.Options{})
@@ -60,20 +53,22 @@ func DefaultReaders() Readers {
 			}
 			return g.MarshalBinary()
 		},
-		DemoRoads: func(o *osm.OSM) ([]byte, error) {
-			g, _, err := road.FromOSM(o, road.Options{})
-			if err != nil {
-				return nil, err
-			}
-			return g.MarshalBinary()
-		},
 	}
+}
+
+// orDefault returns the real readers when r is the zero value (none given),
+// else r as it is: a test's fakes, Merge nil meaning no merging.
+func (r Readers) orDefault() Readers {
+	if r.Cells == nil && r.Venues == nil && r.Merge == nil && r.Roads == nil {
+		return DefaultReaders()
+	}
+	return r
 }
 
 // readCells reads every grid file and spreads all their squares over H3
 // cells in one pass, so a square's population lands once whatever the file.
-func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
-	var squares []data.Square
+func readCells(ctx context.Context, grids []string, res int, _ Counter) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
+	var squares []Square
 	// Squares already seen → the file that gave them: ReadGrid refuses
 	// duplicates within a file, so this is only needed across files (a
 	// national grid would otherwise fill a map of 2.3 million entries).
@@ -87,7 +82,7 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, nil, err
 		}
-		g, err := data.ReadGrid(path)
+		g, err := ReadGrid(path)
 		if err != nil {
 			return nil, nil, nil, nil, err
 		}
@@ -97,7 +92,7 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 			}
 			if sq.Size != size {
 				return nil, nil, nil, nil, fmt.Errorf("%w: %s has %d m squares and %s %d m squares: the same people would be counted twice; give grids of one square size",
-					errGridOverlap, sizeFile, size, path, sq.Size)
+					ErrGridOverlap, sizeFile, size, path, sq.Size)
 			}
 			if seen == nil {
 				continue
@@ -105,7 +100,7 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 			k := key{sq.E, sq.N}
 			if f, dup := seen[k]; dup {
 				return nil, nil, nil, nil, fmt.Errorf("%w: square %s is in %s and in %s (line %d): the same people would be counted twice",
-					errGridOverlap, sq.ID(), grids[f], path, sq.Line)
+					ErrGridOverlap, sq.ID(), grids[f], path, sq.Line)
 			}
 			seen[k] = fi
 		}
@@ -115,7 +110,7 @@ func readCells(ctx context.Context, grids []string, res int, bar *progress.Bar) 
 			squares = append(squares, g.Squares...)
 		}
 	}
-	cells, parts, codes, err := data.BuildCells(squares, res)
+	cells, parts, codes, err := BuildCells(squares, res)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
