@@ -31,10 +31,14 @@ type ingestConfig struct {
 	Name     string
 	Gzip     bool
 	BufferKm float64
+	// MaxMemoryMB is the memory budget of the road build, MB (10^6 bytes):
+	// an --osm extract estimated to need more is refused before anything
+	// is read.
+	MaxMemoryMB int64
 }
 
 func (m *Main) ingest(ctx context.Context, args []string) error {
-	cfg := ingestConfig{Res: 9, BufferKm: 50}
+	cfg := ingestConfig{Res: 9, BufferKm: 50, MaxMemoryMB: road.DefaultMaxMemory() / 1e6}
 	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--res N] [--osm F] --out T")
 	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid file, CSV or zip (repeat or comma-separate for several)")
 	fs.Var(&cfg.Venues, "venues", "venue file: national schema CSV/JSON or France Services CSV (repeatable)")
@@ -44,6 +48,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Out, "out", "", "territory file to write")
 	fs.StringVar(&cfg.Name, "name", "", "territory name (default: the output file's base name)")
 	fs.BoolVar(&cfg.Gzip, "gzip", false, "compress the territory file (smaller, slower to load)")
+	fs.Int64Var(&cfg.MaxMemoryMB, "max-memory", cfg.MaxMemoryMB, "memory budget of the road build, MB (default: this machine's memory less a margin; 0: no limit): a larger --osm extract is refused up front")
 	fs.Float64Var(&cfg.BufferKm, "buffer-km", cfg.BufferKm, "keep the venues within this distance (km) of the populated cells: places just outside the study area still serve it")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -108,6 +113,12 @@ func (cfg *ingestConfig) validate() error {
 	}
 	if cfg.OSM != "" {
 		errs = append(errs, check("osm", cfg.OSM))
+		if st, err := os.Stat(cfg.OSM); err == nil && cfg.MaxMemoryMB > 0 {
+			if est := road.EstimateMemory(st.Size()); est > cfg.MaxMemoryMB*1e6 {
+				errs = append(errs, fmt.Errorf("ingest: --osm %s: %w: this %.0f MB extract needs up to %.0f MB to build, more than --max-memory %d MB",
+					cfg.OSM, road.ErrTooLarge, float64(st.Size())/1e6, float64(est)/1e6, cfg.MaxMemoryMB))
+			}
+		}
 	}
 	if st, err := os.Stat(filepath.Dir(cfg.Out)); err != nil || !st.IsDir() {
 		errs = append(errs, fmt.Errorf("ingest: --out %s: directory %s does not exist", cfg.Out, filepath.Dir(cfg.Out)))
@@ -191,8 +202,28 @@ func (m *Main) buildTerritory(ctx context.Context, cfg ingestConfig) (*maillage.
 
 	if cfg.OSM != "" {
 		step("reading roads %s", cfg.OSM)
-		if t.Roads, err = r.Roads(ctx, cfg.OSM); err != nil {
+		// A bar per pass over the file: the ways, then their nodes.
+		var bar *progress.Bar
+		pass := 0
+		opts := road.Options{MaxMemory: cfg.MaxMemoryMB * 1e6, Progress: func(p int, read, total int64) {
+			if p != pass {
+				bar.Done()
+				bar = progress.New(m.Stderr, [3]string{"", "roads: ways", "roads: nodes"}[min(p, 2)], total)
+				pass = p
+			}
+			bar.Set(read)
+		}}
+		var st *road.Stats
+		t.Roads, st, err = r.Roads(ctx, cfg.OSM, opts)
+		bar.Done()
+		if err != nil {
 			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		if st != nil && st.MissingRefs > 0 {
+			f := maillage.Finding{File: filepath.Base(cfg.OSM), Field: "nodes", Severity: maillage.Warning,
+				Reason: fmt.Sprintf("%d node references of the %d routable ways name nodes absent from the extract (a clipped extract?): those ways are cut there", st.MissingRefs, st.RoutableWays)}
+			t.Findings = append(t.Findings, f)
+			fmt.Fprintf(m.Stderr, "ingest: warning: %s\n", f.Reason)
 		}
 		fs, err := roadFindings(t.Roads, t.Cells, cfg.OSM)
 		if err != nil {
