@@ -8,7 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -27,6 +29,14 @@ var (
 	// ErrUnavailable: the endpoint needs something the server was started
 	// without (the scenario store).
 	ErrUnavailable = errors.New("web: unavailable")
+	// ErrUnauthorized: a write without an API key (when keys are configured).
+	ErrUnauthorized = errors.New("web: API key needed")
+	// ErrForbidden: a write with a key that is not accepted.
+	ErrForbidden = errors.New("web: API key refused")
+	// ErrUnsupportedMedia: a write whose body is not JSON.
+	ErrUnsupportedMedia = errors.New("web: unsupported media type")
+	// ErrMethod: a known path asked with a method it does not serve.
+	ErrMethod = errors.New("web: method not allowed")
 )
 
 // statusOf is the one table mapping error kinds (this package's and the
@@ -39,8 +49,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrCandidates),
-		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
+		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):
@@ -51,6 +61,14 @@ func statusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, ErrUnsupportedMedia):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, ErrMethod):
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

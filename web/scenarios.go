@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -35,7 +34,7 @@ func ParseID(name, v string, min int64) (int64, error) {
 // scenario.Options.Decode), with its base defaulting to the served
 // territory when the body names none.
 func (s *Server) decodeScenario(c *gin.Context) (scenario.Scenario, error) {
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	raw, err := readBody(c) // capped by capBody
 	if err != nil {
 		return scenario.Scenario{}, err
 	}

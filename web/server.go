@@ -44,6 +44,14 @@ type Config struct {
 	MaxBodyBytes int64
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
+	// APIKeys are the keys writes need (Authorization: Bearer KEY); with
+	// none, writes are open and Open listens only on loopback unless
+	// InsecureOpenWrites is set.
+	APIKeys            *APIKeys
+	InsecureOpenWrites bool
+	// CORSOrigins are the origins (e.g. "https://sig.example.fr") whose
+	// pages may call the API from a browser; none: CORS is off.
+	CORSOrigins []string
 }
 
 // DefaultConfig returns the configuration `maillage serve` starts from.
@@ -71,10 +79,11 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
-	engine *gin.Engine
-	srv    *http.Server
-	ln     net.Listener
-	done   chan error
+	engine  *gin.Engine
+	handler http.Handler // engine wrapped in CORS and HEAD (middleware.go)
+	srv     *http.Server
+	ln      net.Listener
+	done    chan error
 }
 
 // NewServer returns a server for the planner p's territory with cfg; zero
@@ -114,22 +123,27 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
 	}
 	s.engine = s.router()
+	s.handler = s.wrap(s.engine)
 	return s
 }
 
 // Handler returns the HTTP handler of the API, for tests and for mounting
 // under another server.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Open starts listening on cfg.Addr and serving in the background.
 func (s *Server) Open() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	addr, err := s.listenAddr()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("web: listen: %w", err)
 	}
 	s.ln = ln
 	s.srv = &http.Server{
-		Handler:           s.engine,
+		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -174,7 +188,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) router() *gin.Engine {
 	e := gin.New()
-	e.Use(s.logRequests, s.recover)
+	e.HandleMethodNotAllowed = true
+	e.Use(s.requestID, s.recover, s.capBody, s.requireJSON)
+	e.NoMethod(s.noMethod)
 	e.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -187,6 +203,7 @@ func (s *Server) router() *gin.Engine {
 	})
 	v1.GET("/cells", s.handleCells)
 	v1.GET("/profiles", s.handleProfiles)
+	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)
 	v1.GET("/gaps", s.handleGaps)
 	v1.GET("/access", s.handleAccess)
@@ -196,13 +213,20 @@ func (s *Server) router() *gin.Engine {
 	// only when a stored scenario is asked for.
 	v1.GET("/scenarios/diff", s.handleScenarioDiff)
 	sc := v1.Group("/scenarios", s.needStore)
-	sc.POST("", s.handleScenarioCreate)
 	sc.GET("", s.handleScenarioList)
 	sc.GET("/:id", s.handleScenarioGet)
-	sc.PUT("/:id", s.handleScenarioUpdate)
-	sc.DELETE("/:id", s.handleScenarioDelete)
+	// Every write goes on a writes group (access.go): the key is checked
+	// before anything else.
+	scw := s.writes(v1.Group("/scenarios"))
+	scw.Use(s.needStore)
+	scw.POST("", s.handleScenarioCreate)
+	scw.PUT("/:id", s.handleScenarioUpdate)
+	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	e.GET("/tiles/:layer", s.handleTileIndex)
+	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
+	e.GET("/styles/:profile", s.handleStyle)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
 	})
@@ -210,13 +234,6 @@ func (s *Server) router() *gin.Engine {
 }
 
 const geoJSONType = "application/geo+json"
-
-func (s *Server) logRequests(c *gin.Context) {
-	start := time.Now()
-	c.Next()
-	s.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "duration", time.Since(start))
-}
 
 func (s *Server) recover(c *gin.Context) {
 	defer func() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/planner"
@@ -233,7 +234,7 @@ func (m *Main) propose(_ context.Context, args []string) error {
 			req.Mix = append(req.Mix, v)
 		}
 	}
-	req.Candidates = coverage.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
+	req.Candidates = propose.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
 	if candFile != "" {
 		r, err := os.Open(candFile)
 		if err != nil {
@@ -241,9 +242,9 @@ func (m *Main) propose(_ context.Context, args []string) error {
 		}
 		defer r.Close()
 		if strings.HasSuffix(strings.ToLower(candFile), "json") {
-			req.Candidates.User, err = coverage.ReadCandidatesGeoJSON(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesGeoJSON(r, candFile)
 		} else {
-			req.Candidates.User, err = coverage.ReadCandidatesCSV(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesCSV(r, candFile)
 		}
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/osmgen"
@@ -26,8 +27,8 @@ func TestE2EIngestRoadsMustOverlap(t *testing.T) {
 	pbf := shareddata.Path(t, "osm/saint-brieuc-loudeac-22.osm.pbf")
 	out := filepath.Join(t.TempDir(), "x.territory")
 	err := Run(context.Background(), []string{"ingest", "--grid", grid, "--osm", pbf, "--out", out}, &bytes.Buffer{}, &bytes.Buffer{})
-	if !errors.Is(err, errNoOverlap) || !strings.Contains(err.Error(), "saint-brieuc-loudeac-22.osm.pbf") || !strings.Contains(err.Error(), "lat 44.") {
-		t.Fatalf("err %v, want errNoOverlap naming the extract and the grid's extent", err)
+	if !errors.Is(err, data.ErrRoadsNoOverlap) || !strings.Contains(err.Error(), "saint-brieuc-loudeac-22.osm.pbf") || !strings.Contains(err.Error(), "lat 44.") {
+		t.Fatalf("err %v, want data.ErrRoadsNoOverlap naming the extract and the grid's extent", err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatal("a refused ingest wrote a territory file")
@@ -42,11 +43,11 @@ func TestRoadFindingsDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roads, err := DefaultReaders().DemoRoads(o)
+	roads, err := demoRoads(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := roadFindings(roads, d.Cells, "demo.osm.pbf")
+	fs, err := data.RoadFindings(roads, d.Cells, "demo.osm.pbf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestE2EIngestBadRoads(t *testing.T) {
 		text string
 	}{
 		{"not a PBF", []string{"--osm", notPBF}, road.ErrBadPBF, "communes.osm.pbf"},
-		{"over the memory budget", []string{"--osm", porto, "--max-memory", "50"}, road.ErrTooLarge, "more than --max-memory 50 MB"},
+		{"over the memory budget", []string{"--osm", porto, "--max-memory", "50"}, road.ErrTooLarge, "more than the memory budget of 50 MB"},
 	}
 	if osmium, err := exec.LookPath("osmium"); err == nil || os.Getenv("MAILLAGE_REQUIRE_OSMIUM") == "1" {
 		osmium = osmgen.Osmium(t)

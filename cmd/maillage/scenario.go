@@ -10,7 +10,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 )
 
 const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|export|delete> [flags]

@@ -20,8 +20,10 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/layer"
 )
 
 // ErrUnknownProfile is returned for a profile name that is neither built in
@@ -51,6 +53,19 @@ type Planner struct {
 
 	digestOnce sync.Once
 	digest     string
+
+	// Layers (layerdefs.go, hexlayer.go), each built on first use.
+	layerMu    sync.Mutex
+	layers     map[string]*layer.Layer
+	hex        hexLayers
+	centreOnce sync.Once
+	centreIdx  geo.Index[int32]
+	boundOnce  sync.Once
+	bound      orb.Bound
+	codesOnce  sync.Once
+	codes      map[string]int32
+	sumsOnce   sync.Once
+	sums       *communeSums
 
 	mu     sync.Mutex
 	states map[string]*stateOnce
