@@ -33,6 +33,8 @@ Usage:
   maillage access   [--territory T] [--profile NAME] [--format geojson|csv]
   maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]
   maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
+  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
+                                                      every layer in one GeoPackage
 Without --territory, commands use the built-in fictional demo territory.
 Run "maillage <command> -h" for a command's flags.
 `
@@ -107,6 +109,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.route(ctx, args[1:])
 	case "scenario":
 		return m.scenario(ctx, args[1:])
+	case "export":
+		return m.export(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err
