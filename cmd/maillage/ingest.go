@@ -16,17 +16,17 @@ import (
 
 // ingestConfig is the configuration of `maillage ingest`.
 type ingestConfig struct {
-	Grids    stringList
-	Venues   stringList
+	Grids       stringList
+	Venues      stringList
 	Communes    string
 	CommuneList string
 	EPCI        string
 	OSM         string
-	Res      int
-	Out      string
-	Name     string
-	Gzip     bool
-	BufferKm float64
+	Res         int
+	Out         string
+	Name        string
+	Gzip        bool
+	BufferKm    float64
 }
 
 func (m *Main) ingest(ctx context.Context, args []string) error {
