@@ -167,6 +167,9 @@ func (s *Server) handleCoverage(c *gin.Context) {
 		if err != nil {
 			return err
 		}
+		if err := rep.RollUp(s.p.Territory(), c.Query("level")); err != nil {
+			return err
+		}
 		if format == "csv" {
 			return coverage.WriteSummaryCSV(w, rep)
 		}
