@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -57,7 +58,7 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrLevel), errors.Is(err, data.ErrCandidates),
 		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest
@@ -110,6 +111,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
 		body.Error = fmt.Sprintf("request body larger than the limit of %d bytes", mb.Limit)
+	}
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && !errors.Is(err, ErrUnavailable)) &&
+		c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", strconv.Itoa(retryBusy))
 	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
