@@ -39,7 +39,6 @@ func needGDAL(t *testing.T, tool string) string {
 	return path
 }
 
-
 // bordeaux builds the Bordeaux Métropole territory from ../shared/data as
 // `maillage ingest` does (data.Build on the 200 m grid, both venue files
 // and the Gironde communes), once per test binary.
