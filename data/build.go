@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/paulmach/orb"
@@ -33,6 +34,10 @@ type BuildOptions struct {
 	Readers Readers
 	// Progress follows the build (nil: silent).
 	Progress Progress
+	// MaxMemory, when > 0, is the memory budget of the road build, bytes:
+	// an OSM extract whose road.EstimateMemory exceeds it is refused before
+	// any source is read.
+	MaxMemory int64
 }
 
 // Progress follows a build, stage by stage; ingest shows it on a terminal.
@@ -66,6 +71,14 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 	r := opts.Readers.orDefault()
 	if r.Cells == nil || r.Venues == nil || (in.OSM != "" && r.Roads == nil) {
 		return nil, rep, ErrNoReader
+	}
+	if in.OSM != "" && opts.MaxMemory > 0 {
+		if st, err := os.Stat(in.OSM); err == nil {
+			if est := road.EstimateMemory(st.Size()); est > opts.MaxMemory {
+				return nil, rep, fmt.Errorf("%s: %w: this %.0f MB extract needs up to %.0f MB to build, more than the memory budget of %.0f MB (ingest --max-memory)",
+					in.OSM, road.ErrTooLarge, float64(st.Size())/1e6, float64(est)/1e6, float64(opts.MaxMemory)/1e6)
+			}
+		}
 	}
 	p := opts.Progress
 	if p == nil {
@@ -132,8 +145,33 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 
 	if in.OSM != "" {
 		p.Step(fmt.Sprintf("reading roads %s", in.OSM))
-		if t.Roads, err = r.Roads(ctx, in.OSM); err != nil {
+		// A counter per pass over the file: the ways, then their nodes.
+		var bar Counter
+		pass, last := 0, int64(0)
+		ropts := road.Options{MaxMemory: opts.MaxMemory, Progress: func(n int, read, total int64) {
+			if n != pass {
+				if bar != nil {
+					bar.Done()
+				}
+				bar = p.Counter([3]string{"", "roads: ways", "roads: nodes"}[min(n, 2)], total)
+				pass, last = n, 0
+			}
+			bar.Add(read - last)
+			last = read
+		}}
+		var st *road.Stats
+		t.Roads, st, err = r.Roads(ctx, in.OSM, ropts)
+		if bar != nil {
+			bar.Done()
+		}
+		if err != nil {
 			return nil, rep, err
+		}
+		if st != nil && st.MissingRefs > 0 {
+			f := maillage.Finding{File: filepath.Base(in.OSM), Field: "nodes", Severity: maillage.Warning,
+				Reason: fmt.Sprintf("%d node references of the %d routable ways name nodes absent from the extract (a clipped extract?): those ways are cut there", st.MissingRefs, st.RoutableWays)}
+			t.Findings = append(t.Findings, f)
+			rep.Warnings = append(rep.Warnings, f)
 		}
 		fs, err := RoadFindings(t.Roads, t.Cells, in.OSM)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/progress"
 )
 
@@ -25,10 +26,12 @@ type ingestConfig struct {
 	Name     string
 	Gzip     bool
 	BufferKm float64
+	// MaxMemoryMB is the memory budget of the road build, MB (10^6 bytes).
+	MaxMemoryMB int64
 }
 
 func (m *Main) ingest(ctx context.Context, args []string) error {
-	cfg := ingestConfig{Res: 9, BufferKm: 50}
+	cfg := ingestConfig{Res: 9, BufferKm: 50, MaxMemoryMB: road.DefaultMaxMemory() / 1e6}
 	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--res N] [--osm F] --out T")
 	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid file, CSV or zip (repeat or comma-separate for several)")
 	fs.Var(&cfg.Venues, "venues", "venue file: national schema CSV/JSON or France Services CSV (repeatable)")
@@ -38,6 +41,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Out, "out", "", "territory file to write")
 	fs.StringVar(&cfg.Name, "name", "", "territory name (default: the output file's base name)")
 	fs.BoolVar(&cfg.Gzip, "gzip", false, "compress the territory file (smaller, slower to load)")
+	fs.Int64Var(&cfg.MaxMemoryMB, "max-memory", cfg.MaxMemoryMB, "memory budget of the road build, MB (default: this machine's memory less a margin; 0: no limit): a larger --osm extract is refused up front")
 	fs.Float64Var(&cfg.BufferKm, "buffer-km", cfg.BufferKm, "keep the venues within this distance (km) of the populated cells: places just outside the study area still serve it")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -52,7 +56,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	}
 	in := data.Inputs{Grids: cfg.Grids, Venues: cfg.Venues, Communes: cfg.Communes, OSM: cfg.OSM}
 	t, rep, err := data.Build(ctx, in, data.BuildOptions{Name: name, Res: cfg.Res, BufferMetres: cfg.BufferKm * 1000,
-		Readers: m.Readers, Progress: terminalProgress{m.Stderr}})
+		MaxMemory: cfg.MaxMemoryMB * 1e6, Readers: m.Readers, Progress: terminalProgress{m.Stderr}})
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
