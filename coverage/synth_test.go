@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 )
@@ -207,4 +208,13 @@ func randomVenue(rng *rand.Rand, b orb.Bound, j int) maillage.Venue {
 		v.Hours = week(float64(rng.IntN(40)) / 2)
 	}
 	return v
+}
+
+// builtinMode returns the built-in travel mode called name (travel.DefaultModes).
+func builtinMode(name string) travel.Mode {
+	m, err := travel.DefaultModes().Get(name)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

@@ -25,9 +25,6 @@ var (
 
 const hoursDay = 24 * 60 // minutes in a day
 
-// hoursDayNames are the OpenStreetMap weekday abbreviations, Monday first.
-var hoursDayNames = [7]string{"mo", "tu", "we", "th", "fr", "sa", "su"}
-
 // hoursSpan is an opening span attached to the day it starts on, in minutes
 // since that day's midnight; Close may exceed 1440 (the span runs past midnight).
 type hoursSpan struct{ open, close int }
@@ -226,14 +223,7 @@ func (p *hoursScanner) word() string {
 func hoursIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func hoursIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
-func hoursWeekday(w string) (int, bool) {
-	for i, n := range hoursDayNames {
-		if w == n {
-			return i, true
-		}
-	}
-	return 0, false
-}
+func hoursWeekday(w string) (int, bool) { return maillage.ParseDay(w) }
 
 // hoursUnsupportedWords are OSM selector or time keywords a weekly template
 // cannot represent.

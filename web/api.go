@@ -189,11 +189,11 @@ func VenueFeature(v *maillage.Venue, communeName string) *geojson.Feature {
 		}
 		return s
 	}
-	days := [7]string{"mo", "tu", "we", "th", "fr", "sa", "su"}
 	hours := map[string][]string{}
 	for d, spans := range v.Hours.Days {
+		day := strings.ToLower(maillage.DayKeys[d])
 		for _, sp := range spans {
-			hours[days[d]] = append(hours[days[d]], fmt.Sprintf("%02d:%02d-%02d:%02d", sp.Open/60, sp.Open%60, sp.Close/60, sp.Close%60))
+			hours[day] = append(hours[day], fmt.Sprintf("%02d:%02d-%02d:%02d", sp.Open/60, sp.Open%60, sp.Close/60, sp.Close%60))
 		}
 	}
 	f.Properties = geojson.Properties{
