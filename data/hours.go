@@ -223,8 +223,6 @@ func (p *hoursScanner) word() string {
 func hoursIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func hoursIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
-func hoursWeekday(w string) (int, bool) { return maillage.ParseDay(w) }
-
 // hoursUnsupportedWords are OSM selector or time keywords a weekly template
 // cannot represent.
 var hoursUnsupportedWords = map[string]bool{
@@ -306,7 +304,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 	for {
 		w := p.word()
 		if len(w) > 2 && !hoursUnsupportedWords[w] {
-			if _, ok := hoursWeekday(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
+			if _, ok := maillage.ParseDay(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
 				return p.errorf(ErrHoursSyntax, "unknown word %q", w)
 			}
 		}
@@ -325,7 +323,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 				return p.errorf(ErrHoursUnsupported, "holiday offset")
 			}
 		default:
-			d, ok := hoursWeekday(w)
+			d, ok := maillage.ParseDay(w)
 			if !ok {
 				if sawWeekday || sawHoliday {
 					return p.errorf(ErrHoursSyntax, "expected a day after \",\"")
@@ -339,7 +337,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 			last := d
 			if p.i < len(p.s) && p.s[p.i] == '-' {
 				p.i++
-				e, ok := hoursWeekday(p.word())
+				e, ok := maillage.ParseDay(p.word())
 				if !ok || len(p.word()) != 2 {
 					return p.errorf(ErrHoursSyntax, "expected a day after \"-\"")
 				}
@@ -362,7 +360,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 			}
 			q := hoursScanner{s: p.s, i: j}
 			w := q.word()
-			if _, ok := hoursWeekday(w); ok || w == "ph" || w == "sh" {
+			if _, ok := maillage.ParseDay(w); ok || w == "ph" || w == "sh" {
 				p.i = j
 				continue
 			}
