@@ -48,7 +48,7 @@ func statusOf(err error) int {
 	case errors.Is(err, ErrTooLarge), errors.Is(err, scenario.ErrTooLarge), errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
-		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
+		errors.Is(err, coverage.ErrUnknownProfile),
 		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
 		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
