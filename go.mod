@@ -11,6 +11,7 @@ require (
 	github.com/tidwall/rtree v1.10.0
 	github.com/uber/h3-go/v4 v4.5.0
 	golang.org/x/text v0.34.0
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
 

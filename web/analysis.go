@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -352,7 +353,12 @@ func (s *Server) handleProposals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	prop, err := s.p.Propose(req)
+	var prop *propose.Proposal
+	err = s.expensive(c, "proposal", func(ctx context.Context) error {
+		var err error
+		prop, err = s.p.ProposeContext(ctx, req)
+		return err
+	})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -37,6 +37,14 @@ var (
 	ErrUnsupportedMedia = errors.New("web: unsupported media type")
 	// ErrMethod: a known path asked with a method it does not serve.
 	ErrMethod = errors.New("web: method not allowed")
+	// ErrTooManyRequests: the client is over its rate limit.
+	ErrTooManyRequests = errors.New("web: too many requests")
+	// ErrBusy: the server is computing as much as it allows at once, or
+	// the computation ran past its deadline.
+	ErrBusy = errors.New("web: busy")
+	// ErrClientGone: the client closed the connection before the answer
+	// (logged as 499, as nginx does; nobody reads the answer).
+	ErrClientGone = errors.New("web: client went away")
 )
 
 // statusOf is the one table mapping error kinds (this package's and the
@@ -69,9 +77,18 @@ func statusOf(err error) int {
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, ErrMethod):
 		return http.StatusMethodNotAllowed
+	case errors.Is(err, ErrTooManyRequests):
+		return http.StatusTooManyRequests
+	case errors.Is(err, ErrBusy):
+		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrClientGone):
+		return statusClientGone
 	}
 	return http.StatusInternalServerError
 }
+
+// statusClientGone is the status logged for a request whose client left.
+const statusClientGone = 499
 
 // errorBody is the JSON of every error answer. Problems lists, for an
 // invalid scenario, each problem with its change index, field and reason.

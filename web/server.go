@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,6 +54,23 @@ type Config struct {
 	// CORSOrigins are the origins (e.g. "https://sig.example.fr") whose
 	// pages may call the API from a browser; none: CORS is off.
 	CORSOrigins []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (client
+	// address), X-Forwarded-Proto, -Host and -Prefix (ExternalBase) are
+	// believed; none: the headers are ignored.
+	TrustedProxies []netip.Prefix
+	// RateLimit is the sustained number of requests a second one client
+	// (address) may make, RateBurst how many at once; 0: no limit.
+	RateLimit float64
+	RateBurst int
+	// MaxExpensive bounds the proposals (and first coverage computations)
+	// running at once; ExpensiveTimeout bounds each one.
+	MaxExpensive     int
+	ExpensiveTimeout time.Duration
+	// The http.Server's limits: time to read the headers, the whole
+	// request, to write the answer, and to keep an idle connection; the
+	// largest request header.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	MaxHeaderBytes                                            int
 }
 
 // DefaultConfig returns the configuration `maillage serve` starts from.
@@ -62,6 +81,14 @@ func DefaultConfig() Config {
 		MaxBBoxArea:     4, // about 300 × 200 km in France: a département or two
 		ShutdownTimeout: 10 * time.Second,
 		MaxBodyBytes:    1 << 20,
+
+		MaxExpensive:      max(1, runtime.GOMAXPROCS(0)),
+		ExpensiveTimeout:  60 * time.Second,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // past ExpensiveTimeout: a slow proposal still gets its answer
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 
@@ -78,6 +105,9 @@ type Server struct {
 	cells   geo.Index[int32]
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
+
+	rate *rateLimiter // nil: no rate limit
+	pool *pool
 
 	engine  *gin.Engine
 	handler http.Handler // engine wrapped in CORS and HEAD (middleware.go)
@@ -107,12 +137,29 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = def.MaxBodyBytes
 	}
+	for _, d := range []struct{ v, def *time.Duration }{{&cfg.ExpensiveTimeout, &def.ExpensiveTimeout},
+		{&cfg.ReadHeaderTimeout, &def.ReadHeaderTimeout}, {&cfg.ReadTimeout, &def.ReadTimeout},
+		{&cfg.WriteTimeout, &def.WriteTimeout}, {&cfg.IdleTimeout, &def.IdleTimeout}} {
+		if *d.v <= 0 {
+			*d.v = *d.def
+		}
+	}
+	if cfg.MaxExpensive <= 0 {
+		cfg.MaxExpensive = def.MaxExpensive
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = def.MaxHeaderBytes
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	t := p.Territory()
-	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t)}
+	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t),
+		pool: newPool(cfg.MaxExpensive, cfg.ExpensiveTimeout)}
+	if cfg.RateLimit > 0 {
+		s.rate = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	}
 	for i := range t.Cells {
 		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
 	}
@@ -144,7 +191,11 @@ func (s *Server) Open() error {
 	s.ln = ln
 	s.srv = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.done = make(chan error, 1)
@@ -189,7 +240,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) router() *gin.Engine {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.Use(s.requestID, s.recover, s.capBody, s.requireJSON)
+	proxies := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil { // cannot happen: parsed prefixes
+		s.log.Error("trusted proxies", "err", err)
+	}
+	e.Use(s.requestID, s.recover, s.limitRate, s.capBody, s.requireJSON)
 	e.NoMethod(s.noMethod)
 	e.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})

@@ -54,7 +54,7 @@ func TestRoadFindingsDemo(t *testing.T) {
 		}
 	}
 	var stderr bytes.Buffer
-	if err := Run(context.Background(), []string{"coverage", "--json", "--profile", "demarches-20min-car"}, &bytes.Buffer{}, &stderr); err != nil {
+	if err := Run(context.Background(), []string{"coverage", "--json", "--lang", "en", "--profile", "demarches-20min-car"}, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	carFinding := ""

@@ -152,7 +152,7 @@ func TestStatsDemo(t *testing.T) {
 		if err := Run(context.Background(), []string{"stats"}, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "(fictional)") || !strings.Contains(out.String(), "69 communes") || strings.HasPrefix(out.String(), "{") {
+		if !strings.Contains(out.String(), "(fictif)") || !strings.Contains(out.String(), "69 communes") || strings.HasPrefix(out.String(), "{") {
 			t.Fatalf("%s", out.String())
 		}
 	})

@@ -52,6 +52,16 @@ type Main struct {
 	// LookupEnv reads the environment (os.LookupEnv); serve takes its
 	// flags' defaults from MAILLAGE_* variables through it. Nil: none.
 	LookupEnv func(string) (string, bool)
+	// Now is the clock of the reports ("records older than two years");
+	// nil is time.Now. Golden-file tests fix it.
+	Now func() time.Time
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 // NewMain returns a Main writing to stdout and stderr with the real readers.

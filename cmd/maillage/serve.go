@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
@@ -21,7 +22,7 @@ type serveConfig struct {
 	Web web.Config
 }
 
-func (m *Main) serve(ctx context.Context, args []string) error {
+func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	cfg := serveConfig{Web: web.DefaultConfig(), DB: "maillage-scenarios.db"}
 	fs := m.newFlagSet("serve", "[--territory T] [--addr :8080] [--db maillage-scenarios.db] [--api-keys-file F] [--profiles F] [--fragility F] …\n"+
 		"Every flag can also be set by the environment variable in brackets; a flag given on the command line wins.")
@@ -34,8 +35,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&keysFile, "api-keys-file", "", "file of the API keys that writes need, one a line: the key or sha256:HEX of its digest, # for comments (none: writes are open and the server listens on loopback only)")
 	fs.BoolVar(&cfg.Web.InsecureOpenWrites, "insecure-open-writes", false, "without API keys, listen on any address anyway: anyone who reaches the server can change scenarios")
 	fs.Var(&origins, "cors-origin", "origin allowed to call the API from a browser, e.g. https://sig.example.fr (repeatable or comma-separated; none: CORS off)")
+	var proxies stringList
+	fs.Var(&proxies, "trusted-proxy", "reverse proxy address or CIDR whose X-Forwarded-For/-Proto/-Host/-Prefix are believed (repeatable or comma-separated; none: ignored)")
+	fs.Float64Var(&cfg.Web.RateLimit, "rate-limit", 100, "requests a second one client address may make, sustained (0: no limit); over it: 429 with Retry-After")
+	fs.IntVar(&cfg.Web.RateBurst, "rate-burst", 200, "requests one client may make at once above --rate-limit")
+	fs.IntVar(&cfg.Web.MaxExpensive, "max-proposals", cfg.Web.MaxExpensive, "proposals (and first coverage computations) running at once; more: 503 with Retry-After")
+	fs.DurationVar(&cfg.Web.ExpensiveTimeout, "proposal-timeout", cfg.Web.ExpensiveTimeout, "longest a proposal may run (then 503)")
 	if err := m.parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	if cfg.Web.TrustedProxies, err = web.ParseCIDRs(proxies); err != nil {
+		return err
+	}
+	if cfg.Web.WriteTimeout < cfg.Web.ExpensiveTimeout+10*time.Second {
+		cfg.Web.WriteTimeout = cfg.Web.ExpensiveTimeout + 10*time.Second
 	}
 	if keysFile != "" {
 		keys, err := web.ReadAPIKeysFile(keysFile)

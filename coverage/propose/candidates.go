@@ -1,6 +1,7 @@
 package propose
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"strconv"
@@ -138,7 +139,10 @@ func candFilter(t *maillage.Territory, cs []Candidate, opts CandidateOptions) []
 // reached engine point p becomes instance point index[p] + offset when
 // index[p] ≥ 0 (dropped otherwise; index nil keeps every point as is). The
 // sets are sorted by instance index, times in seconds in the same order.
-func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []int32, offset int32) ([][]int32, [][]float32) {
+//
+// The workers stop taking candidates once ctx is done (the sets left are
+// nil); the caller checks ctx.Err().
+func candSets(ctx context.Context, eng travel.Engine, cands []Candidate, maxSeconds float64, index []int32, offset int32) ([][]int32, [][]float32) {
 	sets := make([][]int32, len(cands))
 	times := make([][]float32, len(cands))
 	var next atomic.Int64
@@ -167,7 +171,7 @@ func candSets(eng travel.Engine, cands []Candidate, maxSeconds float64, index []
 			}
 			for {
 				j := int(next.Add(1) - 1)
-				if j >= len(cands) {
+				if j >= len(cands) || ctx.Err() != nil {
 					return
 				}
 				buf = buf[:0]

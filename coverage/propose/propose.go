@@ -27,6 +27,7 @@ package propose
 // The candidate heap is a hand-written binary max-heap over a flat slice.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -243,12 +244,13 @@ func MaxCover(in *CoverInstance, k int) (*CoverResult, error) {
 	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
-	return propMaxCover(in, k, nil)
+	return propMaxCover(context.Background(), in, k, nil)
 }
 
 // propMaxCover is MaxCover on a shape-checked instance, with the
 // stand-alone gains when the caller has them.
-func propMaxCover(in *CoverInstance, k int, singles []float64) (*CoverResult, error) {
+// It stops with ctx's error between rounds once ctx is done.
+func propMaxCover(ctx context.Context, in *CoverInstance, k int, singles []float64) (*CoverResult, error) {
 	s := propNewState(in)
 	res := &CoverResult{Base: in.Base, Total: in.TotalWeight(), UpperBound: math.Inf(1)}
 	h, _, err := s.initHeap(singles)
@@ -263,6 +265,9 @@ func propMaxCover(in *CoverInstance, k int, singles []float64) (*CoverResult, er
 	}
 	buf := make([]propEntry, 0, k)
 	for r := int32(0); ; r++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("propose: stopped at site %d: %w", r, err)
+		}
 		buf = s.freshTop(&h, r, k, buf[:0])
 		top := 0.0
 		for _, e := range buf {
@@ -300,6 +305,12 @@ func propGap(gain, bound float64) float64 {
 // which bound them) to reach the target. UpperBound bounds the best gain of
 // len(Sites) sites, as in MaxCover. Safe for concurrent use.
 func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
+	return propSetCover(context.Background(), in, target)
+}
+
+// propSetCover is SetCover, stopping with ctx's error between rounds once
+// ctx is done.
+func propSetCover(ctx context.Context, in *CoverInstance, target float64) (*CoverResult, error) {
 	if err := in.validateShape(); err != nil {
 		return nil, err
 	}
@@ -326,6 +337,9 @@ func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
 			res.Reached = true
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("propose: stopped at site %d: %w", r, err)
+		}
 		buf := s.freshTop(&h, r, 1, nil)
 		if len(buf) == 0 || buf[0].gain <= 0 {
 			break
@@ -340,7 +354,7 @@ func SetCover(in *CoverInstance, target float64) (*CoverResult, error) {
 	res.MinSites = max(res.MinSites, 0)
 	// The greedy prefix of m sites is MaxCover's answer for k = m (same
 	// order, same ties): run it for the exact top-m bound.
-	mc, err := propMaxCover(in, len(res.Sites), singles)
+	mc, err := propMaxCover(ctx, in, len(res.Sites), singles)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package propose
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -56,6 +57,10 @@ type ProposalOptions struct {
 	// Swaps, when > 0, improves the greedy answer by at most this many
 	// best-improvement site exchanges (see SwapImprove).
 	Swaps int
+	// Context, when not nil, stops the work once it is done (a client gone,
+	// a deadline): checked between candidate catchments and between greedy
+	// rounds; the error then wraps the context's.
+	Context context.Context
 }
 
 // ProposedSite is one site of a proposal.
@@ -115,10 +120,10 @@ type Proposal struct {
 // and the cell's commune; candidate sets come from each profile's engine
 // (in parallel). Base is the mixed weighted demand already covered.
 func BuildCoverInstance(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
-	return propBuild(t, profiles, cands, defaultMax)
+	return propBuild(context.Background(), t, profiles, cands, defaultMax)
 }
 
-func propBuild(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
+func propBuild(ctx context.Context, t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
 	if len(profiles) == 0 {
 		return nil, fmt.Errorf("%w: no profile", ErrCoverInstance)
 	}
@@ -203,7 +208,10 @@ func propBuild(t *maillage.Territory, profiles []ProposalProfile, cands []Candid
 				}
 			}
 		}
-		profSets[p], profTimes[p] = candSets(pr.Engine, cands, maxS, setIndex, offsets[p])
+		profSets[p], profTimes[p] = candSets(ctx, pr.Engine, cands, maxS, setIndex, offsets[p])
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("propose: stopped computing the candidates' catchments: %w", err)
+		}
 	}
 	if len(profiles) == 1 {
 		in.Sets, in.Times = profSets[0], profTimes[0]
@@ -234,7 +242,11 @@ func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candi
 	if opts.Target == 0 && opts.K <= 0 {
 		return nil, fmt.Errorf("%w: need k > 0 or a target share", ErrCoverInstance)
 	}
-	in, err := propBuild(t, profiles, cands, opts.MaxSeconds)
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	in, err := propBuild(ctx, t, profiles, cands, opts.MaxSeconds)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +254,12 @@ func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candi
 	prop := &Proposal{Candidates: len(cands)}
 	if opts.Target != 0 {
 		prop.Mode, prop.Target = "set_cover", opts.Target
-		res, err = SetCover(in, opts.Target)
+		res, err = propSetCover(ctx, in, opts.Target)
 	} else {
 		prop.Mode, prop.K = "max_cover", opts.K
-		res, err = MaxCover(in, opts.K)
+		if err = in.validateShape(); err == nil {
+			res, err = propMaxCover(ctx, in, opts.K, nil)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -2,12 +2,16 @@ package propose
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/maillage/maillage"
@@ -276,5 +280,55 @@ func TestProposeSetCoverMode(t *testing.T) {
 	}
 	if p.Mode != "set_cover" || len(p.Sites) != 2 || !p.Reached || p.MinSites != 2 || p.CoveredAfter != 37 || p.UpperBound != 29 {
 		t.Errorf("set cover: %+v", p)
+	}
+}
+
+// cancelAfter is an engine that cancels a context after n catchments.
+type cancelAfter struct {
+	travel.Engine
+	n      atomic.Int64
+	cancel context.CancelFunc
+	calls  atomic.Int64
+}
+
+func (c *cancelAfter) Reach(p orb.Point, maxSeconds float64, visit func(int32, float32)) {
+	if c.calls.Add(1) == c.n.Load() {
+		c.cancel()
+	}
+	c.Engine.Reach(p, maxSeconds, visit)
+}
+
+// TestProposeCancelled: a cancelled context stops a proposal while the
+// catchments are computed (no more than one per worker after the cancel)
+// and between greedy rounds, with an error wrapping context.Canceled.
+func TestProposeCancelled(t *testing.T) {
+	terr, eng := propLineTerritory()
+	w, cov := propLineDemand(terr)
+	cands := Candidates(terr, CandidateOptions{Cells: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	ce := &cancelAfter{Engine: eng, cancel: cancel}
+	ce.n.Store(3)
+	_, err := ProposeMix(terr, []ProposalProfile{{Name: "a", Mix: 1, Weights: w, Covered: cov, Engine: ce}}, cands,
+		ProposalOptions{K: 2, MaxSeconds: 1000, Context: ctx})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled while building: %v", err)
+	}
+	if n := ce.calls.Load(); n > 3+int64(runtime.GOMAXPROCS(0)) || n >= int64(len(cands)) {
+		t.Fatalf("%d catchments computed after a cancel at the 3rd of %d", n, len(cands))
+	}
+	in, err := BuildCoverInstance(terr, []ProposalProfile{{Name: "a", Mix: 1, Weights: w, Covered: cov, Engine: eng}}, cands, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := propMaxCover(done, in, 2, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("max cover on a cancelled context: %v", err)
+	}
+	if _, err := propSetCover(done, in, 0.9); !errors.Is(err, context.Canceled) {
+		t.Fatalf("set cover on a cancelled context: %v", err)
+	}
+	if r, err := propMaxCover(context.Background(), in, 2, nil); err != nil || len(r.Sites) != 2 {
+		t.Fatalf("max cover: %v %v", r, err)
 	}
 }

@@ -348,3 +348,18 @@ func (l Lang) Day(d int) string {
 	}
 	return ""
 }
+
+var severityTerms = map[string]term{
+	"rejected": {"rejetée", "rejected"},
+	"warning":  {"avertissement", "warning"},
+	"merged":   {"fusionnée", "merged"},
+}
+
+// Severity returns the label of a finding's severity (rejected, warning,
+// merged).
+func (l Lang) Severity(s string) string {
+	if t, ok := severityTerms[s]; ok {
+		return t.in(l)
+	}
+	return s
+}

@@ -110,3 +110,28 @@ func TestCatalogueComplete(t *testing.T) {
 		t.Errorf("catalogue: fr %v / en %v", fr.AgeBands, en.AgeBands)
 	}
 }
+
+func TestStatement(t *testing.T) {
+	fs := labels.ProfileFacts{Mode: "car", MaxMinutes: 30, Programmes: []string{"France Services"}}
+	seniors := labels.ProfileFacts{Population: []maillage.Attr{maillage.Ind80p, maillage.Ind65_79}, Mode: "senior", MaxMinutes: 20}
+	pair := labels.ProfileFacts{Population: []maillage.Attr{maillage.Ind18_24, maillage.Ind65_79}, Mode: "walk", MaxMinutes: 15}
+	tests := []struct {
+		f      labels.ProfileFacts
+		un, of float64
+		lang   labels.Lang
+		want   string
+	}{
+		{fs, 12345.3, 385789.3, labels.EN, "12,345 people (3.2 %) live more than 30 min by car from a France Services site: the national target (everyone within 30 min of a France Services) is missed by 12,345 people"},
+		{fs, 12345.3, 385789.3, labels.FR, "12\u202f345 personnes (3,2\u202f%) vivent à plus de 30 min en voiture d'un lieu France Services : il manque 12\u202f345 personnes pour atteindre l'objectif national (tout le monde à moins de 30 min d'une France Services)"},
+		{fs, 0, 1000, labels.FR, "0 personne (0,0\u202f%) vit à plus de 30 min en voiture d'un lieu France Services : l'objectif national de 30 minutes est atteint"},
+		{seniors, 30, 180, labels.EN, "30 people aged 65+ (16.7 %) live more than 20 min on foot at a senior's pace from a mediation place"},
+		{seniors, 30, 180, labels.FR, "30 personnes de 65 ans et plus (16,7\u202f%) vivent à plus de 20 min à pied, au pas d'une personne âgée, d'un lieu de médiation numérique"},
+		{pair, 5, 10, labels.EN, "5 people aged 18-24, 65-79 (50.0 %) live more than 15 min on foot from a mediation place"},
+		{pair, 5, 10, labels.FR, "5 personnes de 18 à 24 ans, 65 à 79 ans (50,0\u202f%) vivent à plus de 15 min à pied d'un lieu de médiation numérique"},
+	}
+	for _, tt := range tests {
+		if got := tt.lang.Statement(tt.f, tt.un, tt.of); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.lang, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/maillage/maillage/coverage"
@@ -59,6 +60,12 @@ func uncoverable(s *coverage.State, hours float64) []bool {
 // Propose chooses new sites over the planner's baseline coverage: existing
 // places stay, only the demand they leave uncovered counts.
 func (p *Planner) Propose(req ProposeRequest) (*propose.Proposal, error) {
+	return p.ProposeContext(context.Background(), req)
+}
+
+// ProposeContext is Propose stopping once ctx is done (between candidate
+// catchments and between chosen sites), with an error wrapping ctx's.
+func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*propose.Proposal, error) {
 	if len(req.Profiles) == 0 {
 		return nil, fmt.Errorf("planner: a proposal needs a profile")
 	}
@@ -85,7 +92,7 @@ func (p *Planner) Propose(req ProposeRequest) (*propose.Proposal, error) {
 	}
 	cands := propose.Candidates(p.t, co)
 	return propose.ProposeMix(p.t, demands, cands, propose.ProposalOptions{
-		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour,
+		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour, Context: ctx,
 	})
 }
 
