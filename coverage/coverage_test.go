@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	mgeo "github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -390,7 +391,7 @@ func TestAppendReachMatchesReach(t *testing.T) {
 // TestLatLngPoint: h3.LatLng{Lat, Lng} becomes orb.Point{lon, lat}, and back
 // through H3 the point stays in its cell.
 func TestLatLngPoint(t *testing.T) {
-	p := latLngPoint(h3.NewLatLng(44.8378, -0.5792))
+	p := mgeo.FromLatLng(h3.NewLatLng(44.8378, -0.5792))
 	if p != (orb.Point{-0.5792, 44.8378}) {
 		t.Fatalf("got %v", p)
 	}
@@ -402,7 +403,7 @@ func TestLatLngPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := geo.Distance(latLngPoint(ll), p); d > 200 {
+	if d := geo.Distance(mgeo.FromLatLng(ll), p); d > 200 {
 		t.Errorf("cell centre %v m from the point", d)
 	}
 }

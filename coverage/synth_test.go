@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	mgeo "github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -113,7 +114,7 @@ func (sp *synth) build(tb testing.TB) *maillage.Territory {
 				break
 			}
 		}
-		t.Cells = append(t.Cells, maillage.Cell{H3: h, Center: latLngPoint(ll), Pop: pop, Commune: com,
+		t.Cells = append(t.Cells, maillage.Cell{H3: h, Center: mgeo.FromLatLng(ll), Pop: pop, Commune: com,
 			PartStart: int32(len(t.Parts)), PartEnd: int32(len(t.Parts) + 1)})
 		t.Parts = append(t.Parts, maillage.Part{Cell: i, Commune: com, Pop: pop})
 	}
