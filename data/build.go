@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/paulmach/orb"
@@ -21,6 +22,14 @@ type Inputs struct {
 	Venues   []string // venue files: national schema CSV/JSON, France Services CSV
 	Communes string   // communes GeoJSON with code and nom ("": none)
 	OSM      string   // OpenStreetMap .osm.pbf extract ("": no road network)
+	// CommuneList is the official list of communes (communes-france-2026.json):
+	// grid codes of former communes map to the current ones, names come from
+	// it ("": codes as the grid gives them).
+	CommuneList string
+	// EPCI is the official EPCI list (epci-france-2026.json), which gives the
+	// territory its EPCI roll-up level; it needs CommuneList ("": commune and
+	// département levels only).
+	EPCI string
 }
 
 // BuildOptions are the settings of Build.
@@ -33,6 +42,10 @@ type BuildOptions struct {
 	Readers Readers
 	// Progress follows the build (nil: silent).
 	Progress Progress
+	// MaxMemory, when > 0, is the memory budget of the road build, bytes:
+	// an OSM extract whose road.EstimateMemory exceeds it is refused before
+	// any source is read.
+	MaxMemory int64
 }
 
 // Progress follows a build, stage by stage; ingest shows it on a terminal.
@@ -67,11 +80,40 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 	if r.Cells == nil || r.Venues == nil || (in.OSM != "" && r.Roads == nil) {
 		return nil, rep, ErrNoReader
 	}
+	if in.OSM != "" && opts.MaxMemory > 0 {
+		if st, err := os.Stat(in.OSM); err == nil {
+			if est := road.EstimateMemory(st.Size()); est > opts.MaxMemory {
+				return nil, rep, fmt.Errorf("%s: %w: this %.0f MB extract needs up to %.0f MB to build, more than the memory budget of %.0f MB (ingest --max-memory)",
+					in.OSM, road.ErrTooLarge, float64(st.Size())/1e6, float64(est)/1e6, float64(opts.MaxMemory)/1e6)
+			}
+		}
+	}
 	p := opts.Progress
 	if p == nil {
 		p = silent{}
 	}
 	t := &maillage.Territory{Name: opts.Name, Resolution: opts.Res}
+
+	// The lists are read first: a bad one fails before the long grid read.
+	if in.EPCI != "" && in.CommuneList == "" {
+		return nil, rep, fmt.Errorf("data: the EPCI list %s needs the commune list too (communes-france-2026.json), to map the grid's former commune codes: %w", in.EPCI, ErrBadEPCI)
+	}
+	var clist *CommuneList
+	var elist *EPCIList
+	if in.CommuneList != "" {
+		p.Step(fmt.Sprintf("reading the commune list %s", in.CommuneList))
+		var err error
+		if clist, err = ReadCommuneList(in.CommuneList); err != nil {
+			return nil, rep, err
+		}
+	}
+	if in.EPCI != "" {
+		p.Step(fmt.Sprintf("reading the EPCI list %s", in.EPCI))
+		var err error
+		if elist, err = ReadEPCIList(in.EPCI); err != nil {
+			return nil, rep, err
+		}
+	}
 
 	var boundaries []maillage.Commune
 	if in.Communes != "" {
@@ -129,11 +171,48 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 	if len(boundaries) > 0 {
 		locateVenues(t.Venues, boundaries)
 	}
+	if clist != nil || elist != nil {
+		fs, err := applyCommuneLists(t, clist, elist, in.CommuneList, in.EPCI)
+		if err != nil {
+			return nil, rep, err
+		}
+		t.Findings = append(t.Findings, fs...)
+		rep.Warnings = append(rep.Warnings, fs...)
+		t.Sources = append(t.Sources, filepath.Base(in.CommuneList))
+		if in.EPCI != "" {
+			t.Sources = append(t.Sources, filepath.Base(in.EPCI))
+		}
+	}
 
 	if in.OSM != "" {
 		p.Step(fmt.Sprintf("reading roads %s", in.OSM))
-		if t.Roads, err = r.Roads(ctx, in.OSM); err != nil {
+		// A counter per pass over the file: the ways, then their nodes.
+		var bar Counter
+		pass, last := 0, int64(0)
+		ropts := road.Options{MaxMemory: opts.MaxMemory, Progress: func(n int, read, total int64) {
+			if n != pass {
+				if bar != nil {
+					bar.Done()
+				}
+				bar = p.Counter([3]string{"", "roads: ways", "roads: nodes"}[min(n, 2)], total)
+				pass, last = n, 0
+			}
+			bar.Add(read - last)
+			last = read
+		}}
+		var st *road.Stats
+		t.Roads, st, err = r.Roads(ctx, in.OSM, ropts)
+		if bar != nil {
+			bar.Done()
+		}
+		if err != nil {
 			return nil, rep, err
+		}
+		if st != nil && st.MissingRefs > 0 {
+			f := maillage.Finding{File: filepath.Base(in.OSM), Field: "nodes", Severity: maillage.Warning,
+				Reason: fmt.Sprintf("%d node references of the %d routable ways name nodes absent from the extract (a clipped extract?): those ways are cut there", st.MissingRefs, st.RoutableWays)}
+			t.Findings = append(t.Findings, f)
+			rep.Warnings = append(rep.Warnings, f)
 		}
 		fs, err := RoadFindings(t.Roads, t.Cells, in.OSM)
 		if err != nil {

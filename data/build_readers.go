@@ -24,8 +24,9 @@ type Readers struct {
 	// Merge counts once the venues that two sources list (nil: no merging).
 	Merge func(venues []maillage.Venue) ([]maillage.Venue, []maillage.Finding)
 	// Roads reads an OpenStreetMap .osm.pbf file and returns the encoded road
-	// graph (geo/road) to store in Territory.Roads.
-	Roads func(ctx context.Context, path string) ([]byte, error)
+	// graph (geo/road) to store in Territory.Roads, with what the reader
+	// found; opts carries the memory budget and the progress callback.
+	Roads func(ctx context.Context, path string, opts road.Options) ([]byte, *road.Stats, error)
 }
 
 // ErrGridOverlap is returned when grid files give the same square twice, or
@@ -46,12 +47,13 @@ func DefaultReaders() Readers {
 		Merge: func(v []maillage.Venue) ([]maillage.Venue, []maillage.Finding) {
 			return MergeVenues(v)
 		},
-		Roads: func(ctx context.Context, path string) ([]byte, error) {
-			g, _, err := road.ReadPBFFile(ctx, path, road.Options{})
+		Roads: func(ctx context.Context, path string, opts road.Options) ([]byte, *road.Stats, error) {
+			g, st, err := road.ReadPBFFile(ctx, path, opts)
 			if err != nil {
-				return nil, err
+				return nil, st, err
 			}
-			return g.MarshalBinary()
+			b, err := g.MarshalBinary()
+			return b, st, err
 		},
 	}
 }

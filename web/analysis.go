@@ -163,6 +163,10 @@ func (s *Server) handleCoverage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := rep.RollUp(s.p.Territory(), c.Query("level")); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if format == "csv" {
 		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteSummaryCSV(w, rep) })
 		return

@@ -57,7 +57,7 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, data.ErrCandidates),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrLevel), errors.Is(err, data.ErrCandidates),
 		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -183,17 +184,7 @@ func (s *Server) handleScenarioGeoJSON(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	fc, err := s.p.ScenarioOptions().GeoJSON(s.t, *sc)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Data(http.StatusOK, geoJSONType, b)
+	s.writeTo(c, http.StatusOK, geoJSONType, func(w io.Writer) error { return s.p.WriteScenarioGeoJSON(w, *sc) })
 }
 
 // handleScenarioDiff compares scenarios a and b (0 is the base territory)

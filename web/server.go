@@ -106,6 +106,8 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
+	openapi []byte // the OpenAPI document (openapi.go), encoded once
+
 	rate *rateLimiter // nil: no rate limit
 	pool *pool
 
@@ -169,6 +171,7 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		name, _ := json.Marshal(c.Name)
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
 	}
+	s.openapi, _ = json.Marshal(openAPI()) // maps, strings and numbers only
 	s.engine = s.router()
 	s.handler = s.wrap(s.engine)
 	return s
@@ -282,6 +285,14 @@ func (s *Server) router() *gin.Engine {
 	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	e.GET("/api/openapi.json", s.handleOpenAPI)
+	e.GET("/api/docs", s.handleDocs)
+	e.GET("/ogc", s.handleOGCLanding)
+	e.GET("/ogc/conformance", s.handleOGCConformance)
+	e.GET("/ogc/collections", s.handleOGCCollections)
+	e.GET("/ogc/collections/:id", s.handleOGCCollection)
+	e.GET("/ogc/collections/:id/items", s.handleOGCItems)
+	e.GET("/ogc/collections/:id/items/:fid", s.handleOGCItem)
 	e.GET("/tiles/:layer", s.handleTileIndex)
 	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
 	e.GET("/styles/:profile", s.handleStyle)

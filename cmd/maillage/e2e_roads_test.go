@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/osmgen"
 	"github.com/maillage/maillage/internal/shareddata"
 )
 
@@ -76,4 +79,54 @@ func TestRoadFindingsDemo(t *testing.T) {
 		t.Errorf("coverage warning %q does not report the %s off-network cells of the finding %q", warn, n, carFinding)
 	}
 	t.Logf("finding: %s; warning: %s", carFinding, strings.TrimSpace(warn))
+}
+
+// TestE2EIngestBadRoads: each bad --osm input is refused with a clear
+// error and no territory file; a clipped extract is read, with a warning
+// counting its missing nodes.
+func TestE2EIngestBadRoads(t *testing.T) {
+	grid := shareddata.Path(t, "population/filosofi2015-carreaux-200m-bordeaux-metropole.csv")
+	dir := t.TempDir()
+	notPBF := filepath.Join(dir, "communes.osm.pbf")
+	if err := os.WriteFile(notPBF, []byte(`{"type":"FeatureCollection","features":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	porto := shareddata.Path(t, "osm/porto-portugal.osm.pbf")
+	tests := []struct {
+		name string
+		args []string
+		want error
+		text string
+	}{
+		{"not a PBF", []string{"--osm", notPBF}, road.ErrBadPBF, "communes.osm.pbf"},
+		{"over the memory budget", []string{"--osm", porto, "--max-memory", "50"}, road.ErrTooLarge, "more than the memory budget of 50 MB"},
+	}
+	if osmium, err := exec.LookPath("osmium"); err == nil || os.Getenv("MAILLAGE_REQUIRE_OSMIUM") == "1" {
+		osmium = osmgen.Osmium(t)
+		noRoad := filepath.Join(dir, "buildings.osm.pbf")
+		o := filepath.Join(dir, "b.opl")
+		os.WriteFile(o, []byte("n1 v1 x-0.57 y44.83\nn2 v1 x-0.571 y44.83\nn3 v1 x-0.571 y44.831\nw1 v1 Tbuilding=yes Nn1,n2,n3,n1\n"), 0o644)
+		if err := osmgen.ToPBF(context.Background(), osmium, o, noRoad); err != nil {
+			t.Fatal(err)
+		}
+		tests = append(tests, struct {
+			name string
+			args []string
+			want error
+			text string
+		}{"no routable way", []string{"--osm", noRoad}, road.ErrNoRoads, "1 ways read"})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, "x.territory")
+			args := append([]string{"ingest", "--grid", grid, "--out", out}, tt.args...)
+			err := Run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.text) {
+				t.Fatalf("err %v, want %v mentioning %q", err, tt.want, tt.text)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Fatal("a refused ingest wrote a territory file")
+			}
+		})
+	}
 }
