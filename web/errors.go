@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -178,6 +179,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
 		body.Error = fmt.Sprintf("request body larger than the limit of %d bytes", mb.Limit)
+	}
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && !errors.Is(err, ErrUnavailable)) &&
+		c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", strconv.Itoa(retryBusy))
 	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)

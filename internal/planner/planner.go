@@ -32,6 +32,9 @@ type Config struct {
 	Profiles []coverage.Profile
 	// Fragility maps commune INSEE codes to the digital-fragility index.
 	Fragility map[string]float64
+	// MemoBytes is the memory budget of the answers kept by Answer
+	// (default DefaultMemoBytes).
+	MemoBytes int64
 }
 
 // Planner answers coverage, gap, accessibility, proposal and scenario
@@ -48,6 +51,10 @@ type Planner struct {
 
 	digestOnce sync.Once
 	digest     string
+
+	answers  *memo // encoded answers of the base territory (memo.go)
+	etagOnce sync.Once
+	etagBase []byte
 
 	// Layers (layerdefs.go, hexlayer.go), each built on first use.
 	layerMu    sync.Mutex
@@ -75,7 +82,7 @@ type stateOnce struct {
 
 // New returns a planner over t, decoding its road network if it has one.
 func New(t *maillage.Territory, cfg Config) (*Planner, error) {
-	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}}
+	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}, answers: newMemo(cfg.MemoBytes)}
 	if len(t.Roads) > 0 {
 		g, err := road.UnmarshalGraph(t.Roads)
 		if err != nil {
