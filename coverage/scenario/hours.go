@@ -34,19 +34,19 @@ func parseDay(s string) (int, bool) {
 func parseClock(s string) (uint16, error) {
 	s = strings.TrimSpace(s)
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("%q is not a HH:MM time", s)
+		return 0, fmt.Errorf("%s is not a HH:MM time", quote(s))
 	}
 	var hm [2]int
 	for i, part := range []string{s[:2], s[3:]} {
 		for _, c := range part {
 			if c < '0' || c > '9' {
-				return 0, fmt.Errorf("%q is not a HH:MM time", s)
+				return 0, fmt.Errorf("%s is not a HH:MM time", quote(s))
 			}
 			hm[i] = hm[i]*10 + int(c-'0')
 		}
 	}
 	if hm[1] > 59 || hm[0] > 24 || (hm[0] == 24 && hm[1] != 0) {
-		return 0, fmt.Errorf("%q is not a time of day (00:00 to 24:00)", s)
+		return 0, fmt.Errorf("%s is not a time of day (00:00 to 24:00)", quote(s))
 	}
 	return uint16(hm[0]*60 + hm[1]), nil
 }
@@ -61,7 +61,7 @@ func parseSpans(ps *problems, i int, spans []DaySpan) maillage.Week {
 		field := fmt.Sprintf("hours[%d]", j)
 		d, ok := parseDay(sp.Day)
 		if !ok {
-			ps.add(i, field+".day", "unknown day %q (want one of Mo Tu We Th Fr Sa Su)", sp.Day)
+			ps.add(i, field+".day", "unknown day %s (want one of Mo Tu We Th Fr Sa Su)", quote(sp.Day))
 		}
 		o, err1 := parseClock(sp.Open)
 		if err1 != nil {
