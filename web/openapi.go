@@ -92,6 +92,8 @@ func openAPI() obj {
 		"/api/v1/venues":    obj{"get": op("lieux localisés (RFC 7946)", nil, okGeo("les lieux"))},
 		"/api/v1/cells": obj{"get": op("cellules dont le centre est dans la boîte",
 			[]any{qparam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", strSchema)}, okGeo("les cellules"), "400", "413")},
+		"/api/v1/export.gpkg": obj{"get": op("toutes les couches dans un GeoPackage", []any{profileArg},
+			obj{"200": answer("le GeoPackage", gpkgType, obj{"type": "string", "format": "binary"})}, "400")},
 		"/api/v1/profiles": obj{"get": op("profils de demande", nil, okJSON("les profils", anyObject))},
 		"/api/v1/labels":   obj{"get": op("catalogue des libellés", nil, okJSON("les libellés", anyObject), "400")},
 		"/api/v1/coverage": obj{"get": op("rapport de couverture", []any{profileArg, formatArg("json", "csv")},

@@ -270,6 +270,7 @@ func (s *Server) router() *gin.Engine {
 		c.Data(http.StatusOK, geoJSONType, s.venues)
 	})
 	v1.GET("/cells", s.handleCells)
+	v1.GET("/export.gpkg", s.handleExportGPKG)
 	v1.GET("/profiles", s.handleProfiles)
 	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)
