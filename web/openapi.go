@@ -81,6 +81,10 @@ func openAPI() obj {
 	}
 	paths := obj{
 		"/healthz": obj{"get": op("état du serveur", nil, okJSON("ok", anyObject))},
+		"/readyz": obj{"get": op("prêt à servir : territoire chargé, base des scénarios accessible en écriture", nil,
+			okJSON("prêt", anyObject), "503")},
+		"/metrics": obj{"get": op("métriques Prometheus (format texte)", nil,
+			obj{"200": answer("les métriques", "text/plain; version=0.0.4", strSchema)})},
 		"/api/openapi.json": obj{"get": op("ce document (OpenAPI 3.0)", nil,
 			obj{"200": answer("le document", oasType, anyObject)})},
 		"/api/docs":         obj{"get": op("ce document, lisible", nil, obj{"200": answer("page HTML", htmlType, strSchema)})},
