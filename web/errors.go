@@ -66,6 +66,11 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, scenario.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, scenario.ErrStoreFull):
+		// 409, not 507: the store's caps are a quota the client resolves
+		// by deleting scenarios, not a server fault (507 would count as a
+		// 5xx in error rates and alerts); the message says what to do.
+		return http.StatusConflict
 	case errors.Is(err, ErrUnprocessable), errors.Is(err, travel.ErrOffNetwork), errors.Is(err, coverage.ErrNoRoads):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, ErrUnavailable):
