@@ -63,8 +63,8 @@ func (s *Server) handleScenarioCreate(c *gin.Context) {
 type ScenarioPage struct {
 	Scenarios []scenario.Summary `json:"scenarios"`
 	Total     int                `json:"total"` // scenarios in all
-	Offset    int                  `json:"offset"`
-	Limit     int                  `json:"limit"` // as asked; 0: the store's default
+	Offset    int                `json:"offset"`
+	Limit     int                `json:"limit"` // as asked; 0: the store's default
 }
 
 func (s *Server) handleScenarioList(c *gin.Context) {
