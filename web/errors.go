@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/maillage/maillage/internal/gpkg"
 	"net/http"
 	"strconv"
 
@@ -128,6 +129,7 @@ var errorTable = []sentinel{
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
 	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // the server's own layers
 	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
 	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
 	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
