@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"github.com/maillage/maillage/internal/gpkg"
 	"net/http"
 	"strconv"
 
@@ -122,7 +121,6 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
