@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/maillage/maillage/internal/gpkg"
 	"net/http"
 	"strconv"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/layer"
@@ -95,6 +97,10 @@ var errorTable = []sentinel{
 	{"planner.ErrUnknownLayer", planner.ErrUnknownLayer, http.StatusNotFound},
 
 	{"scenario.ErrConflict", scenario.ErrConflict, http.StatusConflict},
+	// 409, not 507: the store's caps are a quota the client resolves by
+	// deleting scenarios, not a server fault (507 would count among the 5xx
+	// of error rates and alerts); the message says what to do.
+	{"scenario.ErrStoreFull", scenario.ErrStoreFull, http.StatusConflict},
 
 	{"web.ErrUnprocessable", ErrUnprocessable, http.StatusUnprocessableEntity},
 	{"travel.ErrOffNetwork", travel.ErrOffNetwork, http.StatusUnprocessableEntity},
@@ -117,12 +123,14 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
 	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // the server's own layers
 	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
 	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
 	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
