@@ -18,7 +18,6 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
-	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -137,7 +136,6 @@ var errorTable = []sentinel{
 	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
 	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
 	// A geometry the server built that GeoPackage cannot hold is its own fault.
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
 	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
 	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},
