@@ -121,13 +121,13 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
 	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // the server's own layers
 	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
 	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
 	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
@@ -135,7 +135,6 @@ var errorTable = []sentinel{
 	{"data.ErrGridOverlap", data.ErrGridOverlap, http.StatusInternalServerError},
 	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
 	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
-	// A geometry the server built that GeoPackage cannot hold is its own fault.
 	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
 	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
 	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},
