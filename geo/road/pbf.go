@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -58,32 +59,39 @@ func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats
 				ErrTooLarge, float64(size)/1e6, float64(est)/1e6, float64(opts.MaxMemory)/1e6)
 		}
 	}
+	// Decoding makes garbage at the pace of the file's decompressed size,
+	// and each pass's decoder holds a 32 MB read buffer it mostly never
+	// touches, which the default pacing (collect when the heap doubles)
+	// counts as live: the heap would grow to several times what the build
+	// holds. The build holds no pointers, so frequent collections are cheap:
+	// collect at 10 % growth while reading, and hand the first pass's
+	// memory back to the system before the second.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	b := newBuilder(opts)
 	procs := opts.Procs
 	if procs <= 0 {
 		procs = 2
 	}
 	var ways, nodes atomic.Int64
-	// Pass 1: the ways. The filter drops unroutable ways inside the
-	// decoders, so only the kept ones are allocated and handed over, in file
-	// order.
+	// Pass 1: the ways. The filter records the routable ways inside the
+	// decoders (addWay is safe for concurrent use) and hands nothing over,
+	// so the decoders reuse every way's memory.
 	pass1, err := scanPass(ctx, r, 1, size, procs, opts.Progress, func(sc *osmpbf.Scanner) {
 		sc.SkipNodes = true
 		sc.FilterWay = func(w *osm.Way) bool {
 			ways.Add(1)
-			return b.routable(w.Tags)
-		}
-	}, func(o osm.Object) {
-		if w, ok := o.(*osm.Way); ok {
-			b.addWay(w.Tags, func(yield func(int64) bool) {
-				for _, wn := range w.Nodes {
-					if !yield(int64(wn.ID)) {
-						return
+			if b.routable(w.Tags) {
+				b.addWay(int64(w.ID), w.Tags, func(yield func(int64) bool) {
+					for _, wn := range w.Nodes {
+						if !yield(int64(wn.ID)) {
+							return
+						}
 					}
-				}
-			})
+				})
+			}
+			return false
 		}
-	})
+	}, func(osm.Object) {})
 	b.st.Bytes = pass1.bytes
 	b.st.WaysRead = int(ways.Load())
 	if err != nil {
@@ -95,6 +103,7 @@ func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats
 	if err := b.indexNodes(); err != nil {
 		return nil, &b.st, err
 	}
+	debug.FreeOSMemory()
 	// Pass 2: the nodes. The filter records the wanted positions inside the
 	// decoders (addNode is safe for concurrent use) and hands nothing over.
 	pass2, err := scanPass(ctx, r, 2, size, procs, opts.Progress, func(sc *osmpbf.Scanner) {
@@ -168,7 +177,7 @@ func FromOSM(o *osm.OSM, opts Options) (*Graph, *Stats, error) {
 	}
 	b := newBuilder(opts)
 	for _, w := range o.Ways {
-		b.addWay(w.Tags, func(yield func(int64) bool) {
+		b.addWay(int64(w.ID), w.Tags, func(yield func(int64) bool) {
 			for _, wn := range w.Nodes {
 				if !yield(int64(wn.ID)) {
 					return
