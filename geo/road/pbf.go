@@ -45,7 +45,8 @@ func ReadPBFFile(ctx context.Context, path string, opts Options) (*Graph, *Stats
 // ErrBadPBF (and so does one whose second pass does not read the bytes of
 // the first: a file truncated or changed in between); one without usable
 // roads, ErrNoRoads, right after the first pass; one whose EstimateMemory
-// exceeds Options.MaxMemory, ErrTooLarge, before anything is read. Stats is
+// exceeds Options.MaxMemory, ErrTooLarge, before anything is read, and so
+// does one whose EstimateMemoryRefs exceeds it, after the first pass. Stats is
 // returned with the error when reading went far enough to fill it.
 func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats, error) {
 	t0 := time.Now()
@@ -99,6 +100,10 @@ func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats
 	}
 	if pass1.blocks == 0 {
 		return nil, &b.st, fmt.Errorf("%w: no OSM data block in %d bytes", ErrBadPBF, pass1.bytes)
+	}
+	if est := EstimateMemoryRefs(len(b.refs)); opts.MaxMemory > 0 && est > opts.MaxMemory {
+		return nil, &b.st, fmt.Errorf("%w: its %d routable ways reference %d nodes, which need up to %.0f MB to build, over the limit of %.0f MB",
+			ErrTooLarge, b.st.RoutableWays, len(b.refs), float64(est)/1e6, float64(opts.MaxMemory)/1e6)
 	}
 	if err := b.indexNodes(); err != nil {
 		return nil, &b.st, err
