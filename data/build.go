@@ -22,6 +22,14 @@ type Inputs struct {
 	Venues   []string // venue files: national schema CSV/JSON, France Services CSV
 	Communes string   // communes GeoJSON with code and nom ("": none)
 	OSM      string   // OpenStreetMap .osm.pbf extract ("": no road network)
+	// CommuneList is the official list of communes (communes-france-2026.json):
+	// grid codes of former communes map to the current ones, names come from
+	// it ("": codes as the grid gives them).
+	CommuneList string
+	// EPCI is the official EPCI list (epci-france-2026.json), which gives the
+	// territory its EPCI roll-up level; it needs CommuneList ("": commune and
+	// département levels only).
+	EPCI string
 }
 
 // BuildOptions are the settings of Build.
@@ -86,6 +94,27 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 	}
 	t := &maillage.Territory{Name: opts.Name, Resolution: opts.Res}
 
+	// The lists are read first: a bad one fails before the long grid read.
+	if in.EPCI != "" && in.CommuneList == "" {
+		return nil, rep, fmt.Errorf("data: the EPCI list %s needs the commune list too (communes-france-2026.json), to map the grid's former commune codes: %w", in.EPCI, ErrBadEPCI)
+	}
+	var clist *CommuneList
+	var elist *EPCIList
+	if in.CommuneList != "" {
+		p.Step(fmt.Sprintf("reading the commune list %s", in.CommuneList))
+		var err error
+		if clist, err = ReadCommuneList(in.CommuneList); err != nil {
+			return nil, rep, err
+		}
+	}
+	if in.EPCI != "" {
+		p.Step(fmt.Sprintf("reading the EPCI list %s", in.EPCI))
+		var err error
+		if elist, err = ReadEPCIList(in.EPCI); err != nil {
+			return nil, rep, err
+		}
+	}
+
 	var boundaries []maillage.Commune
 	if in.Communes != "" {
 		p.Step(fmt.Sprintf("reading communes %s", in.Communes))
@@ -141,6 +170,18 @@ func Build(ctx context.Context, in Inputs, opts BuildOptions) (*maillage.Territo
 	}
 	if len(boundaries) > 0 {
 		locateVenues(t.Venues, boundaries)
+	}
+	if clist != nil || elist != nil {
+		fs, err := applyCommuneLists(t, clist, elist, in.CommuneList, in.EPCI)
+		if err != nil {
+			return nil, rep, err
+		}
+		t.Findings = append(t.Findings, fs...)
+		rep.Warnings = append(rep.Warnings, fs...)
+		t.Sources = append(t.Sources, filepath.Base(in.CommuneList))
+		if in.EPCI != "" {
+			t.Sources = append(t.Sources, filepath.Base(in.EPCI))
+		}
 	}
 
 	if in.OSM != "" {

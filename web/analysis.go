@@ -158,16 +158,28 @@ func (s *Server) handleCoverage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.p.Coverage(c.QueryArray("profile")...)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	contentType := "application/json; charset=utf-8"
 	if format == "csv" {
-		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteSummaryCSV(w, rep) })
-		return
+		contentType = csvType
 	}
-	c.JSON(http.StatusOK, rep)
+	s.memoized(c, contentType, func(w io.Writer) error {
+		rep, err := s.p.Coverage(c.QueryArray("profile")...)
+		if err != nil {
+			return err
+		}
+		if err := rep.RollUp(s.p.Territory(), c.Query("level")); err != nil {
+			return err
+		}
+		if format == "csv" {
+			return coverage.WriteSummaryCSV(w, rep)
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
 }
 
 // ParseNonNegative parses a query value that must be a finite number ≥ 0
@@ -207,7 +219,7 @@ func (s *Server) handleGaps(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
+	s.memoized(c, layerType(format), func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
 }
 
 func (s *Server) handleAccess(c *gin.Context) {
@@ -221,7 +233,7 @@ func (s *Server) handleAccess(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
+	s.memoized(c, layerType(format), func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
 }
 
 // ProposalRequest is the JSON body of POST /api/v1/proposals.
@@ -356,7 +368,7 @@ func (s *Server) handleProposals(c *gin.Context) {
 	var prop *propose.Proposal
 	err = s.expensive(c, "proposal", func(ctx context.Context) error {
 		var err error
-		prop, err = s.p.ProposeContext(ctx, req)
+		prop, err = timed(s.metrics.proposals, func() (*propose.Proposal, error) { return s.p.ProposeContext(ctx, req) })
 		return err
 	})
 	if err != nil {

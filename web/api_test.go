@@ -168,6 +168,27 @@ func TestCoverageEndpoint(t *testing.T) {
 			t.Fatalf("profiles %+v", rep.Profiles)
 		}
 	})
+	t.Run("level", func(t *testing.T) {
+		code, _, body := get(t, h, "/api/v1/coverage?profile=seniors-20min-walk&level=departement")
+		if code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		var rep coverage.Report
+		if err := json.Unmarshal(body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		s := rep.Profiles[0]
+		if s.Level != "departement" || len(s.Areas) != 1 || s.Areas[0].Code != "99" || math.Abs(s.Areas[0].Population-s.Population) > 1e-9*s.Population || len(s.Communes) == 0 {
+			t.Fatalf("level=departement: %s %+v", s.Level, s.Areas)
+		}
+		// The demo territory has no EPCI list: a clear 400; a bad level too.
+		for q, want := range map[string]string{"epci": "without the EPCI list", "canton": "want commune, epci or departement"} {
+			code, _, body := get(t, h, "/api/v1/coverage?level="+q)
+			if code != 400 || !strings.Contains(errorOf(t, body).Error, want) {
+				t.Errorf("level=%s: %d %s", q, code, body)
+			}
+		}
+	})
 	t.Run("csv", func(t *testing.T) {
 		code, hdr, body := get(t, h, "/api/v1/coverage?format=csv&profile=seniors-20min-walk")
 		if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {

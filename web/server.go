@@ -106,8 +106,11 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
-	rate *rateLimiter // nil: no rate limit
-	pool *pool
+	openapi []byte // the OpenAPI document (openapi.go), encoded once
+
+	rate    *rateLimiter // nil: no rate limit
+	metrics *metrics
+	pool    *pool
 
 	engine  *gin.Engine
 	handler http.Handler // engine wrapped in CORS and HEAD (middleware.go)
@@ -168,6 +171,11 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		code, _ := json.Marshal(c.Code)
 		name, _ := json.Marshal(c.Name)
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
+	}
+	s.openapi, _ = json.Marshal(openAPI()) // maps, strings and numbers only
+	s.metrics = newMetrics(s)
+	if store != nil {
+		s.store = countingStore{store, s.metrics.storeErrors}
 	}
 	s.engine = s.router()
 	s.handler = s.wrap(s.engine)
@@ -249,6 +257,8 @@ func (s *Server) router() *gin.Engine {
 	}
 	e.Use(s.requestID, s.recover, s.limitRate, s.capBody, s.requireJSON)
 	e.NoMethod(s.noMethod)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.metrics.handler())
 	e.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -260,6 +270,7 @@ func (s *Server) router() *gin.Engine {
 		c.Data(http.StatusOK, geoJSONType, s.venues)
 	})
 	v1.GET("/cells", s.handleCells)
+	v1.GET("/export.gpkg", s.handleExportGPKG)
 	v1.GET("/profiles", s.handleProfiles)
 	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)
@@ -282,6 +293,14 @@ func (s *Server) router() *gin.Engine {
 	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	e.GET("/api/openapi.json", s.handleOpenAPI)
+	e.GET("/api/docs", s.handleDocs)
+	e.GET("/ogc", s.handleOGCLanding)
+	e.GET("/ogc/conformance", s.handleOGCConformance)
+	e.GET("/ogc/collections", s.handleOGCCollections)
+	e.GET("/ogc/collections/:id", s.handleOGCCollection)
+	e.GET("/ogc/collections/:id/items", s.handleOGCItems)
+	e.GET("/ogc/collections/:id/items/:fid", s.handleOGCItem)
 	e.GET("/tiles/:layer", s.handleTileIndex)
 	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
 	e.GET("/styles/:profile", s.handleStyle)

@@ -20,7 +20,6 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/geo/travel"
-	"github.com/maillage/maillage/internal/planner"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -110,7 +109,8 @@ func TestVenues(t *testing.T) {
 		p := f.Properties
 		if p["id"] != v.ID || p["name"] != v.Name || p["commune"] != v.Commune || p["itinerant"] != v.Itinerant ||
 			p["hours_known"] != v.Hours.Known || math.Abs(p["weekly_hours"].(float64)-v.Hours.Hours()) > 1e-9 ||
-			len(p["services"].([]any)) != len(v.Services.Names()) || len(p["programmes"].([]any)) != len(v.Programmes) {
+			len(p["services"].([]any)) != len(v.Services.Names()) || len(p["programmes"].([]any)) != len(v.Programmes) ||
+			(v.Hours.Known && p["opening_hours"] != scenario.FormatWeek(v.Hours)) || (!v.Hours.Known && p["opening_hours"] != nil) {
 			t.Fatalf("%s properties %v", v.ID, p)
 		}
 	}
@@ -245,7 +245,7 @@ func TestStatusOf(t *testing.T) {
 		{&scenario.ValidationError{}, 400},
 		{&scenario.ValidationError{TooLarge: true}, 413}, // also matches ErrInvalid
 		{&http.MaxBytesError{Limit: 1}, 413},
-		{fmt.Errorf("x: %w", planner.ErrUnknownProfile), 400},
+		{fmt.Errorf("x: %w", coverage.ErrUnknownProfile), 400},
 		{fmt.Errorf("x: %w", coverage.ErrNoRoads), 422},
 		{fmt.Errorf("x: %w", travel.ErrOffNetwork), 422},
 		{fmt.Errorf("x: %w", travel.ErrUnknownMode), 400},

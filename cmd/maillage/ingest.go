@@ -17,28 +17,32 @@ import (
 
 // ingestConfig is the configuration of `maillage ingest`.
 type ingestConfig struct {
-	Grids    stringList
-	Venues   stringList
-	Communes string
-	OSM      string
-	Res      int
-	Out      string
-	Name     string
-	Gzip     bool
-	BufferKm float64
+	Grids       stringList
+	Venues      stringList
+	Communes    string
+	CommuneList string
+	EPCI        string
+	OSM         string
+	Res         int
+	Out         string
+	Name        string
+	Gzip        bool
+	BufferKm    float64
 	// MaxMemoryMB is the memory budget of the road build, MB (10^6 bytes).
 	MaxMemoryMB int64
 }
 
 func (m *Main) ingest(ctx context.Context, args []string) error {
 	cfg := ingestConfig{Res: 9, BufferKm: 50, MaxMemoryMB: road.DefaultMaxMemory() / 1e6}
-	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--res N] [--osm F] --out T")
-	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid file, CSV or zip (repeat or comma-separate for several)")
-	fs.Var(&cfg.Venues, "venues", "venue file: national schema CSV/JSON or France Services CSV (repeatable)")
-	fs.StringVar(&cfg.Communes, "communes", "", "communes GeoJSON with `code` and `nom` (places cells and venues in communes)")
-	fs.StringVar(&cfg.OSM, "osm", "", "OpenStreetMap .osm.pbf extract for road travel times")
+	fs := m.newFlagSet("ingest", "--grid F... [--venues F...] [--communes F] [--commune-list F --epci F] [--res N] [--osm F] --out T")
+	fs.Var(&cfg.Grids, "grid", "INSEE Filosofi grid `FILE`, CSV or zip (repeat or comma-separate for several)")
+	fs.Var(&cfg.Venues, "venues", "venue `FILE`: national schema CSV/JSON or France Services CSV (repeatable)")
+	fs.StringVar(&cfg.Communes, "communes", "", "communes GeoJSON `FILE` with properties code and nom (places cells and venues in communes)")
+	fs.StringVar(&cfg.CommuneList, "commune-list", "", "official commune list `FILE` (communes-france-2026.json): maps the grid's former codes to current communes, names them")
+	fs.StringVar(&cfg.EPCI, "epci", "", "official EPCI list `FILE` (epci-france-2026.json, needs --commune-list): gives the EPCI roll-up level")
+	fs.StringVar(&cfg.OSM, "osm", "", "OpenStreetMap .osm.pbf extract `FILE` for road travel times")
 	fs.IntVar(&cfg.Res, "res", cfg.Res, "H3 resolution of the population cells, 7 to 10")
-	fs.StringVar(&cfg.Out, "out", "", "territory file to write")
+	fs.StringVar(&cfg.Out, "out", "", "territory `FILE` to write")
 	fs.StringVar(&cfg.Name, "name", "", "territory name (default: the output file's base name)")
 	fs.BoolVar(&cfg.Gzip, "gzip", false, "compress the territory file (smaller, slower to load)")
 	fs.Int64Var(&cfg.MaxMemoryMB, "max-memory", cfg.MaxMemoryMB, "memory budget of the road build, MB (default: this machine's memory less a margin; 0: no limit): a larger --osm extract is refused up front")
@@ -54,7 +58,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(cfg.Out), filepath.Ext(cfg.Out))
 	}
-	in := data.Inputs{Grids: cfg.Grids, Venues: cfg.Venues, Communes: cfg.Communes, OSM: cfg.OSM}
+	in := data.Inputs{Grids: cfg.Grids, Venues: cfg.Venues, Communes: cfg.Communes, OSM: cfg.OSM, CommuneList: cfg.CommuneList, EPCI: cfg.EPCI}
 	t, rep, err := data.Build(ctx, in, data.BuildOptions{Name: name, Res: cfg.Res, BufferMetres: cfg.BufferKm * 1000,
 		MaxMemory: cfg.MaxMemoryMB * 1e6, Readers: m.Readers, Progress: terminalProgress{m.Stderr}})
 	if err != nil {
@@ -62,6 +66,9 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	}
 	for _, f := range rep.Warnings {
 		fmt.Fprintf(m.Stderr, "ingest: warning: %s\n", f.Reason)
+	}
+	if cfg.EPCI == "" {
+		fmt.Fprintln(m.Stderr, "ingest: note: without --epci and --commune-list, the territory rolls up by commune and département only (no EPCI level)")
 	}
 	if err := data.WriteTerritoryFile(cfg.Out, t, data.TerritoryFileOptions{Gzip: cfg.Gzip}); err != nil {
 		return err
@@ -112,6 +119,15 @@ func (cfg *ingestConfig) validate() error {
 	}
 	if cfg.OSM != "" {
 		errs = append(errs, check("osm", cfg.OSM))
+	}
+	if cfg.CommuneList != "" {
+		errs = append(errs, check("commune-list", cfg.CommuneList))
+	}
+	if cfg.EPCI != "" {
+		errs = append(errs, check("epci", cfg.EPCI))
+		if cfg.CommuneList == "" {
+			errs = append(errs, bad("--epci needs --commune-list (communes-france-2026.json), to map the grid's former commune codes"))
+		}
 	}
 	if st, err := os.Stat(filepath.Dir(cfg.Out)); err != nil || !st.IsDir() {
 		errs = append(errs, fmt.Errorf("ingest: --out %s: directory %s does not exist", cfg.Out, filepath.Dir(cfg.Out)))

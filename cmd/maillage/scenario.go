@@ -121,7 +121,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tNAME\tBASE\tCHANGES\tUPDATED")
 		for _, s := range list {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, len(s.Changes), s.Updated.Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, s.ChangeCount, s.Updated.Format("2006-01-02 15:04"))
 		}
 		fmt.Fprintf(w, "(%d scenarios)\n", total)
 		return w.Flush()
@@ -136,11 +136,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fc, err := cfg.Options.GeoJSON(t, *s)
-		if err != nil {
-			return err
-		}
-		return writeJSON(m.Stdout, fc)
+		return p.WriteScenarioGeoJSON(m.Stdout, *s)
 	case "delete":
 		if err := st.Delete(ctx, nums[0]); err != nil {
 			return err

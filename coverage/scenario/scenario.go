@@ -12,7 +12,7 @@ import (
 
 // Error codes. Every error a Store or a validation returns matches at most one
 // of them with errors.Is; the web layer maps them to HTTP statuses (404, 409,
-// 400/422, 413).
+// 400/422, 413, and 409 for a full store).
 var (
 	ErrNotFound = errors.New("scenario: not found")
 	ErrConflict = errors.New("scenario: conflict")
@@ -20,11 +20,15 @@ var (
 	// ErrTooLarge is returned for a scenario over Options.MaxBytes or
 	// Options.MaxChanges; such an error also matches ErrInvalid.
 	ErrTooLarge = errors.New("scenario: too large")
+	// ErrStoreFull is returned by a Store that holds as many scenarios, or
+	// as many bytes of them, as it is configured for: nothing was written;
+	// deleting scenarios makes room.
+	ErrStoreFull = errors.New("scenario: store full")
 )
 
 // Code returns the code of err for an API or a command line: "not_found",
-// "conflict", "too_large", "invalid", or "internal" for any other error ("" for
-// nil). Check the returned code, never the message.
+// "conflict", "store_full", "too_large", "invalid", or "internal" for any
+// other error ("" for nil). Check the returned code, never the message.
 func Code(err error) string {
 	switch {
 	case err == nil:
@@ -33,6 +37,8 @@ func Code(err error) string {
 		return "not_found"
 	case errors.Is(err, ErrConflict):
 		return "conflict"
+	case errors.Is(err, ErrStoreFull):
+		return "store_full"
 	case errors.Is(err, ErrTooLarge):
 		return "too_large"
 	case errors.Is(err, ErrInvalid):
@@ -46,8 +52,6 @@ const (
 	DefaultMaxChanges   = 1000
 	DefaultMaxBytes     = 1 << 20 // 1 MiB of JSON
 	DefaultBufferMeters = 1000
-	// MaxNameLen is the longest scenario or place name, in bytes.
-	MaxNameLen = 200
 )
 
 // Op is the kind of a change.
@@ -123,6 +127,10 @@ type Options struct {
 	// week (the coordinator sets it to data.ParseOpeningHours). When nil,
 	// a change with opening_hours is rejected.
 	ParseOpeningHours func(string) (maillage.Week, error)
+	// DefaultBase is the base Decode gives a scenario that names none
+	// (absent, null or ""; encoding/json matches "base" in any case). ""
+	// leaves it empty, which Validate rejects.
+	DefaultBase string
 }
 
 func (o Options) maxChanges() int {
@@ -160,12 +168,17 @@ type Problem struct {
 
 func (p Problem) String() string { return p.Field + ": " + p.Reason }
 
-// ValidationError lists every problem found in a scenario. It matches
-// ErrInvalid with errors.Is, and also ErrTooLarge when the scenario was
-// rejected for its size.
+// ValidationError lists the problems found in a scenario: every one up to
+// MaxProblems, then one last Problem (field "problems") saying how many more
+// were found and not listed, so that a large bad body never makes a larger
+// answer. It matches ErrInvalid with errors.Is, and also ErrTooLarge when
+// the scenario was rejected for its size.
 type ValidationError struct {
 	Problems []Problem
 	TooLarge bool
+	// Omitted is the number of problems found beyond the MaxProblems
+	// listed (0 when all are).
+	Omitted int
 }
 
 // maxListed is how many problems Error lists before summarising.
@@ -174,9 +187,13 @@ const maxListed = 5
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("scenario: invalid: ")
-	for i, p := range e.Problems {
+	listed := e.Problems
+	if e.Omitted > 0 && len(listed) > 0 {
+		listed = listed[:len(listed)-1] // the count of the omitted ones
+	}
+	for i, p := range listed {
 		if i == maxListed {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-maxListed)
+			fmt.Fprintf(&b, "; and %d more", len(listed)-maxListed+e.Omitted)
 			break
 		}
 		if i > 0 {
@@ -192,21 +209,37 @@ func (e *ValidationError) Is(target error) bool {
 	return target == ErrInvalid || (e.TooLarge && target == ErrTooLarge)
 }
 
-// problems accumulates Problems.
-type problems struct{ list []Problem }
+// problems accumulates Problems, keeping the first MaxProblems.
+type problems struct {
+	list  []Problem
+	total int // problems found, listed or not
+}
 
 func (ps *problems) add(change int, field, format string, args ...any) {
+	ps.total++
+	if len(ps.list) >= MaxProblems {
+		return
+	}
 	if change >= 0 {
 		field = fmt.Sprintf("changes[%d].%s", change, field)
 	}
 	ps.list = append(ps.list, Problem{Change: change, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
+// n is the number of problems found so far, listed or not.
+func (ps *problems) n() int { return ps.total }
+
 func (ps *problems) err() error {
-	if len(ps.list) == 0 {
+	if ps.total == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: ps.list}
+	list := ps.list
+	more := ps.total - len(list)
+	if more > 0 {
+		list = append(list, Problem{Change: -1, Field: "problems",
+			Reason: fmt.Sprintf("%d more problems found and not listed (the first %d are)", more, MaxProblems)})
+	}
+	return &ValidationError{Problems: list, Omitted: more}
 }
 
 // Filter selects scenarios in Store.List: those of base territory Base (all
@@ -218,16 +251,39 @@ type Filter struct {
 	Limit  int    `json:"limit,omitempty"`
 }
 
+// Summary is what a listing shows of a scenario: everything but its
+// changes, and their number.
+type Summary struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Base        string    `json:"base"`
+	BaseDigest  string    `json:"base_digest,omitempty"`
+	ChangeCount int       `json:"change_count"` // len(Changes) of the scenario
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Version     int64     `json:"version"`
+}
+
+// Summarize returns the summary of s.
+func (s *Scenario) Summarize() Summary {
+	return Summary{ID: s.ID, Name: s.Name, Description: s.Description, Base: s.Base, BaseDigest: s.BaseDigest,
+		ChangeCount: len(s.Changes), Created: s.Created, Updated: s.Updated, Version: s.Version}
+}
+
 // Store persists scenarios. Implementations are safe for concurrent use and
-// return errors matching ErrNotFound, ErrConflict or ErrInvalid.
+// return errors matching ErrNotFound, ErrConflict, ErrInvalid or
+// ErrStoreFull.
 type Store interface {
 	// Create stores s as a new scenario and sets its ID, Created, Updated and
-	// Version (1).
+	// Version (1); ErrStoreFull when the store holds its limit.
 	Create(ctx context.Context, s *Scenario) error
 	// Get returns the scenario id, or ErrNotFound.
 	Get(ctx context.Context, id int64) (*Scenario, error)
-	// List returns one page of scenarios and the number matching f in all.
-	List(ctx context.Context, f Filter) ([]*Scenario, int, error)
+	// List returns one page of scenario summaries (not whole scenarios: a
+	// page of large scenarios would be a large answer) and the number
+	// matching f in all.
+	List(ctx context.Context, f Filter) ([]Summary, int, error)
 	// Update replaces the scenario s.ID if it is still at s.Version (else
 	// ErrConflict; ErrNotFound if it is gone), then sets s.Version to the new
 	// version and s.Updated. Created cannot be changed.

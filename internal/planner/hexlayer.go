@@ -51,6 +51,7 @@ type hexLevel struct {
 	cells   []h3.Cell
 	commune []int32
 	vals    []float64 // len(cells) × len(cols)
+	polys   []orb.Polygon
 	index   geo.Index[int32]
 }
 
@@ -126,7 +127,9 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 		Geometry: layer.Polygon, Fields: fields, Bound: p.cellBound(),
 		MinZoom: 0, MaxZoom: 16,
 	}
-	emit := func(f *layer.Feature, c h3.Cell, commune int32, v []float64) {
+	var poly orb.Polygon // the outline of the cell being emitted
+	geom := func() (orb.Geometry, error) { return poly, nil }
+	emit := func(f *layer.Feature, c h3.Cell, commune int32, v []float64, outline orb.Polygon) {
 		f.ID = c.String()
 		f.NumID = uint64(c)
 		f.Values[0] = f.ID
@@ -146,8 +149,11 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 			}
 			f.Values[1+nc+k] = out
 		}
-		f.Geom = nil
-		f.GeomFunc = func() (orb.Geometry, error) { return hexPolygon(c), nil }
+		f.Geom, poly = nil, outline
+		f.GeomFunc = geom
+		if outline == nil {
+			f.GeomFunc = func() (orb.Geometry, error) { return hexPolygon(c), nil }
+		}
 	}
 	l.Each = func(q layer.Query, fn func(*layer.Feature) error) error {
 		f := &layer.Feature{Values: make([]any, len(fields))}
@@ -177,10 +183,10 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 			}
 			w := len(spec.cols)
 			for _, i := range idx {
-				if q.HasBound() && !layer.Intersects(hexPolygon(lv.cells[i]), q.Bound) {
+				if q.HasBound() && !layer.Intersects(lv.polys[i], q.Bound) {
 					continue
 				}
-				emit(f, lv.cells[i], lv.commune[i], lv.vals[int(i)*w:int(i+1)*w])
+				emit(f, lv.cells[i], lv.commune[i], lv.vals[int(i)*w:int(i+1)*w], lv.polys[i])
 				if err := fn(f); err != nil {
 					return err
 				}
@@ -192,10 +198,13 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 				return nil
 			}
 			c := &t.Cells[i]
-			if q.HasBound() && !layer.Intersects(hexPolygon(c.H3), q.Bound) {
-				return nil
+			var outline orb.Polygon
+			if q.HasBound() {
+				if outline = hexPolygon(c.H3); !layer.Intersects(outline, q.Bound) {
+					return nil
+				}
 			}
-			emit(f, c.H3, c.Commune, v)
+			emit(f, c.H3, c.Commune, v, outline)
 			return fn(f)
 		}
 		if !q.HasBound() {
@@ -301,8 +310,10 @@ func buildLevel(t *maillage.Territory, spec hexSpec, res int) *hexLevel {
 		}
 	}
 	flush()
+	lv.polys = make([]orb.Polygon, len(lv.cells))
 	for i, c := range lv.cells {
-		lv.index.InsertPoint(geo.CellCenter(c), int32(i))
+		lv.polys[i] = hexPolygon(c)
+		lv.index.Insert(lv.polys[i].Bound(), int32(i))
 	}
 	return lv
 }

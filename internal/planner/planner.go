@@ -11,7 +11,6 @@ package planner
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -26,10 +25,6 @@ import (
 	"github.com/maillage/maillage/internal/layer"
 )
 
-// ErrUnknownProfile is returned for a profile name that is neither built in
-// nor in the user's profile file.
-var ErrUnknownProfile = errors.New("planner: unknown profile")
-
 // Config configures a Planner.
 type Config struct {
 	// Profiles are user profiles (from coverage.ParseProfiles); one with the
@@ -37,6 +32,9 @@ type Config struct {
 	Profiles []coverage.Profile
 	// Fragility maps commune INSEE codes to the digital-fragility index.
 	Fragility map[string]float64
+	// MemoBytes is the memory budget of the answers kept by Answer
+	// (default DefaultMemoBytes).
+	MemoBytes int64
 }
 
 // Planner answers coverage, gap, accessibility, proposal and scenario
@@ -53,6 +51,10 @@ type Planner struct {
 
 	digestOnce sync.Once
 	digest     string
+
+	answers  *memo // encoded answers of the base territory (memo.go)
+	etagOnce sync.Once
+	etagBase []byte
 
 	// Layers (layerdefs.go, hexlayer.go), each built on first use.
 	layerMu    sync.Mutex
@@ -80,7 +82,7 @@ type stateOnce struct {
 
 // New returns a planner over t, decoding its road network if it has one.
 func New(t *maillage.Territory, cfg Config) (*Planner, error) {
-	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}}
+	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}, answers: newMemo(cfg.MemoBytes)}
 	if len(t.Roads) > 0 {
 		g, err := road.UnmarshalGraph(t.Roads)
 		if err != nil {
@@ -115,19 +117,10 @@ func (p *Planner) Graph() *road.Graph { return p.graph }
 // Profiles returns the built-in and user profiles, built-ins first.
 func (p *Planner) Profiles() []coverage.Profile { return p.profiles }
 
-// Profile returns the profile called name.
+// Profile returns the profile called name (coverage.ErrUnknownProfile, with
+// the known names, when there is none).
 func (p *Planner) Profile(name string) (coverage.Profile, error) {
-	for _, q := range p.profiles {
-		if q.Name == name {
-			return q, nil
-		}
-	}
-	names := make([]string, len(p.profiles))
-	for i, q := range p.profiles {
-		names[i] = q.Name
-	}
-	sort.Strings(names)
-	return coverage.Profile{}, fmt.Errorf("%w %q (known: %v)", ErrUnknownProfile, name, names)
+	return coverage.FindProfile(p.profiles, name)
 }
 
 // Engines returns the engine factory over the territory's cell centres:
