@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/maillage/maillage/internal/gpkg"
 	"net/http"
 	"strconv"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
+	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -121,13 +123,14 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // a geometry the server built that GeoPackage cannot hold
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
 	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // the server's own layers
 	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
 	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
 	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
@@ -135,6 +138,8 @@ var errorTable = []sentinel{
 	{"data.ErrGridOverlap", data.ErrGridOverlap, http.StatusInternalServerError},
 	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
 	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
+	// A geometry the server built that GeoPackage cannot hold is its own fault.
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
 	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
 	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},
