@@ -1,7 +1,7 @@
 // Package road builds a compact routable graph from OpenStreetMap data and
 // answers travel-time queries on it: Engine implements travel.Engine.
 //
-// Typical use (what `maillage route --osm F` does, see RouteBetween):
+// Typical use (what `maillage route --osm F` does):
 //
 //	g, stats, err := road.ReadPBFFile(ctx, "porto.osm.pbf", road.Options{})
 //	mode, _ := travel.DefaultModes().Get("car")
