@@ -133,7 +133,7 @@ func (s countingStore) Get(ctx context.Context, id int64) (*scenario.Scenario, e
 	return sc, s.count("get", err)
 }
 
-func (s countingStore) List(ctx context.Context, f scenario.Filter) ([]*scenario.Scenario, int, error) {
+func (s countingStore) List(ctx context.Context, f scenario.Filter) ([]scenario.Summary, int, error) {
 	l, n, err := s.Store.List(ctx, f)
 	return l, n, s.count("list", err)
 }

@@ -58,12 +58,14 @@ func (s *Server) handleScenarioCreate(c *gin.Context) {
 	c.JSON(http.StatusCreated, sc)
 }
 
-// ScenarioPage is the answer of GET /api/v1/scenarios.
+// ScenarioPage is the answer of GET /api/v1/scenarios: summaries (no
+// changes; GET /api/v1/scenarios/ID has them), so that a page of large
+// scenarios stays a small answer.
 type ScenarioPage struct {
-	Scenarios []*scenario.Scenario `json:"scenarios"`
-	Total     int                  `json:"total"` // scenarios in all
-	Offset    int                  `json:"offset"`
-	Limit     int                  `json:"limit"` // as asked; 0: the store's default
+	Scenarios []scenario.Summary `json:"scenarios"`
+	Total     int                `json:"total"` // scenarios in all
+	Offset    int                `json:"offset"`
+	Limit     int                `json:"limit"` // as asked; 0: the store's default
 }
 
 func (s *Server) handleScenarioList(c *gin.Context) {
@@ -89,7 +91,7 @@ func (s *Server) handleScenarioList(c *gin.Context) {
 		return
 	}
 	if list == nil {
-		list = []*scenario.Scenario{}
+		list = []scenario.Summary{}
 	}
 	c.JSON(http.StatusOK, ScenarioPage{Scenarios: list, Total: total, Offset: f.Offset, Limit: f.Limit})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|export|delete> [flags]
@@ -71,16 +72,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := p.Territory()
-	cfg := sqlite.DefaultConfig(dbPath)
-	cfg.Options = p.ScenarioOptions()
-	cfg.Territory = func(name string) *maillage.Territory {
-		if name == "" || name == t.Name {
-			return t
-		}
-		return nil
-	}
-	st, err := sqlite.OpenConfig(cfg)
+	st, err := openStore(p, dbPath)
 	if err != nil {
 		return err
 	}
@@ -121,7 +113,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tNAME\tBASE\tCHANGES\tUPDATED")
 		for _, s := range list {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, len(s.Changes), s.Updated.Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, s.ChangeCount, s.Updated.Format("2006-01-02 15:04"))
 		}
 		fmt.Fprintf(w, "(%d scenarios)\n", total)
 		return w.Flush()
@@ -179,6 +171,21 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
 	}
 	return nil
+}
+
+// openStore opens the scenario database at dbPath (created if missing) for
+// the planner's territory.
+func openStore(p *planner.Planner, dbPath string) (*sqlite.Store, error) {
+	t := p.Territory()
+	cfg := sqlite.DefaultConfig(dbPath)
+	cfg.Options = p.ScenarioOptions()
+	cfg.Territory = func(name string) *maillage.Territory {
+		if name == "" || name == t.Name {
+			return t
+		}
+		return nil
+	}
+	return sqlite.OpenConfig(cfg)
 }
 
 // warn prints warnings on stderr, one line each.
