@@ -44,6 +44,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
+	// BaseMapStyle is an optional outside base map for the web page (the URL
+	// of a MapLibre style); empty, the page draws only this server's layers.
+	BaseMapStyle string
 }
 
 // DefaultConfig returns the configuration `maillage serve` starts from.
@@ -191,6 +194,7 @@ func (s *Server) router() *gin.Engine {
 	v1.GET("/gaps", s.handleGaps)
 	v1.GET("/access", s.handleAccess)
 	v1.POST("/proposals", s.handleProposals)
+	v1.POST("/evaluation", s.handleDraftEvaluation)
 	v1.GET("/route", s.handleRoute)
 	// The diff of the base with itself needs no store: it checks for one
 	// only when a stored scenario is asked for.
@@ -203,6 +207,7 @@ func (s *Server) router() *gin.Engine {
 	sc.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	s.routePage(e)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
 	})
