@@ -32,6 +32,39 @@ type Commune struct {
 	Name     string
 	Geometry orb.MultiPolygon // WGS84; nil when unknown
 	Center   orb.Point        // a representative point (the town hall if known, else the centroid)
+	// EPCI is the SIREN code of the intercommunality (Territory.EPCIs) the
+	// commune belongs to; "" when the territory was built without the EPCI
+	// list.
+	EPCI string
+}
+
+// EPCI is an intercommunality (établissement public de coopération
+// intercommunale: métropole, communauté urbaine, d'agglomération, de
+// communes), from the official list.
+type EPCI struct {
+	Code string // SIREN, e.g. "243300316"
+	Name string // e.g. "Bordeaux Métropole"
+	Type string // METRO, CU, CA, CC, MET69
+}
+
+// Roll-up levels: a summary per commune, per EPCI or per département.
+const (
+	LevelCommune     = "commune"
+	LevelEPCI        = "epci"
+	LevelDepartement = "departement"
+)
+
+// DepartementOf returns the département code of an INSEE commune code: the
+// first two characters ("33", "2A"), three for the overseas départements
+// ("971" … "976"); "" for a code too short.
+func DepartementOf(code string) string {
+	switch {
+	case len(code) < 2:
+		return ""
+	case code[:2] == "97" && len(code) >= 3:
+		return code[:3]
+	}
+	return code[:2]
 }
 
 // Territory is everything the planner knows about a study area: people on an
@@ -46,6 +79,14 @@ type Territory struct {
 	Parts    []Part // sorted by Cell
 	Communes []Commune
 	Venues   []Venue
+	// EPCIs are the intercommunalities of the communes (Commune.EPCI), in
+	// code order; empty when the territory was built without the EPCI list,
+	// and then only the commune and département levels are known.
+	EPCIs []EPCI
+	// UnmappedCodes are the grid's commune codes that the current commune
+	// list knows under no current or former code (kept as they are); empty
+	// without a commune list.
+	UnmappedCodes []string
 
 	// Roads is the road network as an encoded graph (see package geo/road),
 	// or nil when the territory has none and travel falls back to crow-fly.
@@ -59,4 +100,14 @@ type Territory struct {
 	// beyond the study area's buffer (national lists cut to the territory).
 	VenuesOutside int
 	Sources       []string // the files the territory was built from
+}
+
+// EPCI returns the EPCI of code, or false.
+func (t *Territory) EPCI(code string) (EPCI, bool) {
+	for _, e := range t.EPCIs {
+		if e.Code == code {
+			return e, true
+		}
+	}
+	return EPCI{}, false
 }

@@ -83,6 +83,10 @@ type Venue struct {
 	Itinerant  bool
 
 	Hours Week // weekly opening hours; Hours.Known is false if unknown
+
+	// Updated is the date the record was last updated (the schema's
+	// date_maj), as YYYY-MM-DD; "" when the source gives none.
+	Updated string
 }
 
 // HasProgramme reports whether v belongs to the national programme p

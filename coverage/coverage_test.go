@@ -356,22 +356,6 @@ func TestStatement(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	for x, w := range map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 1234567.8: "1,234,568", -4321: "-4,321"} {
-		if g := thousands(x); g != w {
-			t.Errorf("thousands(%v) = %q, want %q", x, g, w)
-		}
-	}
-	for _, c := range []struct {
-		pop  []maillage.Attr
-		want string
-	}{
-		{nil, ""}, {[]maillage.Attr{maillage.Ind80p, maillage.Ind65_79}, " aged 65+"}, {[]maillage.Attr{maillage.Ind80p}, " aged 80+"},
-		{[]maillage.Attr{maillage.Ind18_24, maillage.Ind65_79}, " aged 18-24, 65-79"},
-	} {
-		if got := whoLabel(c.pop); got != c.want {
-			t.Errorf("whoLabel(%v) = %q, want %q", c.pop, got, c.want)
-		}
-	}
 	s, _ := Builtin("demarches-20min-car")
 	if got := statement(&s, sums{persons: 1000, covered: 1000}); !strings.HasPrefix(got, "0 people (0.0 %) live more than 20 min by car from a place offering « Aide aux démarches administratives »") {
 		t.Errorf("got %q", got)

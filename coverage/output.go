@@ -221,10 +221,11 @@ func (s *State) WriteAccessGeoJSON(w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteSummaryCSV writes one row per profile and commune, plus one row per
-// profile with code "*" for the whole territory: profile, code, name,
-// population, covered, covered_share, weighted_population, weighted_covered,
-// access.
+// WriteSummaryCSV writes one row per profile and commune (per area of the
+// roll-up when the report has one, see Report.RollUp: code and name are then
+// the EPCI's or the département's), plus one row per profile with code "*"
+// for the whole territory: profile, code, name, population, covered,
+// covered_share, weighted_population, weighted_covered, access.
 func WriteSummaryCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"profile", "code", "name", "population", "covered", "covered_share",
@@ -234,7 +235,11 @@ func WriteSummaryCSV(w io.Writer, r Report) error {
 	for _, p := range r.Profiles {
 		rows := [][]string{{p.Name, "*", r.Territory, num(p.Population, 3), num(p.Covered, 3), num(p.CoveredShare, 6),
 			num(p.WeightedPopulation, 3), num(p.WeightedCovered, 3), num(p.Access, 6)}}
-		for _, c := range p.Communes {
+		areas := p.Communes
+		if p.Level != "" {
+			areas = p.Areas
+		}
+		for _, c := range areas {
 			rows = append(rows, []string{p.Name, c.Code, c.Name, num(c.Population, 3), num(c.Covered, 3), num(c.CoveredShare, 6),
 				num(c.WeightedPopulation, 3), num(c.WeightedCovered, 3), num(c.Access, 6)})
 		}

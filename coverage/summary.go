@@ -1,13 +1,8 @@
 package coverage
 
 import (
-	"fmt"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
-
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // Report is the coverage of a territory for several profiles, in the JSON
@@ -47,6 +42,11 @@ type ProfileSummary struct {
 	Access            float64          `json:"access"` // weighted mean 2SFCA accessibility, hours/week per 1,000 weighted inhabitants
 	Statement         string           `json:"statement"`
 	Communes          []CommuneSummary `json:"communes"`
+	// Level and Areas are set when a roll-up was asked for (level=epci or
+	// departement): the summaries of those areas (RollUp), Communes staying
+	// as they are.
+	Level string           `json:"level,omitempty"`
+	Areas []CommuneSummary `json:"areas,omitempty"`
 }
 
 // CommuneSummary is the coverage of one commune for one profile.
@@ -124,6 +124,25 @@ func (s *State) Summary() ProfileSummary {
 	return out
 }
 
+// RollUp sets Level and Areas of every profile of r to the roll-up at level
+// (see RollUp); at commune level (or "") it leaves r as it is.
+func (r *Report) RollUp(t *maillage.Territory, level string) error {
+	if _, err := Grouper(t, level); err != nil {
+		return err
+	}
+	if level == "" || level == maillage.LevelCommune {
+		return nil
+	}
+	for i := range r.Profiles {
+		areas, err := RollUp(t, r.Profiles[i].Communes, level)
+		if err != nil {
+			return err
+		}
+		r.Profiles[i].Level, r.Profiles[i].Areas = level, areas
+	}
+	return nil
+}
+
 // Summarize returns the report of several states (one per profile).
 func Summarize(t *maillage.Territory, states ...*State) Report {
 	r := Report{Profiles: []ProfileSummary{}}
@@ -136,95 +155,10 @@ func Summarize(t *maillage.Territory, states ...*State) Report {
 	return r
 }
 
-// statement states the uncovered population plainly, e.g. "12,345 people
-// (3.2 %) live more than 30 min by car from a France Services site".
+// statement states the uncovered population plainly, in English (the JSON
+// statement; the CLI's text says it in the chosen language with the same
+// labels.Lang.Statement), e.g. "12,345 people (3.2 %) live more than 30 min
+// by car from a France Services site".
 func statement(p *Profile, t sums) string {
-	un := math.Max(0, t.persons-t.covered)
-	who := "people" + whoLabel(p.Population)
-	by := map[string]string{"walk": "on foot", "senior": "on foot at a senior's pace", "car": "by car", "bike": "by bike"}[p.Mode.Name]
-	if by == "" {
-		by = "by " + p.Mode.Name
-	}
-	what := "a mediation place"
-	switch {
-	case len(p.Filter.Programmes) == 1:
-		what = "a " + p.Filter.Programmes[0] + " site"
-	case len(p.Filter.Programmes) > 1:
-		what = "a place of " + strings.Join(p.Filter.Programmes, " or ")
-	case p.Filter.Services != 0:
-		what = "a place offering « " + strings.Join(p.Filter.Services.Names(), " » or « ") + " »"
-	}
-	if p.Filter.Free {
-		what += " free of charge"
-	}
-	hours := ""
-	if p.MinWeeklyHours > 0 {
-		hours = fmt.Sprintf(" open %g h a week or more in total", p.MinWeeklyHours)
-	}
-	pct := 100 * share(un, t.persons)
-	s := fmt.Sprintf("%s %s (%.1f %%) live more than %g min %s from %s%s", thousands(un), who, pct, p.MaxMinutes, by, what, hours)
-	if len(p.Filter.Programmes) == 1 && p.Filter.Programmes[0] == "France Services" && p.MaxMinutes == 30 &&
-		p.Mode.Name == "car" && p.MinWeeklyHours == 0 {
-		if un < 0.5 {
-			s += ": the national 30-minute target is met"
-		} else {
-			s += fmt.Sprintf(": the national target (everyone within 30 min of a France Services) is missed by %s people", thousands(un))
-		}
-	}
-	return s
-}
-
-// ageFrom gives the lower bound of each age band, for labels.
-var ageFrom = map[maillage.Attr]int{maillage.Ind0_3: 0, maillage.Ind4_5: 4, maillage.Ind6_10: 6, maillage.Ind11_17: 11,
-	maillage.Ind18_24: 18, maillage.Ind25_39: 25, maillage.Ind40_54: 40, maillage.Ind55_64: 55, maillage.Ind65_79: 65, maillage.Ind80p: 80}
-
-// whoLabel describes a profile's population: "" for everyone, " aged 65+"
-// for contiguous bands up to 80+, else " aged 18-24, 65-79".
-func whoLabel(pop []maillage.Attr) string {
-	if len(pop) == 0 || len(pop) == 1 && pop[0] == maillage.Ind {
-		return ""
-	}
-	bands := slices.Clone(pop)
-	slices.Sort(bands)
-	contiguous := bands[len(bands)-1] == maillage.Ind80p
-	for i := 1; i < len(bands); i++ {
-		contiguous = contiguous && bands[i] == bands[i-1]+1
-	}
-	if _, ok := ageFrom[bands[0]]; contiguous && ok {
-		return fmt.Sprintf(" aged %d+", ageFrom[bands[0]])
-	}
-	var parts []string
-	for _, a := range bands {
-		switch {
-		case a == maillage.Ind80p:
-			parts = append(parts, "80+")
-		case a == maillage.IndInc:
-			parts = append(parts, "of unknown age")
-		default:
-			if lo, ok := ageFrom[a]; ok {
-				parts = append(parts, fmt.Sprintf("%d-%d", lo, ageFrom[a+1]-1))
-			} else {
-				parts = append(parts, a.String())
-			}
-		}
-	}
-	return " aged " + strings.Join(parts, ", ")
-}
-
-// thousands formats x rounded to a whole number with commas: 12345.4 → "12,345".
-func thousands(x float64) string {
-	s := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return labels.EN.Statement(p.Facts(), t.persons-t.covered, t.persons)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/maillage/maillage"
 )
@@ -199,6 +200,11 @@ func venueFromLieu(l *venueLieu, file string, line int) (maillage.Venue, []maill
 		}
 	}
 	venueLocate(&v, row, l.field("latitude"), l.field("longitude"), g("latitude"), g("longitude"))
+	if d := g("date_maj"); len(d) >= 10 {
+		if _, err := time.Parse(time.DateOnly, d[:10]); err == nil {
+			v.Updated = d[:10]
+		}
+	}
 
 	for _, s := range venueSplit(g("services")) {
 		if sv, ok := maillage.ParseService(s); ok {

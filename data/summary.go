@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/paulmach/orb"
 )
 
@@ -133,37 +134,47 @@ func Summarize(t *maillage.Territory) Summary {
 	return s
 }
 
-// WriteText writes s for people: one fact per line, then the findings (at
-// most maxIssues of them; all when maxIssues < 0).
-func (s Summary) WriteText(w io.Writer, maxIssues int) error {
+// WriteText writes s for people in lang: one fact per line, numbers
+// formatted for reading ("139 381"), then the findings (at most maxIssues of
+// them; all when maxIssues < 0). A finding's reason is the reader's own
+// words, which stay in English.
+func (s Summary) WriteText(w io.Writer, maxIssues int, lang labels.Lang) error {
 	var sb strings.Builder
+	l := lang
 	name := s.Name
 	if s.Fictional {
-		name += " (fictional)"
+		name += l.Pick(" (fictif)", " (fictional)")
 	}
-	fmt.Fprintf(&sb, "territory      %s\n", name)
-	fmt.Fprintf(&sb, "population     %.1f persons in %d H3 cells (resolution %d), %d communes\n", s.Population, s.Cells, s.H3Resolution, s.Communes)
-	fmt.Fprintf(&sb, "households     %.1f (poor %.1f, single-person %.1f)\n", s.Households, s.PoorHouseholds, s.SingleHouseholds)
-	sb.WriteString("age bands     ")
+	line := func(key string, format string, args ...any) {
+		fmt.Fprintf(&sb, "%-15s%s\n", key, fmt.Sprintf(format, args...))
+	}
+	line(l.Pick("territoire", "territory"), "%s", name)
+	line("population", l.Pick("%s sur %s (résolution H3 %d), %s", "%s in %s (H3 resolution %d), %s"),
+		l.Count(s.Population, "persons"), l.Count(float64(s.Cells), "cells"), s.H3Resolution, l.Count(float64(s.Communes), "communes"))
+	line(l.Pick("ménages", "households"), l.Pick("%s (pauvres %s, d'une personne %s)", "%s (poor %s, single-person %s)"),
+		l.Int(s.Households), l.Int(s.PoorHouseholds), l.Int(s.SingleHouseholds))
+	var bands []string
 	for _, a := range maillage.AgeBands {
-		fmt.Fprintf(&sb, " %s=%.0f", a, s.AgeBands[a.String()])
+		bands = append(bands, l.Attr(a)+" "+l.Int(s.AgeBands[a.String()]))
 	}
-	sb.WriteString("\n")
+	line(l.Pick("âges", "age bands"), "%s", strings.Join(bands, " · "))
 	v := s.Venues
-	fmt.Fprintf(&sb, "venues         %d read, %d kept, %d located, %d rejected, %d merged, %d outside the study area, %d with hours unknown, %d itinerant\n",
-		v.Read, v.Kept, v.Located, v.Rejected, v.Merged, v.Outside, v.HoursUnknown, v.Itinerant)
-	roads := "none (crow-fly travel)"
+	line(l.Pick("lieux", "venues"), l.Pick("%s fiches lues → %s gardées (%s localisées) ; rejetées : %s, doublons fusionnés : %s, hors de la zone d'étude : %s ; horaires inconnus : %s, itinérantes : %s",
+		"%s records read → %s kept (%s located); rejected: %s, duplicates merged: %s, outside the study area: %s; hours unknown: %s, itinerant: %s"),
+		l.Int(float64(v.Read)), l.Int(float64(v.Kept)), l.Int(float64(v.Located)), l.Int(float64(v.Rejected)), l.Int(float64(v.Merged)),
+		l.Int(float64(v.Outside)), l.Int(float64(v.HoursUnknown)), l.Int(float64(v.Itinerant)))
+	roads := l.Pick("aucune (trajets à vol d'oiseau)", "none (crow-fly travel)")
 	if s.Roads {
-		roads = fmt.Sprintf("%d bytes", s.RoadBytes)
+		roads = l.Sprintf("réseau routier (%s octets)", "road network (%s bytes)", l.Int(float64(s.RoadBytes)))
 	}
-	fmt.Fprintf(&sb, "roads          %s\n", roads)
-	fmt.Fprintf(&sb, "issues         %d\n", len(s.Issues))
+	line(l.Pick("routes", "roads"), "%s", roads)
+	line(l.Pick("signalements", "issues"), "%s", l.Int(float64(len(s.Issues))))
 	for i, f := range s.Issues {
 		if maxIssues >= 0 && i >= maxIssues {
-			fmt.Fprintf(&sb, "  … %d more (use --json for all)\n", len(s.Issues)-i)
+			fmt.Fprintf(&sb, l.Pick("  … et %s de plus (--json pour tout voir)\n", "  … %s more (use --json for all)\n"), l.Int(float64(len(s.Issues)-i)))
 			break
 		}
-		fmt.Fprintf(&sb, "  %s\n", f)
+		fmt.Fprintf(&sb, "  %s:%d: %s: %s (%s)\n", f.File, f.Line, f.Field, f.Reason, l.Severity(string(f.Severity)))
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

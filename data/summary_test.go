@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 func TestSummarize(t *testing.T) {
@@ -102,11 +103,11 @@ func TestSummarize(t *testing.T) {
 	})
 	t.Run("text", func(t *testing.T) {
 		var sb strings.Builder
-		if err := s.WriteText(&sb, 2); err != nil {
+		if err := s.WriteText(&sb, 2, labels.EN); err != nil {
 			t.Fatal(err)
 		}
 		out := sb.String()
-		for _, w := range []string{"1000 H3 cells", "40 communes", "4 read, 2 kept, 1 located, 1 rejected", "… 2 more"} {
+		for _, w := range []string{"1,000 cells", "40 communes", "4 records read → 2 kept (1 located); rejected: 1", "… 2 more"} {
 			if !strings.Contains(out, w) {
 				t.Errorf("text lacks %q:\n%s", w, out)
 			}

@@ -89,6 +89,12 @@ type terrMeta struct {
 	VenuesRead    int
 	VenuesOutside int
 	Sources       []string
+	// EPCIs, CommuneEPCI (one EPCI code per commune, in commune order; nil
+	// without the EPCI list) and UnmappedCodes came with version 1 files
+	// later: gob leaves them empty when reading an older file.
+	EPCIs         []maillage.EPCI
+	CommuneEPCI   []string
+	UnmappedCodes []string
 }
 
 // WriteTerritoryFile writes t to the file path (plain codec), replacing it
@@ -216,9 +222,17 @@ func (e *terrEnc) bytes(b []byte) {
 
 func (e *terrEnc) territory(t *maillage.Territory) {
 	var meta bytes.Buffer
+	var communeEPCI []string
+	if len(t.EPCIs) > 0 {
+		communeEPCI = make([]string, len(t.Communes))
+		for i := range t.Communes {
+			communeEPCI[i] = t.Communes[i].EPCI
+		}
+	}
 	if err := gob.NewEncoder(&meta).Encode(terrMeta{
 		Name: t.Name, Fictional: t.Fictional, Resolution: t.Resolution,
 		Venues: t.Venues, Findings: t.Findings, VenuesRead: t.VenuesRead, VenuesOutside: t.VenuesOutside, Sources: t.Sources,
+		EPCIs: t.EPCIs, CommuneEPCI: communeEPCI, UnmappedCodes: t.UnmappedCodes,
 	}); err != nil {
 		e.err = err
 		return
@@ -491,6 +505,16 @@ func (d *terrDec) territory() *maillage.Territory {
 			c.Geometry = append(c.Geometry, poly)
 		}
 		t.Communes = append(t.Communes, c)
+	}
+	t.EPCIs, t.UnmappedCodes = m.EPCIs, m.UnmappedCodes
+	if len(m.CommuneEPCI) > 0 && d.err == nil {
+		if len(m.CommuneEPCI) != len(t.Communes) {
+			d.fail(fmt.Sprintf("%d commune EPCI codes for %d communes", len(m.CommuneEPCI), len(t.Communes)))
+			return nil
+		}
+		for i := range t.Communes {
+			t.Communes[i].EPCI = m.CommuneEPCI[i]
+		}
 	}
 
 	d.what = "cells"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,9 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
+	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -32,10 +36,20 @@ type ProfileInfo struct {
 	EngineUsed     string  `json:"engine_used"`
 	MaxMinutes     float64 `json:"max_minutes"`
 	MinWeeklyHours float64 `json:"min_weekly_hours"`
+	// Label and Rule are the profile's readable name and rule in the
+	// requested language (labels.Lang.Profile): « 65 ans et plus, 20 min à
+	// pied ».
+	Label string `json:"label"`
+	Rule  string `json:"rule"`
 }
 
-// Profiles returns the planner's profiles, built-ins first.
-func (s *Server) Profiles() []ProfileInfo {
+// Profiles returns the planner's profiles, built-ins first, labelled in
+// French.
+func (s *Server) Profiles() []ProfileInfo { return s.ProfilesIn(labels.FR) }
+
+// ProfilesIn returns the planner's profiles, built-ins first, labelled in
+// lang.
+func (s *Server) ProfilesIn(lang labels.Lang) []ProfileInfo {
 	ps := s.p.Profiles()
 	out := make([]ProfileInfo, len(ps))
 	for i, pr := range ps {
@@ -53,12 +67,48 @@ func (s *Server) Profiles() []ProfileInfo {
 		out[i] = ProfileInfo{Name: pr.Name, Description: pr.Description, Population: pop,
 			Mode: pr.Mode.Name, Engine: engine, EngineUsed: s.p.EngineKind(pr),
 			MaxMinutes: pr.MaxMinutes, MinWeeklyHours: pr.MinWeeklyHours}
+		lab := lang.Profile(pr.Facts())
+		out[i].Label, out[i].Rule = lab.Label, lab.Rule
 	}
 	return out
 }
 
 func (s *Server) handleProfiles(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"profiles": s.Profiles()})
+	lang, err := langParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"profiles": s.ProfilesIn(lang)})
+}
+
+// Labels returns the label catalogue in lang, with the labels of the
+// planner's profiles (GET /api/v1/labels).
+func (s *Server) Labels(lang labels.Lang) labels.Catalogue {
+	ps := s.p.Profiles()
+	facts := make([]labels.ProfileFacts, len(ps))
+	for i := range ps {
+		facts[i] = ps[i].Facts()
+	}
+	return lang.Catalogue(facts)
+}
+
+func (s *Server) handleLabels(c *gin.Context) {
+	lang, err := langParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.Labels(lang))
+}
+
+// langParam reads the lang query parameter (fr, the default, or en).
+func langParam(c *gin.Context) (labels.Lang, error) {
+	lang, err := labels.ParseLang(c.Query("lang"))
+	if err != nil {
+		return lang, &reqError{ErrInvalid, fmt.Sprintf("lang %q: want fr or en", c.Query("lang"))}
+	}
+	return lang, nil
 }
 
 // knownProfiles returns the profile names, for error messages.
@@ -108,16 +158,28 @@ func (s *Server) handleCoverage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.p.Coverage(c.QueryArray("profile")...)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	contentType := "application/json; charset=utf-8"
 	if format == "csv" {
-		s.writeTo(c, http.StatusOK, csvType, func(w io.Writer) error { return coverage.WriteSummaryCSV(w, rep) })
-		return
+		contentType = csvType
 	}
-	c.JSON(http.StatusOK, rep)
+	s.memoized(c, contentType, func(w io.Writer) error {
+		rep, err := s.p.Coverage(c.QueryArray("profile")...)
+		if err != nil {
+			return err
+		}
+		if err := rep.RollUp(s.p.Territory(), c.Query("level")); err != nil {
+			return err
+		}
+		if format == "csv" {
+			return coverage.WriteSummaryCSV(w, rep)
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
 }
 
 // ParseNonNegative parses a query value that must be a finite number ≥ 0
@@ -157,7 +219,7 @@ func (s *Server) handleGaps(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
+	s.memoized(c, layerType(format), func(w io.Writer) error { return s.p.WriteGaps(w, profile, format, minPersons) })
 }
 
 func (s *Server) handleAccess(c *gin.Context) {
@@ -171,7 +233,7 @@ func (s *Server) handleAccess(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.writeTo(c, http.StatusOK, layerType(format), func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
+	s.memoized(c, layerType(format), func(w io.Writer) error { return s.p.WriteAccess(w, profile, format) })
 }
 
 // ProposalRequest is the JSON body of POST /api/v1/proposals.
@@ -209,7 +271,7 @@ const (
 
 // DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
 // data rejected) and checks it. Errors wrap ErrInvalid, are a
-// *coverage.CandidateError (naming the site) for a bad candidates.sites, or
+// *data.CandidateError (naming the site) for a bad candidates.sites, or
 // are *http.MaxBytesError when r is a MaxBytesReader that hit its limit.
 func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 	var pr ProposalRequest
@@ -270,10 +332,10 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		req.K = 0
 	}
 	if cc := pr.Candidates; cc != nil {
-		var user []coverage.Candidate
+		var user []data.CandidateSite
 		if len(cc.Sites) > 0 && string(cc.Sites) != "null" {
 			var err error
-			if user, err = coverage.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
+			if user, err = data.ReadCandidatesGeoJSON(bytes.NewReader(cc.Sites), "candidates.sites"); err != nil {
 				return planner.ProposeRequest{}, err
 			}
 			if len(user) == 0 {
@@ -286,7 +348,7 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		if !finite(cc.MinPersons) || cc.MinPersons < 0 {
 			return bad("candidates.min_persons: %g is not a finite number ≥ 0", cc.MinPersons)
 		}
-		req.Candidates = coverage.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
+		req.Candidates = propose.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
 			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes, User: user}
 	}
 	return req, nil
@@ -298,12 +360,17 @@ func (s *Server) handleProposals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	req, err := DecodeProposal(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	req, err := DecodeProposal(c.Request.Body) // capped by capBody
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	prop, err := s.p.Propose(req)
+	var prop *propose.Proposal
+	err = s.expensive(c, "proposal", func(ctx context.Context) error {
+		var err error
+		prop, err = s.p.ProposeContext(ctx, req)
+		return err
+	})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/internal/layer"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/uber/h3-go/v4"
@@ -179,66 +180,17 @@ func (s *Server) appendCells(b []byte, idx []int32) ([]byte, error) {
 	return append(b, "]}"...), nil
 }
 
-// VenueFeature returns a located venue as a GeoJSON point feature.
-func VenueFeature(v *maillage.Venue, communeName string) *geojson.Feature {
-	f := geojson.NewFeature(v.Point)
-	f.ID = v.ID
-	nonNil := func(s []string) []string {
-		if s == nil {
-			return []string{}
-		}
-		return s
-	}
-	days := [7]string{"mo", "tu", "we", "th", "fr", "sa", "su"}
-	hours := map[string][]string{}
-	for d, spans := range v.Hours.Days {
-		for _, sp := range spans {
-			hours[days[d]] = append(hours[days[d]], fmt.Sprintf("%02d:%02d-%02d:%02d", sp.Open/60, sp.Open%60, sp.Close/60, sp.Close%60))
-		}
-	}
-	f.Properties = geojson.Properties{
-		"id":           v.ID,
-		"name":         v.Name,
-		"commune":      v.Commune,
-		"commune_name": communeName,
-		"address":      v.Address,
-		"postcode":     v.Postcode,
-		"services":     nonNil(v.Services.Names()),
-		"publics":      nonNil(v.Publics),
-		"support":      nonNil(v.Support),
-		"programmes":   nonNil(v.Programmes),
-		"fees":         v.Fees,
-		"itinerant":    v.Itinerant,
-		"hours_known":  v.Hours.Known,
-		"weekly_hours": v.Hours.Hours(),
-		"hours":        hours,
-		"source":       v.Source,
-	}
-	return f
-}
-
+// encodeVenues encodes the planner's venues layer (the one encoding of a
+// place) once: the territory does not change while the server runs.
 func (s *Server) encodeVenues() []byte {
-	names := make(map[string]string, len(s.t.Communes))
-	for _, c := range s.t.Communes {
-		names[c.Code] = c.Name
+	var buf bytes.Buffer
+	l, err := s.p.Layer("venues")
+	if err == nil {
+		err = layer.WriteGeoJSON(&buf, l, layer.Query{}, layer.FullPrecision)
 	}
-	fc := geojson.NewFeatureCollection()
-	fc.Features = []*geojson.Feature{}
-	for i := range s.t.Venues {
-		v := &s.t.Venues[i]
-		if !v.Located {
-			continue
-		}
-		name := names[v.Commune]
-		if name == "" {
-			name = v.CommuneName
-		}
-		fc.Append(VenueFeature(v, name))
-	}
-	b, err := json.Marshal(fc)
 	if err != nil { // cannot happen: only strings, numbers and booleans
 		s.log.Error("encoding venues", "err", err)
 		return []byte(`{"type":"FeatureCollection","features":[]}`)
 	}
-	return b
+	return buf.Bytes()
 }

@@ -18,9 +18,12 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -72,6 +75,56 @@ func TestProfilesEndpoint(t *testing.T) {
 	if g := got.Profiles[2]; strings.Join(g.Population, "+") != "Ind_65_79+Ind_80p" {
 		t.Errorf("seniors population %v", g.Population)
 	}
+	// Labels: French by default, English with lang=en, from the one catalogue.
+	for _, lang := range []labels.Lang{labels.FR, labels.EN} {
+		_, _, body := get(t, h, "/api/v1/profiles?lang="+string(lang))
+		var got struct{ Profiles []ProfileInfo }
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range builtins {
+			want := lang.Profile(b.Facts())
+			if got.Profiles[i].Label != want.Label || got.Profiles[i].Rule != want.Rule || want.Label == "" {
+				t.Errorf("%s: profile %s labelled %q / %q, want %q / %q", lang, b.Name, got.Profiles[i].Label, got.Profiles[i].Rule, want.Label, want.Rule)
+			}
+		}
+	}
+	if g := got.Profiles[2]; g.Label != "65 ans et plus, 20 min à pied" {
+		t.Errorf("seniors label %q", g.Label)
+	}
+	if code, _, body := get(t, h, "/api/v1/profiles?lang=de"); code != 400 || !strings.Contains(errorOf(t, body).Error, "want fr or en") {
+		t.Errorf("lang=de: %d %s", code, body)
+	}
+}
+
+func TestLabelsEndpoint(t *testing.T) {
+	p := mustPlanner(t)
+	h := NewServer(Config{}, p, nil).Handler()
+	for _, tt := range []struct {
+		query string
+		lang  labels.Lang
+		band  string
+	}{{"", labels.FR, "80 ans et plus"}, {"?lang=fr", labels.FR, "80 ans et plus"}, {"?lang=en", labels.EN, "aged 80 and over"}} {
+		code, _, body := get(t, h, "/api/v1/labels"+tt.query)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", tt.query, code, body)
+		}
+		var c labels.Catalogue
+		if err := json.Unmarshal(body, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Lang != tt.lang || c.AgeBands["Ind_80p"] != tt.band || len(c.Profiles) != len(p.Profiles()) {
+			t.Errorf("%s: lang %s, 80+ %q, %d profiles", tt.query, c.Lang, c.AgeBands["Ind_80p"], len(c.Profiles))
+		}
+		for _, pr := range p.Profiles() {
+			if c.Profiles[pr.Name] != tt.lang.Profile(pr.Facts()) {
+				t.Errorf("%s: profile %s: %+v", tt.query, pr.Name, c.Profiles[pr.Name])
+			}
+		}
+	}
+	if code, _, _ := get(t, h, "/api/v1/labels?lang=xx"); code != 400 {
+		t.Errorf("lang=xx: %d, want 400", code)
+	}
 }
 
 func TestCoverageEndpoint(t *testing.T) {
@@ -113,6 +166,27 @@ func TestCoverageEndpoint(t *testing.T) {
 		}
 		if len(rep.Profiles) != 2 || rep.Profiles[0].Name != "seniors-20min-walk" || rep.Profiles[1].Name != "demarches-20min-car" {
 			t.Fatalf("profiles %+v", rep.Profiles)
+		}
+	})
+	t.Run("level", func(t *testing.T) {
+		code, _, body := get(t, h, "/api/v1/coverage?profile=seniors-20min-walk&level=departement")
+		if code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		var rep coverage.Report
+		if err := json.Unmarshal(body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		s := rep.Profiles[0]
+		if s.Level != "departement" || len(s.Areas) != 1 || s.Areas[0].Code != "99" || math.Abs(s.Areas[0].Population-s.Population) > 1e-9*s.Population || len(s.Communes) == 0 {
+			t.Fatalf("level=departement: %s %+v", s.Level, s.Areas)
+		}
+		// The demo territory has no EPCI list: a clear 400; a bad level too.
+		for q, want := range map[string]string{"epci": "without the EPCI list", "canton": "want commune, epci or departement"} {
+			code, _, body := get(t, h, "/api/v1/coverage?level="+q)
+			if code != 400 || !strings.Contains(errorOf(t, body).Error, want) {
+				t.Errorf("level=%s: %d %s", q, code, body)
+			}
 		}
 	})
 	t.Run("csv", func(t *testing.T) {
@@ -300,7 +374,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +392,7 @@ func TestProposalsEndpoint(t *testing.T) {
 	// The same as the planner gives directly; covered_before is the
 	// coverage report's weighted covered demand.
 	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 3, Hours: 7,
-		Candidates: coverage.CandidateOptions{Cells: true, Communes: true}})
+		Candidates: propose.CandidateOptions{Cells: true, Communes: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,6 +557,13 @@ func FuzzDecodeProposal(f *testing.F) {
 // scenario store in a temporary directory.
 func scenarioServer(t *testing.T) (http.Handler, *sqlite.Store) {
 	t.Helper()
+	s, st := scenarioServerConfig(t, Config{})
+	return s.Handler(), st
+}
+
+// scenarioServerConfig is scenarioServer with cfg, returning the Server.
+func scenarioServerConfig(t *testing.T, c Config) (*Server, *sqlite.Store) {
+	t.Helper()
 	p := mustPlanner(t)
 	tr := p.Territory()
 	cfg := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
@@ -499,7 +580,7 @@ func scenarioServer(t *testing.T) (http.Handler, *sqlite.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return NewServer(Config{}, p, st).Handler(), st
+	return NewServer(c, p, st), st
 }
 
 func TestScenarioCRUD(t *testing.T) {
@@ -757,7 +838,9 @@ func TestConcurrentRequests(t *testing.T) {
 				}
 				rec = httptest.NewRecorder()
 				body := `{"name":"w","changes":[{"op":"remove","venue_id":"` + venue + `"}]}`
-				h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/scenarios", strings.NewReader(body)))
+				req := httptest.NewRequest("POST", "/api/v1/scenarios", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(rec, req)
 				if rec.Code != 201 {
 					errs <- "create: " + rec.Body.String()
 				}
@@ -799,15 +882,15 @@ func TestProposalsUserSites(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("%d %s", code, out)
 	}
-	var got coverage.Proposal
+	var got propose.Proposal
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	user, err := coverage.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
+	user, err := data.ReadCandidatesGeoJSON(strings.NewReader(fc.String()), "sites")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: coverage.CandidateOptions{User: user}})
+	want, err := p.Propose(planner.ProposeRequest{Profiles: []string{"seniors-20min-walk"}, K: 2, Candidates: propose.CandidateOptions{User: user}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -815,7 +898,7 @@ func TestProposalsUserSites(t *testing.T) {
 		t.Fatalf("%d sites, planner %d", len(got.Sites), len(want.Sites))
 	}
 	for i, s := range got.Sites {
-		if !strings.HasPrefix(s.Name, "site ") || s.Kind != coverage.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
+		if !strings.HasPrefix(s.Name, "site ") || s.Kind != propose.CandidateUser || s.Name != want.Sites[i].Name || s.Gain != want.Sites[i].Gain {
 			t.Errorf("site %d: %+v, planner %+v", i, s, want.Sites[i])
 		}
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maillage/maillage"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/internal/planner"
 )
 

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -27,6 +30,22 @@ var (
 	// ErrUnavailable: the endpoint needs something the server was started
 	// without (the scenario store).
 	ErrUnavailable = errors.New("web: unavailable")
+	// ErrUnauthorized: a write without an API key (when keys are configured).
+	ErrUnauthorized = errors.New("web: API key needed")
+	// ErrForbidden: a write with a key that is not accepted.
+	ErrForbidden = errors.New("web: API key refused")
+	// ErrUnsupportedMedia: a write whose body is not JSON.
+	ErrUnsupportedMedia = errors.New("web: unsupported media type")
+	// ErrMethod: a known path asked with a method it does not serve.
+	ErrMethod = errors.New("web: method not allowed")
+	// ErrTooManyRequests: the client is over its rate limit.
+	ErrTooManyRequests = errors.New("web: too many requests")
+	// ErrBusy: the server is computing as much as it allows at once, or
+	// the computation ran past its deadline.
+	ErrBusy = errors.New("web: busy")
+	// ErrClientGone: the client closed the connection before the answer
+	// (logged as 499, as nginx does; nobody reads the answer).
+	ErrClientGone = errors.New("web: client went away")
 )
 
 // statusOf is the one table mapping error kinds (this package's and the
@@ -39,8 +58,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
 		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrCandidates),
-		errors.Is(err, coverage.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
+		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrLevel), errors.Is(err, data.ErrCandidates),
+		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
 		errors.Is(err, planner.ErrBadEngine):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):
@@ -51,9 +70,26 @@ func statusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, ErrUnsupportedMedia):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, ErrMethod):
+		return http.StatusMethodNotAllowed
+	case errors.Is(err, ErrTooManyRequests):
+		return http.StatusTooManyRequests
+	case errors.Is(err, ErrBusy):
+		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrClientGone):
+		return statusClientGone
 	}
 	return http.StatusInternalServerError
 }
+
+// statusClientGone is the status logged for a request whose client left.
+const statusClientGone = 499
 
 // errorBody is the JSON of every error answer. Problems lists, for an
 // invalid scenario, each problem with its change index, field and reason.
@@ -75,6 +111,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
 		body.Error = fmt.Sprintf("request body larger than the limit of %d bytes", mb.Limit)
+	}
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && !errors.Is(err, ErrUnavailable)) &&
+		c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", strconv.Itoa(retryBusy))
 	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)

@@ -35,7 +35,7 @@ func ParseID(name, v string, min int64) (int64, error) {
 // scenario.Options.Decode), with its base defaulting to the served
 // territory when the body names none.
 func (s *Server) decodeScenario(c *gin.Context) (scenario.Scenario, error) {
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	raw, err := readBody(c) // capped by capBody
 	if err != nil {
 		return scenario.Scenario{}, err
 	}
@@ -184,17 +184,7 @@ func (s *Server) handleScenarioGeoJSON(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	fc, err := s.p.ScenarioOptions().GeoJSON(s.t, *sc)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Data(http.StatusOK, geoJSONType, b)
+	s.writeTo(c, http.StatusOK, geoJSONType, func(w io.Writer) error { return s.p.WriteScenarioGeoJSON(w, *sc) })
 }
 
 // handleScenarioDiff compares scenarios a and b (0 is the base territory)

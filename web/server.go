@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,6 +49,31 @@ type Config struct {
 	// BaseMapStyle is an optional outside base map for the web page (the URL
 	// of a MapLibre style); empty, the page draws only this server's layers.
 	BaseMapStyle string
+	// APIKeys are the keys writes need (Authorization: Bearer KEY); with
+	// none, writes are open and Open listens only on loopback unless
+	// InsecureOpenWrites is set.
+	APIKeys            *APIKeys
+	InsecureOpenWrites bool
+	// CORSOrigins are the origins (e.g. "https://sig.example.fr") whose
+	// pages may call the API from a browser; none: CORS is off.
+	CORSOrigins []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (client
+	// address), X-Forwarded-Proto, -Host and -Prefix (ExternalBase) are
+	// believed; none: the headers are ignored.
+	TrustedProxies []netip.Prefix
+	// RateLimit is the sustained number of requests a second one client
+	// (address) may make, RateBurst how many at once; 0: no limit.
+	RateLimit float64
+	RateBurst int
+	// MaxExpensive bounds the proposals (and first coverage computations)
+	// running at once; ExpensiveTimeout bounds each one.
+	MaxExpensive     int
+	ExpensiveTimeout time.Duration
+	// The http.Server's limits: time to read the headers, the whole
+	// request, to write the answer, and to keep an idle connection; the
+	// largest request header.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	MaxHeaderBytes                                            int
 }
 
 // DefaultConfig returns the configuration `maillage serve` starts from.
@@ -57,6 +84,14 @@ func DefaultConfig() Config {
 		MaxBBoxArea:     4, // about 300 × 200 km in France: a département or two
 		ShutdownTimeout: 10 * time.Second,
 		MaxBodyBytes:    1 << 20,
+
+		MaxExpensive:      max(1, runtime.GOMAXPROCS(0)),
+		ExpensiveTimeout:  60 * time.Second,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // past ExpensiveTimeout: a slow proposal still gets its answer
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 
@@ -74,10 +109,16 @@ type Server struct {
 	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
 	communeJSON [][]byte
 
-	engine *gin.Engine
-	srv    *http.Server
-	ln     net.Listener
-	done   chan error
+	openapi []byte // the OpenAPI document (openapi.go), encoded once
+
+	rate *rateLimiter // nil: no rate limit
+	pool *pool
+
+	engine  *gin.Engine
+	handler http.Handler // engine wrapped in CORS and HEAD (middleware.go)
+	srv     *http.Server
+	ln      net.Listener
+	done    chan error
 }
 
 // NewServer returns a server for the planner p's territory with cfg; zero
@@ -101,12 +142,29 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = def.MaxBodyBytes
 	}
+	for _, d := range []struct{ v, def *time.Duration }{{&cfg.ExpensiveTimeout, &def.ExpensiveTimeout},
+		{&cfg.ReadHeaderTimeout, &def.ReadHeaderTimeout}, {&cfg.ReadTimeout, &def.ReadTimeout},
+		{&cfg.WriteTimeout, &def.WriteTimeout}, {&cfg.IdleTimeout, &def.IdleTimeout}} {
+		if *d.v <= 0 {
+			*d.v = *d.def
+		}
+	}
+	if cfg.MaxExpensive <= 0 {
+		cfg.MaxExpensive = def.MaxExpensive
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = def.MaxHeaderBytes
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	t := p.Territory()
-	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t)}
+	s := &Server{cfg: cfg, log: log, p: p, store: store, t: t, summary: data.Summarize(t),
+		pool: newPool(cfg.MaxExpensive, cfg.ExpensiveTimeout)}
+	if cfg.RateLimit > 0 {
+		s.rate = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	}
 	for i := range t.Cells {
 		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
 	}
@@ -116,24 +174,34 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		name, _ := json.Marshal(c.Name)
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
 	}
+	s.openapi, _ = json.Marshal(openAPI()) // maps, strings and numbers only
 	s.engine = s.router()
+	s.handler = s.wrap(s.engine)
 	return s
 }
 
 // Handler returns the HTTP handler of the API, for tests and for mounting
 // under another server.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Open starts listening on cfg.Addr and serving in the background.
 func (s *Server) Open() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	addr, err := s.listenAddr()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("web: listen: %w", err)
 	}
 	s.ln = ln
 	s.srv = &http.Server{
-		Handler:           s.engine,
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.done = make(chan error, 1)
@@ -177,7 +245,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) router() *gin.Engine {
 	e := gin.New()
-	e.Use(s.logRequests, s.recover)
+	e.HandleMethodNotAllowed = true
+	proxies := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil { // cannot happen: parsed prefixes
+		s.log.Error("trusted proxies", "err", err)
+	}
+	e.Use(s.requestID, s.recover, s.limitRate, s.capBody, s.requireJSON)
+	e.NoMethod(s.noMethod)
 	e.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -190,6 +267,7 @@ func (s *Server) router() *gin.Engine {
 	})
 	v1.GET("/cells", s.handleCells)
 	v1.GET("/profiles", s.handleProfiles)
+	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)
 	v1.GET("/gaps", s.handleGaps)
 	v1.GET("/access", s.handleAccess)
@@ -200,13 +278,28 @@ func (s *Server) router() *gin.Engine {
 	// only when a stored scenario is asked for.
 	v1.GET("/scenarios/diff", s.handleScenarioDiff)
 	sc := v1.Group("/scenarios", s.needStore)
-	sc.POST("", s.handleScenarioCreate)
 	sc.GET("", s.handleScenarioList)
 	sc.GET("/:id", s.handleScenarioGet)
-	sc.PUT("/:id", s.handleScenarioUpdate)
-	sc.DELETE("/:id", s.handleScenarioDelete)
+	// Every write goes on a writes group (access.go): the key is checked
+	// before anything else.
+	scw := s.writes(v1.Group("/scenarios"))
+	scw.Use(s.needStore)
+	scw.POST("", s.handleScenarioCreate)
+	scw.PUT("/:id", s.handleScenarioUpdate)
+	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
 	sc.GET("/:id/geojson", s.handleScenarioGeoJSON)
+	e.GET("/api/openapi.json", s.handleOpenAPI)
+	e.GET("/api/docs", s.handleDocs)
+	e.GET("/ogc", s.handleOGCLanding)
+	e.GET("/ogc/conformance", s.handleOGCConformance)
+	e.GET("/ogc/collections", s.handleOGCCollections)
+	e.GET("/ogc/collections/:id", s.handleOGCCollection)
+	e.GET("/ogc/collections/:id/items", s.handleOGCItems)
+	e.GET("/ogc/collections/:id/items/:fid", s.handleOGCItem)
+	e.GET("/tiles/:layer", s.handleTileIndex)
+	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
+	e.GET("/styles/:profile", s.handleStyle)
 	s.routePage(e)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
@@ -215,13 +308,6 @@ func (s *Server) router() *gin.Engine {
 }
 
 const geoJSONType = "application/geo+json"
-
-func (s *Server) logRequests(c *gin.Context) {
-	start := time.Now()
-	c.Next()
-	s.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "duration", time.Since(start))
-}
 
 func (s *Server) recover(c *gin.Context) {
 	defer func() {

@@ -110,7 +110,8 @@ func TestVenues(t *testing.T) {
 		p := f.Properties
 		if p["id"] != v.ID || p["name"] != v.Name || p["commune"] != v.Commune || p["itinerant"] != v.Itinerant ||
 			p["hours_known"] != v.Hours.Known || math.Abs(p["weekly_hours"].(float64)-v.Hours.Hours()) > 1e-9 ||
-			len(p["services"].([]any)) != len(v.Services.Names()) || len(p["programmes"].([]any)) != len(v.Programmes) {
+			len(p["services"].([]any)) != len(v.Services.Names()) || len(p["programmes"].([]any)) != len(v.Programmes) ||
+			(v.Hours.Known && p["opening_hours"] != scenario.FormatWeek(v.Hours)) || (!v.Hours.Known && p["opening_hours"] != nil) {
 			t.Fatalf("%s properties %v", v.ID, p)
 		}
 	}

@@ -12,8 +12,10 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -23,9 +25,11 @@ type plannerFlags struct {
 	Territory string
 	Profiles  string
 	Fragility string
+	Lang      labels.Lang
 }
 
 func (f *plannerFlags) register(fs *flag.FlagSet) {
+	registerLang(fs, &f.Lang)
 	fs.StringVar(&f.Territory, "territory", "", "territory file written by \"maillage ingest\" (default: the built-in fictional demo territory)")
 	fs.StringVar(&f.Profiles, "profiles", "", "demand profile file, JSON or YAML (adds to or replaces the built-in profiles)")
 	fs.StringVar(&f.Fragility, "fragility", "", "commune digital-fragility index CSV (for profiles weighted by it)")
@@ -66,12 +70,14 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 	var pf plannerFlags
 	var names stringList
 	var asJSON bool
+	var level string
 	format := "text"
-	fs := m.newFlagSet("coverage", "[--territory T] [--profiles F] [--profile NAME...] [--json | --format text|json|csv]")
+	fs := m.newFlagSet("coverage", "[--territory T] [--profiles F] [--profile NAME...] [--level commune|epci|departement] [--json | --format text|json|csv] [--lang fr|en]")
 	pf.register(fs)
 	fs.Var(&names, "profile", "profile to compute (repeatable; default: every profile)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON (same as --format json)")
 	fs.StringVar(&format, "format", format, "output: text, json or csv")
+	fs.StringVar(&level, "level", "", "roll-up: commune, epci or departement (text: a table of those areas; json: areas; csv: one row per area)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -81,6 +87,9 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 		}
 		format = "json"
 	}
+	if format != "text" && format != "json" && format != "csv" {
+		return fmt.Errorf("coverage: --format %q: want text, json or csv: %w", format, ErrUsage)
+	}
 	p, err := m.openPlanner(pf)
 	if err != nil {
 		return err
@@ -89,31 +98,29 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range rep.Profiles {
-		if err := m.warnOffNetwork(p, s.Name); err != nil {
+	if err := rep.RollUp(p.Territory(), level); err != nil {
+		return err
+	}
+	if format == "text" {
+		lim, err := p.Limits(m.now(), names...)
+		if err != nil {
 			return err
 		}
-	}
-	switch format {
-	case "json":
-		return writeJSON(m.Stdout, rep)
-	case "csv":
-		return coverage.WriteSummaryCSV(m.Stdout, rep)
-	case "text":
 		w := bufio.NewWriter(m.Stdout)
-		fmt.Fprintf(w, "territory %s\n", p.Territory().Name)
-		for _, s := range rep.Profiles {
-			pr, _ := p.Profile(s.Name)
-			fmt.Fprintf(w, "\n%s (%s, %s engine, %.0f min)\n", s.Name, s.Mode, p.EngineKind(pr), s.MaxMinutes)
-			fmt.Fprintf(w, "  covered %.0f of %.0f persons (%.1f %%), weighted %.0f of %.0f; %d places count, access %.2f h/week per 1,000\n",
-				s.Covered, s.Population, 100*s.CoveredShare, s.WeightedCovered, s.WeightedPopulation, s.Places, s.Access)
-			if s.Statement != "" {
-				fmt.Fprintf(w, "  %s\n", s.Statement)
-			}
+		if err := writeCoverageText(w, pf.Lang, p, rep, level, lim); err != nil {
+			return err
 		}
 		return w.Flush()
 	}
-	return fmt.Errorf("coverage: --format %q: want text, json or csv: %w", format, ErrUsage)
+	for _, s := range rep.Profiles {
+		if err := m.warnOffNetwork(p, s.Name, pf.Lang); err != nil {
+			return err
+		}
+	}
+	if format == "json" {
+		return writeJSON(m.Stdout, rep)
+	}
+	return coverage.WriteSummaryCSV(m.Stdout, rep)
 }
 
 func (m *Main) gaps(_ context.Context, args []string) error {
@@ -164,7 +171,7 @@ func (m *Main) writeLayer(pf plannerFlags, profile string, write func(*planner.P
 	if err != nil {
 		return err
 	}
-	if err := m.warnOffNetwork(p, profile); err != nil {
+	if err := m.warnOffNetwork(p, profile, pf.Lang); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(m.Stdout)
@@ -233,7 +240,7 @@ func (m *Main) propose(_ context.Context, args []string) error {
 			req.Mix = append(req.Mix, v)
 		}
 	}
-	req.Candidates = coverage.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
+	req.Candidates = propose.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
 	if candFile != "" {
 		r, err := os.Open(candFile)
 		if err != nil {
@@ -241,9 +248,9 @@ func (m *Main) propose(_ context.Context, args []string) error {
 		}
 		defer r.Close()
 		if strings.HasSuffix(strings.ToLower(candFile), "json") {
-			req.Candidates.User, err = coverage.ReadCandidatesGeoJSON(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesGeoJSON(r, candFile)
 		} else {
-			req.Candidates.User, err = coverage.ReadCandidatesCSV(r, candFile)
+			req.Candidates.User, err = data.ReadCandidatesCSV(r, candFile)
 		}
 		if err != nil {
 			return err
@@ -272,7 +279,7 @@ func (m *Main) propose(_ context.Context, args []string) error {
 		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", prop.Warning)
 	}
 	for _, name := range req.Profiles {
-		if err := m.warnOffNetwork(p, name); err != nil {
+		if err := m.warnOffNetwork(p, name, pf.Lang); err != nil {
 			return err
 		}
 	}
@@ -295,7 +302,7 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 // profile's road network misses (farther than the snap distance from any
 // road): the coverage engine counts them as uncovered, so a road extract
 // that does not cover the whole grid must not pass for a coverage gap.
-func (m *Main) warnOffNetwork(p *planner.Planner, profile string) error {
+func (m *Main) warnOffNetwork(p *planner.Planner, profile string, l labels.Lang) error {
 	off, err := p.OffNetwork(profile)
 	if err != nil || len(off) == 0 {
 		return err
@@ -305,7 +312,8 @@ func (m *Main) warnOffNetwork(p *planner.Planner, profile string) error {
 	for _, i := range off {
 		persons += t.Cells[i].Pop[maillage.Ind]
 	}
-	fmt.Fprintf(m.Stderr, "maillage: warning: profile %s: %d of %d cells (%.0f persons) lie more than %.0f m from the road network: counted as uncovered\n",
-		profile, len(off), len(t.Cells), persons, float64(road.DefaultMaxSnapMetres))
+	fmt.Fprintf(m.Stderr, l.Pick("maillage : attention : profil %s : %s hexagones sur %s (%s) sont à plus de %s m du réseau routier : comptés non couverts\n",
+		"maillage: warning: profile %s: %s of %s cells (%s) lie more than %s m from the road network: counted as uncovered\n"),
+		profile, l.Int(float64(len(off))), l.Int(float64(len(t.Cells))), l.Count(persons, "persons"), l.Int(float64(road.DefaultMaxSnapMetres)))
 	return nil
 }

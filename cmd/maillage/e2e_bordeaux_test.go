@@ -129,8 +129,8 @@ func TestE2EBordeaux(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			read += len(vs) + rejectedRecords(fnd)
-			rejected += rejectedRecords(fnd)
+			read += len(vs) + data.RejectedRecords(fnd)
+			rejected += data.RejectedRecords(fnd)
 			for _, v := range vs {
 				if v.Located {
 					located++

@@ -28,8 +28,8 @@ func TestIngestRejectsOverlappingGrids(t *testing.T) {
 				args = append(args, "--grid", g)
 			}
 			err := NewMain(io.Discard, io.Discard).Run(context.Background(), args)
-			if !errors.Is(err, errGridOverlap) || !strings.Contains(err.Error(), filepath.Base(grids[1])) {
-				t.Fatalf("err = %v, want errGridOverlap naming %s", err, filepath.Base(grids[1]))
+			if !errors.Is(err, data.ErrGridOverlap) || !strings.Contains(err.Error(), filepath.Base(grids[1])) {
+				t.Fatalf("err = %v, want data.ErrGridOverlap naming %s", err, filepath.Base(grids[1]))
 			}
 			if _, statErr := os.Stat(out); !errors.Is(statErr, fs.ErrNotExist) {
 				t.Fatalf("a territory was written despite the error: %v", statErr)

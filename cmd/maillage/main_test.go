@@ -21,7 +21,6 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
-	"github.com/maillage/maillage/internal/progress"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -153,7 +152,7 @@ func TestStatsDemo(t *testing.T) {
 		if err := Run(context.Background(), []string{"stats"}, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "(fictional)") || !strings.Contains(out.String(), "69 communes") || strings.HasPrefix(out.String(), "{") {
+		if !strings.Contains(out.String(), "(fictif)") || !strings.Contains(out.String(), "69 communes") || strings.HasPrefix(out.String(), "{") {
 			t.Fatalf("%s", out.String())
 		}
 	})
@@ -230,8 +229,8 @@ func TestIngest(t *testing.T) {
 	n := len(want.Communes)
 	var gotGrids []string
 	var gotRes int
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, DemoSeed: demo.DefaultSeed, Readers: Readers{
-		Cells: func(_ context.Context, grids []string, res int, bar *progress.Bar) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, DemoSeed: demo.DefaultSeed, Readers: data.Readers{
+		Cells: func(_ context.Context, grids []string, res int, bar data.Counter) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
 			gotGrids, gotRes = grids, res
 			cells := slices.Clone(want.Cells)
 			rev := make([]maillage.Commune, n)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/internal/report"
 )
 

@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/geo/road"
+	"github.com/paulmach/osm"
 )
 
 // ErrUsage is returned for a bad command line.
@@ -35,19 +38,36 @@ Without --territory, commands use the built-in fictional demo territory.
 Run "maillage <command> -h" for a command's flags.
 `
 
-// Main holds what every command needs: where to write, and the readers the
-// ingest command and the demo territory use (see wire.go). Tests build a
-// Main with fake readers; Run uses the real ones.
+// Main holds what every command needs: where to write, the readers the
+// ingest command passes to data.Build (zero: the real ones) and the road
+// builder of the demo territory. Tests build a Main with fake readers; Run
+// uses the real ones.
 type Main struct {
 	Stdout, Stderr io.Writer
-	Readers        Readers
+	Readers        data.Readers
+	// DemoRoads turns the demo territory's generated OSM data into an encoded
+	// road graph (nil: the demo territory has no roads; travel is crow-fly).
+	DemoRoads func(o *osm.OSM) ([]byte, error)
 	// DemoSeed is the seed of the demo territory used without --territory.
 	DemoSeed uint64
+	// LookupEnv reads the environment (os.LookupEnv); serve takes its
+	// flags' defaults from MAILLAGE_* variables through it. Nil: none.
+	LookupEnv func(string) (string, bool)
+	// Now is the clock of the reports ("records older than two years");
+	// nil is time.Now. Golden-file tests fix it.
+	Now func() time.Time
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 // NewMain returns a Main writing to stdout and stderr with the real readers.
 func NewMain(stdout, stderr io.Writer) *Main {
-	return &Main{Stdout: stdout, Stderr: stderr, Readers: DefaultReaders(), DemoSeed: demo.DefaultSeed}
+	return &Main{Stdout: stdout, Stderr: stderr, Readers: data.DefaultReaders(), DemoRoads: demoRoads, DemoSeed: demo.DefaultSeed, LookupEnv: os.LookupEnv}
 }
 
 // Run runs one maillage command with its arguments. It is the whole program
@@ -124,6 +144,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// demoRoads encodes the demo territory's generated OSM data as a road graph.
+func demoRoads(o *osm.OSM) ([]byte, error) {
+	g, _, err := road.FromOSM(o, road.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return g.MarshalBinary()
+}
+
 // errHelp means the user asked for a command's help, which was printed.
 var errHelp = errors.New("help requested")
 
@@ -136,8 +165,8 @@ func (m *Main) loadTerritory(path string) (*maillage.Territory, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m.Readers.DemoRoads != nil {
-			roads, err := m.Readers.DemoRoads(o)
+		if m.DemoRoads != nil {
+			roads, err := m.DemoRoads(o)
 			if err != nil {
 				return nil, fmt.Errorf("demo road network: %w", err)
 			}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
-	"github.com/maillage/maillage/data/sqlite"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 )
 
 const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|export|delete> [flags]
@@ -136,11 +136,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fc, err := cfg.Options.GeoJSON(t, *s)
-		if err != nil {
-			return err
-		}
-		return writeJSON(m.Stdout, fc)
+		return p.WriteScenarioGeoJSON(m.Stdout, *s)
 	case "delete":
 		if err := st.Delete(ctx, nums[0]); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // statsConfig is the configuration of `maillage stats`.
@@ -12,6 +13,7 @@ type statsConfig struct {
 	Territory string
 	JSON      bool
 	MaxIssues int
+	Lang      labels.Lang
 }
 
 func (m *Main) stats(_ context.Context, args []string) error {
@@ -20,6 +22,7 @@ func (m *Main) stats(_ context.Context, args []string) error {
 	fs.StringVar(&cfg.Territory, "territory", "", "territory file written by \"maillage ingest\" (default: the built-in fictional demo territory)")
 	fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&cfg.MaxIssues, "issues", cfg.MaxIssues, "most findings to list in the text output (-1: all)")
+	registerLang(fs, &cfg.Lang)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,5 +36,5 @@ func (m *Main) stats(_ context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
-	return s.WriteText(m.Stdout, cfg.MaxIssues)
+	return s.WriteText(m.Stdout, cfg.MaxIssues, cfg.Lang)
 }

@@ -5,7 +5,7 @@
 // territory, summarises an evaluated territory per commune (Result) and
 // compares two evaluations (Compare). It also defines the Store interface and
 // the error codes (ErrNotFound, ErrConflict, ErrInvalid, ErrTooLarge) that
-// storage implementations (package data/sqlite) return and the web layer maps
+// storage implementations (package coverage/scenario/sqlite) return and the web layer maps
 // to HTTP statuses, so the web layer never imports a storage package.
 //
 // Evaluation is not done here: the coverage engine computes, for the territory

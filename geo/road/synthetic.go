@@ -33,14 +33,22 @@ func Synthetic(n int, seed int64) *Graph {
 	// c+1), k = 3, 4 towards (r+1, c).
 	id := func(r, c, k int) int64 { return int64((r*side+c)*5 + k + 1) }
 	jit := func() float64 { return 0.1 * (rng.Float64() - 0.5) }
+	// Nodes are drawn first (the random stream fixes the layout) and added
+	// after the ways, as ReadPBF's second pass does.
+	type node struct {
+		id       int64
+		lat, lon float64
+	}
+	var nodes []node
+	addNode := func(id int64, lat, lon float64) { nodes = append(nodes, node{id, lat, lon}) }
 	for r := range side {
 		for c := range side {
 			y, x := float64(r)+jit(), float64(c)+jit()
-			b.addNode(id(r, c, 0), lat0+y*dLat, lon0+x*dLon)
+			addNode(id(r, c, 0), lat0+y*dLat, lon0+x*dLon)
 			for k := 1; k <= 2; k++ {
 				f := float64(k) / 3
-				b.addNode(id(r, c, k), lat0+(float64(r)+jit())*dLat, lon0+(float64(c)+f+jit()/2)*dLon)
-				b.addNode(id(r, c, k+2), lat0+(float64(r)+f+jit()/2)*dLat, lon0+(float64(c)+jit())*dLon)
+				addNode(id(r, c, k), lat0+(float64(r)+jit())*dLat, lon0+(float64(c)+f+jit()/2)*dLon)
+				addNode(id(r, c, k+2), lat0+(float64(r)+f+jit()/2)*dLat, lon0+(float64(c)+jit())*dLon)
 			}
 		}
 	}
@@ -99,6 +107,13 @@ func Synthetic(n int, seed int64) *Graph {
 		line(k, true)
 		line(k, false)
 	}
+	if err := b.indexNodes(); err != nil {
+		return &Graph{}
+	}
+	for _, n := range nodes {
+		b.addNode(n.id, n.lat, n.lon)
+	}
+	b.st.NodesRead = len(nodes)
 	g, err := b.build()
 	if err != nil {
 		return &Graph{}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo"
@@ -404,7 +405,7 @@ func TestBordeauxProposals(t *testing.T) {
 		t.Fatal(err)
 	}
 	baseSum := base.Summary()
-	props := map[int]*coverage.Proposal{}
+	props := map[int]*propose.Proposal{}
 	for _, k := range []int{5, 20} {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			pr, err := b.p.Propose(planner.ProposeRequest{Profiles: []string{profile}, K: k})

@@ -20,8 +20,10 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/layer"
 )
 
 // ErrUnknownProfile is returned for a profile name that is neither built in
@@ -35,6 +37,9 @@ type Config struct {
 	Profiles []coverage.Profile
 	// Fragility maps commune INSEE codes to the digital-fragility index.
 	Fragility map[string]float64
+	// MemoBytes is the memory budget of the answers kept by Answer
+	// (default DefaultMemoBytes).
+	MemoBytes int64
 }
 
 // Planner answers coverage, gap, accessibility, proposal and scenario
@@ -52,6 +57,23 @@ type Planner struct {
 	digestOnce sync.Once
 	digest     string
 
+	answers  *memo // encoded answers of the base territory (memo.go)
+	etagOnce sync.Once
+	etagBase []byte
+
+	// Layers (layerdefs.go, hexlayer.go), each built on first use.
+	layerMu    sync.Mutex
+	layers     map[string]*layer.Layer
+	hex        hexLayers
+	centreOnce sync.Once
+	centreIdx  geo.Index[int32]
+	boundOnce  sync.Once
+	bound      orb.Bound
+	codesOnce  sync.Once
+	codes      map[string]int32
+	sumsOnce   sync.Once
+	sums       *communeSums
+
 	mu     sync.Mutex
 	states map[string]*stateOnce
 	routes map[string]*road.Engine // one-to-one engines by mode name
@@ -65,7 +87,7 @@ type stateOnce struct {
 
 // New returns a planner over t, decoding its road network if it has one.
 func New(t *maillage.Territory, cfg Config) (*Planner, error) {
-	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}}
+	p := &Planner{t: t, frag: cfg.Fragility, states: map[string]*stateOnce{}, routes: map[string]*road.Engine{}, answers: newMemo(cfg.MemoBytes)}
 	if len(t.Roads) > 0 {
 		g, err := road.UnmarshalGraph(t.Roads)
 		if err != nil {

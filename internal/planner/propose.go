@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/geo/travel"
 )
 
@@ -19,7 +21,7 @@ type ProposeRequest struct {
 	Target float64
 	// Candidates says where sites may go; the zero value means every
 	// populated cell centre and every commune centre.
-	Candidates coverage.CandidateOptions
+	Candidates propose.CandidateOptions
 	// Hours is the weekly opening of a new permanence (default 7 h);
 	// PerHour > 0 turns on the capacity model (persons per staffed hour).
 	Hours   float64
@@ -27,7 +29,7 @@ type ProposeRequest struct {
 }
 
 // defaultSiteHours is the weekly opening of a new permanence when a request
-// gives none (coverage.ProposalOptions uses the same default).
+// gives none (propose.ProposalOptions uses the same default).
 const defaultSiteHours = 7
 
 func siteHours(h float64) float64 {
@@ -57,21 +59,27 @@ func uncoverable(s *coverage.State, hours float64) []bool {
 
 // Propose chooses new sites over the planner's baseline coverage: existing
 // places stay, only the demand they leave uncovered counts.
-func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
+func (p *Planner) Propose(req ProposeRequest) (*propose.Proposal, error) {
+	return p.ProposeContext(context.Background(), req)
+}
+
+// ProposeContext is Propose stopping once ctx is done (between candidate
+// catchments and between chosen sites), with an error wrapping ctx's.
+func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*propose.Proposal, error) {
 	if len(req.Profiles) == 0 {
 		return nil, fmt.Errorf("planner: a proposal needs a profile")
 	}
 	if req.Mix != nil && len(req.Mix) != len(req.Profiles) {
 		return nil, fmt.Errorf("planner: %d mix coefficients for %d profiles", len(req.Mix), len(req.Profiles))
 	}
-	demands := make([]coverage.ProposalProfile, len(req.Profiles))
+	demands := make([]propose.ProposalProfile, len(req.Profiles))
 	for i, name := range req.Profiles {
 		s, err := p.State(name)
 		if err != nil {
 			return nil, err
 		}
 		pr := s.Profile()
-		d := coverage.ProposalProfile{Name: name, Weights: s.Weights(), Covered: s.CoveredCells(),
+		d := propose.ProposalProfile{Name: name, Weights: s.Weights(), Covered: s.CoveredCells(),
 			Engine: s.Engine(), MaxSeconds: pr.MaxSeconds(), Uncoverable: uncoverable(s, siteHours(req.Hours))}
 		if req.Mix != nil {
 			d.Mix = req.Mix[i]
@@ -82,9 +90,9 @@ func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
 	if !co.Cells && !co.Communes && !co.Venues && len(co.User) == 0 {
 		co.Cells, co.Communes = true, true
 	}
-	cands := coverage.Candidates(p.t, co)
-	return coverage.ProposeMix(p.t, demands, cands, coverage.ProposalOptions{
-		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour,
+	cands := propose.Candidates(p.t, co)
+	return propose.ProposeMix(p.t, demands, cands, propose.ProposalOptions{
+		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour, Context: ctx,
 	})
 }
 
@@ -92,16 +100,16 @@ func (p *Planner) Propose(req ProposeRequest) (*coverage.Proposal, error) {
 // weekly budget of hours and a number of half-day stops.
 type TourRequest struct {
 	Profile     string
-	Candidates  coverage.CandidateOptions // zero value: cells and commune centres
-	BudgetHours float64                   // weekly hours: stops + driving
-	Stops       int                       // most half-day stops a week
-	StopHours   float64                   // hours of one stop (default 3.5)
+	Candidates  propose.CandidateOptions // zero value: cells and commune centres
+	BudgetHours float64                  // weekly hours: stops + driving
+	Stops       int                      // most half-day stops a week
+	StopHours   float64                  // hours of one stop (default 3.5)
 }
 
 // Tour chooses the stops of an itinerant permanence for one profile over the
 // baseline coverage, and orders them into a weekly loop whose driving time
 // (by car, on the road network when the territory has one) fits the budget.
-func (p *Planner) Tour(req TourRequest) (*coverage.Tour, error) {
+func (p *Planner) Tour(req TourRequest) (*propose.Tour, error) {
 	s, err := p.State(req.Profile)
 	if err != nil {
 		return nil, err
@@ -119,8 +127,8 @@ func (p *Planner) Tour(req TourRequest) (*coverage.Tour, error) {
 		co.Cells, co.Communes = true, true
 	}
 	pr := s.Profile()
-	tour, err := coverage.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
-		coverage.Candidates(p.t, co), coverage.TourOptions{
+	tour, err := propose.ProposeTour(p.t, s.Engine(), s.Weights(), s.CoveredCells(), pr.MaxSeconds(),
+		propose.Candidates(p.t, co), propose.TourOptions{
 			BudgetHours: req.BudgetHours, Stops: req.Stops, StopHours: req.StopHours, Drive: drive,
 			// With a minimum of weekly hours, a stop covers its catchment in
 			// proportion to its hours up to that minimum.

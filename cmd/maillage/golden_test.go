@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the text outputs")
+
+// goldenNow is the fixed clock of the golden files.
+var goldenNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+
+// golden runs one command on the demo territory (fixed clock) and compares
+// its standard output with testdata/golden/NAME.txt (go test -update
+// rewrites it).
+func golden(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := NewMain(&out, &errOut)
+	m.Now = func() time.Time { return goldenNow }
+	if err := m.Run(context.Background(), args); err != nil {
+		t.Fatalf("maillage %s: %v\nstderr: %s", strings.Join(args, " "), err, errOut.String())
+	}
+	path := filepath.Join("testdata", "golden", name+".txt")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if got := out.String(); got != string(want) {
+		t.Errorf("maillage %s differs from %s:\n--- got\n%s\n--- want\n%s", strings.Join(args, " "), path, got, want)
+	}
+	return out.String()
+}
+
+// TestGoldenText: the text outputs for people on the demo territory, in
+// French (default) and English, byte for byte: numbers grouped with U+202F
+// in French, shares to one decimal, labels from internal/labels.
+func TestGoldenText(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		// must: facts the golden file must hold whatever it was updated to,
+		// so an -update cannot silently bless a regression.
+		must []string
+	}{
+		{"stats.fr", []string{"stats"}, []string{"139\u202f381 personnes", "80 ans et plus 10\u202f330", "(rejetée)"}},
+		{"stats.en", []string{"stats", "--lang", "en"}, []string{"139,381 persons", "aged 80 and over 10,330", "(rejected)"}},
+		{"coverage.fr", []string{"coverage"}, []string{"65 ans et plus, 20 min à pied  [seniors-20min-walk]", "(97,6\u202f%)",
+			"il manque 3\u202f333 personnes", "Horaires inconnus : 1 lieu sur 37 (2,7\u202f%)", "plus de 1\u202f000 m du réseau routier"}},
+		{"coverage.en", []string{"coverage", "--lang", "en"}, []string{"Aged 65 and over, 20 min on foot  [seniors-20min-walk]", "(97.6%)",
+			"missed by 3,333 people", "Hours unknown: 1 place of 37 (2.7%)"}},
+		{"coverage-communes.fr", []string{"coverage", "--profile", "seniors-20min-walk", "--level", "commune"}, []string{"  Commune  ", "Valmoraine (99001)", "non couverts"}},
+		{"coverage-departement.fr", []string{"coverage", "--profile", "seniors-20min-walk", "--level", "departement"},
+			[]string{"Département fictif — données générées (99)      32\u202f520     9\u202f683  29,8\u202f%"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := golden(t, tc.name, tc.args...)
+			for _, m := range tc.must {
+				if !strings.Contains(out, m) {
+					t.Errorf("output lacks %q", m)
+				}
+			}
+		})
+	}
+}

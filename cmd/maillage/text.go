@@ -1,0 +1,178 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/internal/labels"
+	"github.com/maillage/maillage/internal/planner"
+)
+
+// The text outputs for people: French by default (--lang en), numbers
+// formatted by package labels. JSON and CSV never go through here.
+
+// padLeft right-aligns s in n runes; padRight left-aligns it.
+func padLeft(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return strings.Repeat(" ", n-k) + s
+	}
+	return s
+}
+
+func padRight(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
+
+// table writes rows as aligned columns: the first left-aligned, the others
+// right-aligned (numbers), each row indented by two spaces.
+func table(w io.Writer, head []string, rows [][]string) {
+	width := make([]int, len(head))
+	for _, r := range append([][]string{head}, rows...) {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range append([][]string{head}, rows...) {
+		var b strings.Builder
+		b.WriteString("  ")
+		for i, c := range r {
+			if i == 0 {
+				b.WriteString(padRight(c, width[i]))
+			} else {
+				b.WriteString("  " + padLeft(c, width[i]))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// areaName is "Name (code)", or the code alone, or a word for no area.
+func areaName(l labels.Lang, name, code string) string {
+	switch {
+	case code == "" && name == "":
+		return l.Pick("(hors commune connue)", "(no known commune)")
+	case name == "":
+		return code
+	}
+	return name + " (" + code + ")"
+}
+
+// writeCoverageText writes the coverage report for people: per profile its
+// label and rule, who is covered, the statement, the table of areas at
+// level (none when level is ""), then the data limits once.
+func writeCoverageText(w io.Writer, l labels.Lang, p *planner.Planner, rep coverage.Report, level string, lim planner.DataLimits) error {
+	t := p.Territory()
+	fmt.Fprintf(w, "%s %s\n", l.Pick("Territoire :", "Territory:"), t.Name)
+	for _, s := range rep.Profiles {
+		pr, err := p.Profile(s.Name)
+		if err != nil {
+			return err
+		}
+		f := pr.Facts()
+		lab := l.Profile(f)
+		fmt.Fprintf(w, "\n%s  [%s]\n", lab.Label, s.Name)
+		fmt.Fprintf(w, "  %s\n", lab.Rule)
+		fmt.Fprintf(w, "  %s %s %s %s (%s)", l.Pick("couverts :", "covered:"), l.Int(s.Covered), l.Pick("sur", "of"),
+			l.Count(s.Population, "persons"), l.Percent(s.CoveredShare))
+		fmt.Fprintf(w, l.Pick(" ; demande pondérée : %s sur %s (%s)\n", "; weighted demand: %s of %s (%s)\n"),
+			l.Int(s.WeightedCovered), l.Int(s.WeightedPopulation), l.Percent(share(s.WeightedCovered, s.WeightedPopulation)))
+		fmt.Fprintf(w, l.Pick("  lieux comptés : %s ; accessibilité moyenne : %s %s ; trajets %s\n", "  places counted: %s; mean accessibility: %s %s; travel %s\n"),
+			l.Int(float64(s.Places)), l.Num(s.Access, 2), l.Unit("access").Symbol, l.Engine(p.EngineKind(pr)))
+		fmt.Fprintf(w, "  → %s\n", l.Statement(f, s.Population-s.Covered, s.Population))
+		if level == "" {
+			continue
+		}
+		areas := s.Communes
+		if s.Level != "" {
+			areas = s.Areas
+		}
+		head := []string{upper(l.Level(level)), l.Pick("population", "population"), l.Pick("couverts", "covered"), l.Pick("part", "share"),
+			l.Pick("non couverts", "uncovered"), l.Pick("accessibilité", "access")}
+		rows := make([][]string, 0, len(areas))
+		for _, a := range areas {
+			rows = append(rows, []string{areaName(l, a.Name, a.Code), l.Int(a.Population), l.Int(a.Covered), l.Percent(a.CoveredShare),
+				l.Int(a.Population - a.Covered), l.Num(a.Access, 2)})
+		}
+		fmt.Fprintln(w)
+		table(w, head, rows)
+	}
+	writeLimits(w, l, p, lim)
+	return nil
+}
+
+func upper(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
+}
+
+func share(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a / b
+}
+
+// writeLimits states once, plainly, what limits the figures: unknown hours
+// and how profiles treat them, old records, crow-fly fallbacks, cells off
+// the road network.
+func writeLimits(w io.Writer, l labels.Lang, p *planner.Planner, d planner.DataLimits) {
+	var lines []string
+	if d.UnknownHours > 0 {
+		var strict []string
+		for _, pl := range d.Profiles {
+			if pl.MinWeeklyHours > 0 {
+				strict = append(strict, pl.Name+" : "+l.Hours(pl.MinWeeklyHours))
+			}
+		}
+		s := l.Sprintf("Horaires inconnus : %s sur %s (%s). Ces lieux comptent pour la couverture, mais n'apportent aucune heure à l'accessibilité",
+			"Hours unknown: %s of %s (%s). These places count for coverage, but bring no hours to the accessibility",
+			l.Count(float64(d.UnknownHours), "places"), l.Int(float64(d.Places)), l.Percent(share(float64(d.UnknownHours), float64(d.Places))))
+		if len(strict) > 0 {
+			s += l.Sprintf(" ni aux profils qui demandent un minimum d'heures par semaine (%s)", " nor to the profiles that ask for a minimum of weekly hours (%s)",
+				strings.Join(strict, ", "))
+		}
+		lines = append(lines, s+".")
+	}
+	switch {
+	case d.Dated == 0 && d.Places > 0:
+		lines = append(lines, l.Pick("Aucune fiche de lieu n'a de date de mise à jour : leur fraîcheur est inconnue.",
+			"No place record has an update date: how current they are is unknown."))
+	case d.Old > 0:
+		lines = append(lines, l.Sprintf("Fiches de plus de deux ans (mises à jour avant le %s) : %s sur %s datés ; leurs horaires et services ont pu changer.",
+			"Records older than two years (updated before %s): %s of %s dated; their hours and services may have changed.",
+			d.OldBefore, l.Count(float64(d.Old), "places"), l.Int(float64(d.Dated))))
+	}
+	for _, pl := range d.Profiles {
+		if pl.CrowFlyFallback {
+			lines = append(lines, l.Sprintf("%s : pas de réseau routier dans ce territoire, les temps sont à vol d'oiseau (distance × détour, à la vitesse du mode).",
+				"%s: no road network in this territory, times are as the crow flies (distance × detour, at the mode's speed).", pl.Name))
+		}
+		if pl.OffNetworkCells > 0 {
+			lines = append(lines, l.Sprintf("%s : %s hexagones sur %s (%s) sont à plus de %s m du réseau routier : comptés non couverts, ce n'est pas un manque de lieux.",
+				"%s: %s of %s cells (%s) lie more than %s m from the road network: counted as uncovered, which is no lack of places.",
+				pl.Name, l.Int(float64(pl.OffNetworkCells)), l.Int(float64(len(p.Territory().Cells))), l.Count(pl.OffNetworkPersons, "persons"), l.Int(pl.SnapMetres)))
+		}
+	}
+	if t := p.Territory(); len(t.UnmappedCodes) > 0 {
+		lines = append(lines, l.Sprintf("%s codes commune de la grille ne correspondent à aucune commune actuelle : %s.",
+			"%s grid commune codes match no current commune: %s.", l.Int(float64(len(t.UnmappedCodes))), strings.Join(t.UnmappedCodes, ", ")))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", l.Pick("À savoir sur ces chiffres :", "What limits these figures:"))
+	for _, s := range lines {
+		fmt.Fprintf(w, "  - %s\n", s)
+	}
+}
+
+var _ = maillage.LevelCommune

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package coverage
-
-import "time"
-
-// propCPUTime is unavailable here: benchmarks report 0 CPU time.
-func propCPUTime() time.Duration { return 0 }

@@ -1,0 +1,380 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/maillage/maillage/internal/layer"
+)
+
+// itemsPage is a decoded /items answer.
+type itemsAnswer struct {
+	Type           string             `json:"type"`
+	Features       []*geojson.Feature `json:"features"`
+	NumberMatched  int                `json:"numberMatched"`
+	NumberReturned int                `json:"numberReturned"`
+	TimeStamp      string             `json:"timeStamp"`
+	Links          []Link             `json:"links"`
+}
+
+func linkOf(ls []Link, rel string) *Link {
+	for i := range ls {
+		if ls[i].Rel == rel {
+			return &ls[i]
+		}
+	}
+	return nil
+}
+
+func getItems(t *testing.T, h http.Handler, target string) itemsAnswer {
+	t.Helper()
+	rec := getWith(t, h, target, nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != geoJSONType {
+		t.Fatalf("%s: %d %q %s", target, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+	}
+	var a itemsAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+		t.Fatalf("%s: %v", target, err)
+	}
+	if a.Type != "FeatureCollection" || a.NumberReturned != len(a.Features) || a.TimeStamp == "" {
+		t.Fatalf("%s: type %q, numberReturned %d for %d features, timeStamp %q", target, a.Type, a.NumberReturned, len(a.Features), a.TimeStamp)
+	}
+	for _, l := range a.Links {
+		if !strings.HasPrefix(l.Href, "http://example.com/") {
+			t.Fatalf("%s: relative href %q", target, l.Href)
+		}
+	}
+	return a
+}
+
+// pathOf turns an absolute href of the test server into a request target.
+func pathOf(href string) string { return strings.TrimPrefix(href, "http://example.com") }
+
+func TestOGCLandingAndConformance(t *testing.T) {
+	h := newTestServer(t, Config{}, mustDemo(t)).Handler()
+	rec := getWith(t, h, "/ogc", nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != jsonType {
+		t.Fatalf("%d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	var land struct {
+		Title string `json:"title"`
+		Links []Link `json:"links"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &land); err != nil || land.Title == "" {
+		t.Fatal(err, rec.Body.String())
+	}
+	want := map[string]string{"self": jsonType, "alternate": htmlType, "service-desc": oasType,
+		"service-doc": htmlType, "conformance": jsonType, "data": jsonType}
+	for rel, typ := range want {
+		l := linkOf(land.Links, rel)
+		if l == nil || l.Type != typ || !strings.HasPrefix(l.Href, "http://example.com/") {
+			t.Fatalf("link %s: %+v", rel, l)
+		}
+		r := getWith(t, h, pathOf(l.Href), nil)
+		if r.Code != 200 || !strings.HasPrefix(r.Header().Get("Content-Type"), strings.Split(typ, ";")[0]) {
+			t.Fatalf("%s → %s: %d %q", rel, l.Href, r.Code, r.Header().Get("Content-Type"))
+		}
+	}
+	if l := linkOf(land.Links, "service-desc"); l.Href != "http://example.com/api/openapi.json" {
+		t.Fatalf("service-desc %s", l.Href)
+	}
+	// HTML by Accept and by f=html.
+	for _, r := range []*struct {
+		target string
+		hdr    map[string]string
+	}{{"/ogc", map[string]string{"Accept": "text/html,application/xhtml+xml"}}, {"/ogc?f=html", nil}} {
+		rec := getWith(t, h, r.target, r.hdr)
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), htmlType) || !strings.Contains(rec.Body.String(), "/ogc/collections") {
+			t.Fatalf("%s html: %d %q", r.target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+	}
+	rec = getWith(t, h, "/ogc/conformance", nil)
+	var conf struct {
+		ConformsTo []string `json:"conformsTo"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &conf)
+	got := strings.Join(conf.ConformsTo, " ")
+	for _, c := range []string{confCore, confGeoJSON, confHTML, confOAS30} {
+		if !strings.Contains(got, c) {
+			t.Fatalf("conformance lacks %s: %v", c, conf.ConformsTo)
+		}
+	}
+	for _, target := range []string{"/ogc?foo=1", "/ogc/conformance?f=xml", "/ogc/collections?limit=3"} {
+		if rec := getWith(t, h, target, nil); rec.Code != 400 {
+			t.Fatalf("%s: %d", target, rec.Code)
+		}
+	}
+}
+
+func TestOGCCollections(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	h := s.Handler()
+	rec := getWith(t, h, "/ogc/collections", nil)
+	var cols struct {
+		Collections []struct {
+			ID       string `json:"id"`
+			ItemType string `json:"itemType"`
+			Extent   struct {
+				Spatial struct {
+					BBox [][]float64 `json:"bbox"`
+					CRS  string      `json:"crs"`
+				} `json:"spatial"`
+			} `json:"extent"`
+			Links []Link `json:"links"`
+		} `json:"collections"`
+		Links []Link `json:"links"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &cols); err != nil {
+		t.Fatal(err)
+	}
+	ids := s.p.LayerIDs()
+	if len(cols.Collections) != len(ids) {
+		t.Fatalf("%d collections, want %d", len(cols.Collections), len(ids))
+	}
+	for i, c := range cols.Collections {
+		if c.ID != ids[i] || c.ItemType != "feature" || len(c.Extent.Spatial.BBox) != 1 || len(c.Extent.Spatial.BBox[0]) != 4 || c.Extent.Spatial.CRS != crs84 {
+			t.Fatalf("collection %+v", c)
+		}
+		b := c.Extent.Spatial.BBox[0]
+		if !(b[0] < b[2] && b[1] < b[3]) || b[0] < -5 || b[2] > 10 || b[1] < 41 || b[3] > 52 {
+			t.Fatalf("%s: bbox %v not a box in France", c.ID, b)
+		}
+		items := linkOf(c.Links, "items")
+		if items == nil || items.Type != geoJSONType {
+			t.Fatalf("%s: items link %+v", c.ID, items)
+		}
+		one := getWith(t, h, "/ogc/collections/"+c.ID, nil)
+		if one.Code != 200 || !strings.Contains(one.Body.String(), `"id":"`+c.ID+`"`) {
+			t.Fatalf("%s: %d", c.ID, one.Code)
+		}
+	}
+	if rec := getWith(t, h, "/ogc/collections/nope", nil); rec.Code != 404 {
+		t.Fatalf("unknown collection: %d", rec.Code)
+	}
+	if rec := getWith(t, h, "/ogc/collections/nope/items", nil); rec.Code != 404 {
+		t.Fatalf("unknown collection items: %d", rec.Code)
+	}
+}
+
+// allFeatures is every feature of l, by the layer itself.
+func allFeatures(t *testing.T, l *layer.Layer, q layer.Query) []string {
+	t.Helper()
+	var ids []string
+	if err := l.Iterate(q, func(f *layer.Feature) error { ids = append(ids, f.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestOGCPaging follows next links through every collection: the pages'
+// union is the collection, in order, each id once, numberMatched the same
+// on every page; next is on every page but the last, prev on every page
+// but the first, and they keep the other parameters.
+func TestOGCPaging(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	h := s.Handler()
+	for _, l := range s.p.Layers() {
+		want := allFeatures(t, l, layer.Query{})
+		limit := max(7, len(want)/4) // a handful of pages
+		target := fmt.Sprintf("/ogc/collections/%s/items?limit=%d", l.ID, limit)
+		var got []string
+		pages := 0
+		for target != "" {
+			a := getItems(t, h, target)
+			if a.NumberMatched != len(want) {
+				t.Fatalf("%s: numberMatched %d, want %d", target, a.NumberMatched, len(want))
+			}
+			if pages > 0 && linkOf(a.Links, "prev") == nil {
+				t.Fatalf("%s: no prev link", target)
+			}
+			if pages == 0 && linkOf(a.Links, "prev") != nil {
+				t.Fatalf("%s: prev on the first page", target)
+			}
+			for _, f := range a.Features {
+				got = append(got, fmt.Sprint(f.ID))
+			}
+			target = ""
+			if n := linkOf(a.Links, "next"); n != nil {
+				if len(a.Features) != limit {
+					t.Fatalf("next after a short page of %d", len(a.Features))
+				}
+				target = pathOf(n.Href)
+			} else if len(got) != len(want) {
+				t.Fatalf("%s: no next link after %d of %d", l.ID, len(got), len(want))
+			}
+			pages++
+			if pages > 20 {
+				t.Fatalf("%s: too many pages", l.ID)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("%s: pages' union differs from the collection (%d vs %d)", l.ID, len(got), len(want))
+		}
+		seen := map[string]bool{}
+		for _, id := range got {
+			if seen[id] {
+				t.Fatalf("%s: id %s twice", l.ID, id)
+			}
+			seen[id] = true
+		}
+	}
+}
+
+func TestOGCItemsParameters(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	h := s.Handler()
+	cells, _ := s.p.Layer("cells")
+	all := allFeatures(t, cells, layer.Query{})
+
+	// Default and clamped limits.
+	a := getItems(t, h, "/ogc/collections/cells/items")
+	if a.NumberReturned != ItemsDefaultLimit || a.NumberMatched != len(all) {
+		t.Fatalf("default page: %d of %d", a.NumberReturned, a.NumberMatched)
+	}
+	a = getItems(t, h, "/ogc/collections/cells/items?limit=999999999999999999999")
+	if a.NumberReturned != min(ItemsMaxLimit, len(all)) {
+		t.Fatalf("clamped page: %d", a.NumberReturned)
+	}
+	if n := linkOf(a.Links, "next"); len(all) > ItemsMaxLimit && (n == nil || !strings.Contains(n.Href, fmt.Sprintf("limit=%d", ItemsMaxLimit))) {
+		t.Fatalf("next after a clamped page: %+v", n)
+	}
+	// Coordinates to 6 decimals.
+	for _, f := range a.Features[:5] {
+		for _, p := range f.Geometry.(orb.Polygon)[0] {
+			for _, x := range p {
+				if s := fmt.Sprint(x); len(s) > len(strings.Split(s, ".")[0])+7 {
+					t.Fatalf("coordinate %s has more than 6 decimals", s)
+				}
+			}
+		}
+	}
+	// An offset past the end is an empty last page.
+	a = getItems(t, h, fmt.Sprintf("/ogc/collections/cells/items?offset=%d", len(all)+5))
+	if a.NumberReturned != 0 || linkOf(a.Links, "next") != nil || linkOf(a.Links, "prev") == nil {
+		t.Fatalf("past the end: %d features, links %+v", a.NumberReturned, a.Links)
+	}
+
+	// Property filter and bbox agree with the layer filtered locally.
+	commune := s.t.Communes[s.t.Cells[len(s.t.Cells)/2].Commune].Code
+	want := 0
+	box := orb.Bound{Min: orb.Point{s.t.Cells[100].Center[0] - 0.05, s.t.Cells[100].Center[1] - 0.03}, Max: orb.Point{s.t.Cells[100].Center[0] + 0.05, s.t.Cells[100].Center[1] + 0.03}}
+	inBox, inBoth := 0, 0
+	ci := cells.Field("commune")
+	cells.Iterate(layer.Query{}, func(f *layer.Feature) error {
+		g, _ := f.Geometry()
+		in := layer.Intersects(g, box)
+		if f.Values[ci] == commune {
+			want++
+			if in {
+				inBoth++
+			}
+		}
+		if in {
+			inBox++
+		}
+		return nil
+	})
+	a = getItems(t, h, "/ogc/collections/cells/items?limit=10000&commune="+commune)
+	if a.NumberMatched != want || want == 0 {
+		t.Fatalf("commune=%s: %d, want %d", commune, a.NumberMatched, want)
+	}
+	for _, f := range a.Features {
+		if f.Properties["commune"] != commune {
+			t.Fatalf("commune=%s gave %v", commune, f.Properties["commune"])
+		}
+	}
+	bb := fmt.Sprintf("%g,%g,%g,%g", box.Min[0], box.Min[1], box.Max[0], box.Max[1])
+	a = getItems(t, h, "/ogc/collections/cells/items?limit=7&bbox="+bb+"&commune="+commune)
+	if a.NumberMatched != inBoth {
+		t.Fatalf("bbox and commune: %d, want %d", a.NumberMatched, inBoth)
+	}
+	if inBoth > 7 {
+		next := linkOf(a.Links, "next")
+		u, _ := url.Parse(next.Href)
+		if u.Query().Get("bbox") != bb || u.Query().Get("commune") != commune || u.Query().Get("offset") != "7" {
+			t.Fatalf("next link lost parameters: %s", next.Href)
+		}
+	}
+	a = getItems(t, h, "/ogc/collections/cells/items?bbox="+bb)
+	if a.NumberMatched != inBox || inBox == 0 {
+		t.Fatalf("bbox: %d, want %d", a.NumberMatched, inBox)
+	}
+
+	// One feature by id equals its item.
+	first := getItems(t, h, "/ogc/collections/venues/items?limit=1").Features[0]
+	rec := getWith(t, h, "/ogc/collections/venues/items/"+url.PathEscape(fmt.Sprint(first.ID)), nil)
+	one, err := geojson.UnmarshalFeature(rec.Body.Bytes())
+	if rec.Code != 200 || err != nil || one.ID != first.ID || one.Properties["name"] != first.Properties["name"] {
+		t.Fatalf("feature: %d %v %s", rec.Code, err, rec.Body.Bytes())
+	}
+}
+
+// TestOGCBadInput: each bad request is a 400 (or 404) JSON error.
+func TestOGCBadInput(t *testing.T) {
+	h := newTestServer(t, Config{}, mustDemo(t)).Handler()
+	for _, tc := range []struct {
+		query string
+		want  int
+		says  string
+	}{
+		{"bbox=1,2,3", 400, "want 4"},
+		{"bbox=a,b,c,d", 400, "not a finite number"},
+		{"bbox=1,44,2,45,0,100", 400, "3D"},
+		{"bbox=170,-10,-170,10", 400, "antimeridian"},
+		{"bbox=1,46,2,45", 400, "minLat"},
+		{"bbox=1,44,2,95", 400, "latitude"},
+		{"bbox=NaN,44,2,45", 400, "finite"},
+		{"offset=-1", 400, "offset"},
+		{"offset=1000000000000", 400, "offset"},
+		{"offset=99999999999999999999999", 400, "offset"},
+		{"limit=0", 400, "limit"},
+		{"limit=-5", 400, "limit"},
+		{"limit=unlimited", 400, "limit"},
+		{"limit=1.5", 400, "limit"},
+		{"foo=bar", 400, "unknown parameter"},
+		{"Ind=3", 400, ""}, // a field of cells, not of venues
+		{"services=x", 400, "unknown parameter"},
+		{"limit=1&limit=2", 400, "once"},
+		{"bbox-crs=EPSG:2154", 400, "bbox-crs"},
+		{"f=xml", 400, "f="},
+	} {
+		rec := getWith(t, h, "/ogc/collections/venues/items?"+tc.query, nil)
+		if rec.Code != tc.want {
+			t.Errorf("%s: %d, want %d: %s", tc.query, rec.Code, tc.want, rec.Body.Bytes())
+			continue
+		}
+		if e := errorOf(t, rec.Body.Bytes()); !strings.Contains(e.Error, tc.says) {
+			t.Errorf("%s: %q does not say %q", tc.query, e.Error, tc.says)
+		}
+	}
+	for _, target := range []string{"/ogc/collections/venues/items/no-such-place", "/ogc/collections/nope/items/1",
+		"/ogc/collections/scenario-1-places", "/ogc/collections/scenario-x-places/items"} {
+		if rec := getWith(t, h, target, nil); rec.Code != 404 {
+			t.Errorf("%s: %d, want 404", target, rec.Code)
+		}
+	}
+}
+
+// BenchmarkItems1000 is one page of 1,000 cell features through the
+// handler (target ≤ 20 ms median).
+func BenchmarkItems1000(b *testing.B) {
+	s := newTestServer(b, Config{}, mustDemo(b))
+	h := s.Handler()
+	for _, c := range []string{"cells", "venues"} {
+		b.Run(c, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := getWith(b, h, "/ogc/collections/"+c+"/items?limit=1000", nil); r.Code != 200 {
+					b.Fatal(r.Code)
+				}
+			}
+		})
+	}
+}

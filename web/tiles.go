@@ -1,0 +1,216 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/internal/layer"
+	"github.com/maillage/maillage/internal/planner"
+)
+
+const mvtType = "application/vnd.mapbox-vector-tile"
+
+// tileCacheControl lets clients keep tiles and documents for five minutes:
+// the territory does not change while the server runs, but a restart may
+// serve a re-ingested one (the ETag then differs).
+const tileCacheControl = "public, max-age=300"
+
+// externalBase returns the scheme and host clients reach this server at,
+// e.g. "http://127.0.0.1:8080", from the request alone.
+//
+// Seam for the trusted-proxy setting: X-Forwarded-Proto and
+// X-Forwarded-Host are to be honoured only behind a configured trusted
+// proxy; until that setting exists they are ignored, so a client cannot
+// make the server write links to another host.
+func (s *Server) externalBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// layerOf returns the planner's layer id as a web error (404 when unknown).
+func (s *Server) layerOf(id string) (*layer.Layer, error) {
+	l, err := s.p.Layer(id)
+	if errors.Is(err, planner.ErrUnknownLayer) {
+		return nil, &reqError{ErrNotFound, err.Error()}
+	}
+	return l, err
+}
+
+// etag is a strong validator of body.
+func etag(body []byte) string {
+	h := fnv.New128a()
+	h.Write(body)
+	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+}
+
+// sendCached answers body with its ETag and Cache-Control, or 304 when the
+// client already has it; it gzips the body when the client accepts it (and
+// then says so with Content-Encoding).
+func (s *Server) sendCached(c *gin.Context, contentType string, body []byte) {
+	tag := etag(body)
+	h := c.Writer.Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", tileCacheControl)
+	h.Set("Vary", "Accept-Encoding")
+	if match := c.GetHeader("If-None-Match"); match != "" {
+		for _, m := range strings.Split(match, ",") {
+			if m = strings.TrimSpace(m); m == tag || m == "*" || m == "W/"+tag {
+				c.Status(http.StatusNotModified)
+				return
+			}
+		}
+	}
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) && len(body) > 512 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(body)
+		if err := zw.Close(); err == nil {
+			h.Set("Content-Encoding", "gzip")
+			body = buf.Bytes()
+		}
+	}
+	c.Data(http.StatusOK, contentType, body)
+}
+
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q = strings.TrimSpace(q)
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// ParseTile parses the z, x and y of a tile path ("y" may end in ".pbf" or
+// ".mvt") and checks the tile is in the XYZ grid; errors wrap ErrInvalid.
+func ParseTile(zs, xs, ys string) (z, x, y int, err error) {
+	ys = strings.TrimSuffix(strings.TrimSuffix(ys, ".pbf"), ".mvt")
+	var v [3]int
+	for i, p := range [3]string{zs, xs, ys} {
+		n, perr := strconv.Atoi(p)
+		if perr != nil || len(p) > 9 {
+			return 0, 0, 0, &reqError{ErrInvalid, fmt.Sprintf("tile: %q is not a tile number (want /tiles/{layer}/{z}/{x}/{y}.pbf)", p)}
+		}
+		v[i] = n
+	}
+	if _, err := layer.CheckTile(v[0], v[1], v[2]); err != nil {
+		return 0, 0, 0, &reqError{ErrInvalid, err.Error()}
+	}
+	return v[0], v[1], v[2], nil
+}
+
+func (s *Server) handleTile(c *gin.Context) {
+	l, err := s.layerOf(c.Param("layer"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	z, x, y, err := ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, _ := layer.CheckTile(z, x, y)
+	body, _, err := layer.Tile(l, t)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(body) == 0 {
+		c.Header("Cache-Control", tileCacheControl)
+		c.Status(http.StatusNoContent)
+		return
+	}
+	s.sendCached(c, mvtType, body)
+}
+
+// tileJSON is a TileJSON 3.0.0 document.
+type tileJSON struct {
+	TileJSON     string        `json:"tilejson"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description,omitempty"`
+	Attribution  string        `json:"attribution,omitempty"`
+	Scheme       string        `json:"scheme"`
+	Tiles        []string      `json:"tiles"`
+	MinZoom      int           `json:"minzoom"`
+	MaxZoom      int           `json:"maxzoom"`
+	Bounds       []float64     `json:"bounds,omitempty"`
+	Center       []float64     `json:"center,omitempty"`
+	VectorLayers []vectorLayer `json:"vector_layers"`
+}
+
+type vectorLayer struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description,omitempty"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// tileFieldType is the TileJSON field type of a layer field as it is
+// written in a tile (lists are joined into strings).
+func tileFieldType(k layer.Kind) string {
+	switch k {
+	case layer.Number, layer.Integer:
+		return "Number"
+	case layer.Boolean:
+		return "Boolean"
+	}
+	return "String"
+}
+
+func (s *Server) tileJSONOf(c *gin.Context, l *layer.Layer) tileJSON {
+	base := s.externalBase(c.Request)
+	fields := map[string]string{}
+	for _, f := range l.Fields {
+		fields[f.Name] = tileFieldType(f.Kind)
+	}
+	tj := tileJSON{
+		TileJSON: "3.0.0", Name: l.ID, Description: l.Title, Scheme: "xyz",
+		Attribution: "Maillage — INSEE Filosofi, lieux de médiation numérique",
+		Tiles:       []string{base + "/tiles/" + l.ID + "/{z}/{x}/{y}.pbf"},
+		MinZoom:     l.MinZoom, MaxZoom: l.MaxZoom,
+		VectorLayers: []vectorLayer{{ID: l.ID, Description: l.Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields}},
+	}
+	if b := l.Bound; b != (layer.Query{}).Bound {
+		tj.Bounds = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		ctr := b.Center()
+		tj.Center = []float64{ctr[0], ctr[1], 10}
+	}
+	return tj
+}
+
+// handleTileIndex answers /tiles/{layer}.json with the layer's TileJSON.
+func (s *Server) handleTileIndex(c *gin.Context) {
+	id, ok := strings.CutSuffix(c.Param("layer"), ".json")
+	if !ok {
+		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path + " (want /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.pbf)"})
+		return
+	}
+	l, err := s.layerOf(id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := json.Marshal(s.tileJSONOf(c, l))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendCached(c, "application/json", body)
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+	"github.com/uber/h3-go/v4"
+
+	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
+)
+
+func getWith(t testing.TB, h http.Handler, target string, hdr map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// demoTile returns the tile at zoom z holding the demo's most populated cell.
+func demoTile(t testing.TB, z int) maptile.Tile {
+	tr := mustDemo(t)
+	best := 0
+	for i := range tr.Cells {
+		if tr.Cells[i].Pop[maillage.Ind] > tr.Cells[best].Pop[maillage.Ind] {
+			best = i
+		}
+	}
+	return maptile.At(tr.Cells[best].Center, maptile.Zoom(z))
+}
+
+// TestCellTile checks a z10 cell tile against a recomputation: one feature
+// per resolution-8 parent (the resolution a z10 tile draws) whose hexagon's
+// box meets the tile's box, each with the sum of its children's Ind, every
+// vertex within the tile's buffer.
+func TestCellTile(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	tr := mustDemo(t)
+	tile := demoTile(t, 10)
+	rec := getWith(t, s.Handler(), fmt.Sprintf("/tiles/cells/%d/%d/%d.pbf", tile.Z, tile.X, tile.Y), nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != mvtType {
+		t.Fatalf("status %d, type %q: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+	}
+	if rec.Header().Get("Content-Encoding") != "" || rec.Header().Get("ETag") == "" || rec.Header().Get("Cache-Control") == "" {
+		t.Fatalf("headers %v", rec.Header())
+	}
+	ls, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1 || ls[0].Name != "cells" || ls[0].Version != 2 {
+		t.Fatalf("layers %+v", ls)
+	}
+	// Independent recomputation.
+	tb := tile.Bound()
+	want := map[uint64]float64{}
+	for i := range tr.Cells {
+		par, err := tr.Cells[i].H3.Parent(8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if geo.CellPolygon(par).Bound().Intersects(padBound(tb, 64.0/4096)) {
+			want[uint64(par)] += tr.Cells[i].Pop[maillage.Ind]
+		}
+	}
+	got := map[uint64]float64{}
+	buf := 64.0
+	for _, f := range ls[0].Features {
+		// orb's decoder reads ids as float64, too coarse for H3: use the tag.
+		hs, _ := f.Properties["h3"].(string)
+		c := h3.Cell(h3.IndexFromString(hs))
+		id := uint64(c)
+		if !c.IsValid() || c.Resolution() != 8 || math.Abs(f.ID.(float64)-float64(id)) > 1e3 {
+			t.Fatalf("feature h3 %q, id %v is not a resolution-8 cell", hs, f.ID)
+		}
+		got[id], _ = f.Properties["Ind"].(float64)
+		for _, r := range f.Geometry.(orb.Polygon) {
+			for _, p := range r {
+				if p[0] < -buf || p[0] > 4096+buf || p[1] < -buf || p[1] > 4096+buf {
+					t.Fatalf("vertex %v outside the tile's buffer", p)
+				}
+			}
+		}
+	}
+	// A hexagon whose box only grazes the buffer may clip to nothing.
+	for id, ind := range got {
+		if w, ok := want[id]; !ok || math.Abs(w-ind) > 0.001 {
+			t.Errorf("cell %x: Ind %v, want %v (present %v)", id, ind, w, ok)
+		}
+	}
+	if len(got) < len(want)*9/10 || len(got) < 50 {
+		t.Fatalf("%d features, want about %d", len(got), len(want))
+	}
+
+	// Conditional and compressed requests.
+	tag := rec.Header().Get("ETag")
+	target := fmt.Sprintf("/tiles/cells/%d/%d/%d.pbf", tile.Z, tile.X, tile.Y)
+	if r := getWith(t, s.Handler(), target, map[string]string{"If-None-Match": tag}); r.Code != http.StatusNotModified {
+		t.Fatalf("If-None-Match: %d", r.Code)
+	}
+	r := getWith(t, s.Handler(), target, map[string]string{"Accept-Encoding": "gzip, br"})
+	if r.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip: %v", r.Header())
+	}
+	zr, err := gzip.NewReader(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !bytes.Equal(plain, rec.Body.Bytes()) {
+		t.Fatal("gzipped tile differs")
+	}
+}
+
+func padBound(b orb.Bound, f float64) orb.Bound {
+	dx, dy := (b.Max[0]-b.Min[0])*f, (b.Max[1]-b.Min[1])*f
+	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
+}
+
+// TestTileLayers reads a tile of every layer at z12 over the demo's centre:
+// each is one source layer named after the layer with the layer's fields.
+func TestTileLayers(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	tile := demoTile(t, 11)
+	for _, l := range s.p.Layers() {
+		rec := getWith(t, s.Handler(), fmt.Sprintf("/tiles/%s/%d/%d/%d.pbf", l.ID, tile.Z, tile.X, tile.Y), nil)
+		if rec.Code == http.StatusNoContent {
+			if strings.HasPrefix(l.ID, "gaps-") {
+				continue // a profile may have no gap in the town centre
+			}
+			t.Fatalf("%s: empty tile", l.ID)
+		}
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", l.ID, rec.Code, rec.Body.Bytes())
+		}
+		ls, err := mvt.Unmarshal(rec.Body.Bytes())
+		if err != nil || len(ls) != 1 || ls[0].Name != l.ID || len(ls[0].Features) == 0 {
+			t.Fatalf("%s: %v %+v", l.ID, err, ls)
+		}
+		known := map[string]bool{}
+		for _, f := range l.Fields {
+			known[f.Name] = true
+		}
+		for k := range ls[0].Features[0].Properties {
+			if !known[k] {
+				t.Fatalf("%s: tag %q is not a field", l.ID, k)
+			}
+		}
+		// Its TileJSON names it with the same fields.
+		rec = getWith(t, s.Handler(), "/tiles/"+l.ID+".json", nil)
+		var tj tileJSON
+		if err := json.Unmarshal(rec.Body.Bytes(), &tj); err != nil || rec.Code != 200 {
+			t.Fatalf("%s tilejson: %d %v", l.ID, rec.Code, err)
+		}
+		if tj.TileJSON != "3.0.0" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != l.ID ||
+			len(tj.VectorLayers[0].Fields) != len(l.Fields) || len(tj.Bounds) != 4 ||
+			tj.Tiles[0] != "http://example.com/tiles/"+l.ID+"/{z}/{x}/{y}.pbf" {
+			t.Fatalf("%s tilejson %+v", l.ID, tj)
+		}
+		if !(tj.Bounds[0] < tj.Bounds[2] && tj.Bounds[1] < tj.Bounds[3]) {
+			t.Fatalf("%s bounds %v", l.ID, tj.Bounds)
+		}
+	}
+}
+
+func TestTileBadRequests(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	for _, tc := range []struct {
+		path string
+		want int
+	}{
+		{"/tiles/cells/30/0/0.pbf", 400},
+		{"/tiles/cells/23/0/0.pbf", 400},
+		{"/tiles/cells/-1/0/0.pbf", 400},
+		{"/tiles/cells/10/1024/0.pbf", 400},
+		{"/tiles/cells/10/0/1024.pbf", 400},
+		{"/tiles/cells/10/-1/0.pbf", 400},
+		{"/tiles/cells/ten/0/0.pbf", 400},
+		{"/tiles/cells/10/0/0x1.pbf", 400},
+		{"/tiles/cells/99999999999999999999/0/0.pbf", 400},
+		{"/tiles/nope/10/0/0.pbf", 404},
+		{"/tiles/nope.json", 404},
+		{"/tiles/cells", 404},
+		{"/styles/nope.json", 404},
+		{"/tiles/cells/10/0/0.pbf", 204}, // the north-west corner of the world: empty
+	} {
+		rec := getWith(t, s.Handler(), tc.path, nil)
+		if rec.Code != tc.want {
+			t.Errorf("%s: %d, want %d: %s", tc.path, rec.Code, tc.want, rec.Body.Bytes())
+			continue
+		}
+		if tc.want >= 400 {
+			errorOf(t, rec.Body.Bytes())
+		}
+	}
+}
+
+// TestStyle checks every source of a profile's MapLibre style resolves to a
+// TileJSON of this server and every style layer uses a source it declares.
+func TestStyle(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	prof := s.p.Profiles()[0].Name
+	rec := getWith(t, s.Handler(), "/styles/"+prof+".json", nil)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+	}
+	var st struct {
+		Version int `json:"version"`
+		Sources map[string]struct {
+			Type, URL string
+		} `json:"sources"`
+		Layers []struct {
+			ID, Type, Source string
+			SourceLayer      string `json:"source-layer"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil || st.Version != 8 {
+		t.Fatalf("%v %s", err, rec.Body.Bytes())
+	}
+	for name, src := range st.Sources {
+		path := strings.TrimPrefix(src.URL, "http://example.com")
+		if r := getWith(t, s.Handler(), path, nil); src.Type != "vector" || r.Code != 200 {
+			t.Fatalf("source %s: %s → %d", name, src.URL, r.Code)
+		}
+	}
+	for _, l := range st.Layers {
+		if l.Type == "background" {
+			continue
+		}
+		if _, ok := st.Sources[l.Source]; !ok || l.SourceLayer != l.Source {
+			t.Fatalf("layer %s: source %q, source-layer %q", l.ID, l.Source, l.SourceLayer)
+		}
+	}
+}
+
+// BenchmarkTileZ10Cells is one z10 cell tile over the demo's densest town,
+// through the handler (target ≤ 4 ms median).
+func BenchmarkTileZ10Cells(b *testing.B) {
+	s := newTestServer(b, Config{}, mustDemo(b))
+	tile := demoTile(b, 10)
+	target := fmt.Sprintf("/tiles/cells/%d/%d/%d.pbf", tile.Z, tile.X, tile.Y)
+	getWith(b, s.Handler(), target, nil) // builds the aggregated level once
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := getWith(b, s.Handler(), target, nil); r.Code != 200 {
+			b.Fatal(r.Code)
+		}
+	}
+}
