@@ -126,7 +126,7 @@ func TestReportPage(t *testing.T) {
 	pr := rep.Profiles[0]
 	page := string(body)
 	for _, want := range []string{`lang="fr"`, "Méthode", "Sources et millésimes", "Par commune", "<svg",
-		frShare(pr.CoveredShare), strings.ReplaceAll(frNumber(pr.Covered), "-", "−")} {
+		frShare(pr.CoveredShare), frNumber(pr.Covered)} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}

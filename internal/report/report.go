@@ -21,15 +21,19 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
 //go:embed report.html.tmpl
 var files embed.FS
 
+// fr formats numbers and names profiles as every French output does.
+const fr = labels.FR
+
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"nombre": Number, "signe": Signed, "part": Share, "points": Points,
-	"entier": func(n int) string { return Number(float64(n)) },
+	"nombre": fr.Int, "signe": func(x float64) string { return fr.Signed(x, 0) }, "part": fr.Percent, "points": fr.Points,
+	"entier": func(n int) string { return fr.Int(float64(n)) },
 }).ParseFS(files, "report.html.tmpl"))
 
 // Options say what the report is about. A nil Scenario reports on the base
@@ -102,8 +106,8 @@ func build(p *planner.Planner, opt Options) (*data, error) {
 		if err != nil {
 			return nil, err
 		}
-		row := profileRow{Label: ProfileLabel(pr.Name, pr.MaxMinutes, pr.Mode.Name), Rule: ProfileRule(pr.Name, pr.MaxMinutes, pr.Mode.Name, pr.MinWeeklyHours),
-			Current: pr.Name == opt.Profile, Before: ev.Base.Total, After: ev.After.Total}
+		lab := fr.Profile(pr.Facts())
+		row := profileRow{Label: lab.Label, Rule: lab.Rule, Current: pr.Name == opt.Profile, Before: ev.Base.Total, After: ev.After.Total}
 		d.Profiles = append(d.Profiles, row)
 		if row.Current {
 			current = ev
@@ -161,7 +165,7 @@ func describe(t *maillage.Territory, c scenario.Change) string {
 		for _, h := range c.Hours {
 			min += clock(h.Close) - clock(h.Open)
 		}
-		hours = fmt.Sprintf(", %s h par semaine", Decimal(float64(min)/60))
+		hours = fmt.Sprintf(", %s par semaine", fr.Hours(float64(min)/60))
 	} else if c.OpeningHours != "" {
 		hours = ", " + c.OpeningHours
 	}
@@ -222,8 +226,8 @@ func method(p *planner.Planner) []string {
 		if p.EngineKind(pr) == "road" {
 			engine = "par le réseau routier OpenStreetMap"
 		}
-		out = append(out, fmt.Sprintf("%s : %s ; temps calculés %s.", ProfileLabel(pr.Name, pr.MaxMinutes, pr.Mode.Name),
-			ProfileRule(pr.Name, pr.MaxMinutes, pr.Mode.Name, pr.MinWeeklyHours), engine))
+		lab := fr.Profile(pr.Facts())
+		out = append(out, fmt.Sprintf("%s : %s ; temps calculés %s.", lab.Label, strings.TrimSuffix(lab.Rule, "."), engine))
 	}
 	out = append(out, "Les personnes « pondérées » comptent davantage les publics prioritaires selon le profil (par exemple les 80 ans et plus comptent double pour les seniors).",
 		"Le gain d'un changement est mesuré dans l'ordre du scénario : ce que le changement ajoute une fois les précédents faits.")

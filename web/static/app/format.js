@@ -1,5 +1,6 @@
-// French number formats: 12 345, 78,5 %, 12,3 min. The thousands separator
-// is a narrow no-break space, as Intl gives for fr-FR.
+// French number formats, as every French output writes them
+// (internal/labels on the server): 12 345, +607, 78,5 %, +1,2 pts, 12,3 min.
+// The thousands separator and the space before % are narrow no-break spaces.
 const int = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -9,27 +10,25 @@ export function nombre(n) {
   return int.format(Math.round(n) === 0 ? 0 : n); // no « -0 »
 }
 
-/** n with a sign: « +1 234 », « −56 », « 0 ». */
+/** n with a sign: « +1 234 », « -56 », « 0 ». */
 export function signe(n) {
   const r = Math.round(n);
   if (r > 0) return '+' + int.format(r);
-  if (r < 0) return '−' + int.format(-r);
+  if (r < 0) return '-' + int.format(-r);
   return '0';
 }
 
 /** share in [0, 1] as « 78,5 % ». */
 export function part(s) {
   if (s == null || !Number.isFinite(s)) return '—';
-  return one.format(s * 100) + '\u00a0%';
+  return one.format(s * 100) + '\u202f%';
 }
 
-/** difference of shares in points: « +1,2 point », « −0,4 point ». */
+/** difference of shares in percentage points: « +1,2 pts », « -0,4 pts ». */
 export function points(d) {
-  const v = d * 100;
-  const s = one.format(Math.abs(v));
-  const unit = Math.abs(v) >= 2 ? ' points' : ' point';
-  if (s === one.format(0)) return '0 point';
-  return (v > 0 ? '+' : '−') + s + unit;
+  const v = Math.round(d * 1000) / 10;
+  if (v === 0) return one.format(0) + ' pts';
+  return (v > 0 ? '+' : '-') + one.format(Math.abs(v)) + ' pts';
 }
 
 /** minutes as « 12,3 min », or « plus de 60 min » when none is within reach. */

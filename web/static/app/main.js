@@ -52,12 +52,10 @@ async function start() {
   busy++;
   const loaded = new Promise(r => map.on('load', r));
   const coverage = get('/api/v1/coverage');
-  const [profiles, venues] = await Promise.all([get('/api/v1/profiles'), get('/api/v1/venues')]);
+  const [profiles, venues] = await Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
   ctx.profiles = profiles.profiles;
   ctx.venues = venues;
   for (const f of venues.features) f.properties.kind = layers.kind(f.properties);
-  // A server with the label catalogue says so with a label on each profile.
-  if (ctx.profiles.some(p => p.label)) await labels.load();
   const wanted = params.get('profile');
   const first = ctx.profileByName(wanted);
   const notes = [];

@@ -98,9 +98,9 @@ function form(c, index) {
   el.hidden = false;
   const isAdd = c.op === 'add';
   const had = new Set((c.hours || []).map(h => `${h.day} ${h.open}`));
-  const grid = dayCodes.map((d, i) => `<tr><th scope="row">${labels.days[i]}</th>` + halfDays.map(([n, o]) =>
+  const grid = dayCodes.map((d, i) => `<tr><th scope="row">${labels.day(i)}</th>` + halfDays.map(([n, o]) =>
     `<td><input type="checkbox" name="creneau" value="${d} ${o}" id="cr-${d}-${o}" ${had.has(`${d} ${o}`) ? 'checked' : ''}>` +
-    `<label for="cr-${d}-${o}" class="discret">${labels.days[i]} ${n}</label></td>`).join('') + '</tr>').join('');
+    `<label for="cr-${d}-${o}" class="discret">${labels.day(i)} ${n}</label></td>`).join('') + '</tr>').join('');
   const services = ctx.cfg.services.map((s, i) => `<label><input type="checkbox" name="service" value="${esc(s)}" ${(c.services || (i === 0 ? [s] : [])).includes(s) ? 'checked' : ''}> ${esc(s)}</label>`).join('');
   el.innerHTML = `<form id="lieu" class="lieu"><h3>${isAdd ? 'Nouvelle permanence' : `Horaires de « ${esc(c.name)} »`}</h3>` +
     (isAdd ? `<label for="lieu-nom">Nom de la permanence</label><input id="lieu-nom" required maxlength="200" value="${esc(c.name || 'Nouvelle permanence')}">` : '') +
