@@ -1,5 +1,7 @@
 package maillage
 
+import "strings"
+
 // Span is an opening interval within one day, in minutes since midnight
 // [Open, Close). Close may be 1440 (midnight at the end of the day).
 type Span struct {
@@ -25,4 +27,21 @@ func (w Week) Hours() float64 {
 		}
 	}
 	return float64(m) / 60
+}
+
+// DayKeys are the OpenStreetMap opening_hours day codes of Week.Days, Monday
+// first: the one list of day names that parsers, scenario files, the API and
+// the label catalogue use.
+var DayKeys = [7]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
+
+// ParseDay returns the index in Week.Days (0 = Monday) of the day code s
+// ("Mo" … "Su", any case, surrounding spaces ignored).
+func ParseDay(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	for i, d := range DayKeys {
+		if strings.EqualFold(d, s) {
+			return i, true
+		}
+	}
+	return 0, false
 }

@@ -118,7 +118,7 @@ func benchTerritory(tb testing.TB, rng *rand.Rand, n, m int, box benchBox) *mail
 
 // benchProfile: everyone, 20 min by car as the crow flies, E2SFCA.
 func benchProfile() Profile {
-	return Profile{Name: "bench-20min-car", Mode: Modes()["car"], Engine: EngineCrowFly, MaxMinutes: 20, Decay: DecayE2SFCA}
+	return Profile{Name: "bench-20min-car", Mode: builtinMode("car"), Engine: EngineCrowFly, MaxMinutes: 20, Decay: DecayE2SFCA}
 }
 
 // bruteForce checks every cell against each of the first k places with the

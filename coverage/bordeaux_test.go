@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	mgeo "github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/internal/bordeauxtest"
 	"github.com/paulmach/orb/geo"
 	"github.com/uber/h3-go/v4"
@@ -55,7 +56,7 @@ func bordeaux(t *testing.T, squares []square) (*maillage.Territory, []int32) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ter.Cells = append(ter.Cells, maillage.Cell{H3: c, Center: latLngPoint(ll), Commune: -1})
+		ter.Cells = append(ter.Cells, maillage.Cell{H3: c, Center: mgeo.FromLatLng(ll), Commune: -1})
 	}
 	sqCell := make([]int32, len(squares))
 	parts := map[[2]int32]*maillage.Pop{}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	mgeo "github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -196,7 +197,7 @@ func TestAccessConservesSupply(t *testing.T) {
 	ter := randomTerritory(t, rng, 12, 40)
 	for _, d := range decays {
 		t.Run(string(d), func(t *testing.T) {
-			p := Profile{Name: "c", Mode: Modes()["car"], MaxMinutes: 5, Decay: d, UnknownHoursSupply: 3}
+			p := Profile{Name: "c", Mode: builtinMode("car"), MaxMinutes: 5, Decay: d, UnknownHoursSupply: 3}
 			s, err := New(ter, p, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -223,7 +224,7 @@ func TestAccessConservesSupply(t *testing.T) {
 func TestCoverageMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	ter := randomTerritory(t, rng, 14, 60)
-	car := Modes()["car"]
+	car := builtinMode("car")
 	for _, minHours := range []float64{0, 6} {
 		p := Profile{Name: "bf", Mode: car, MaxMinutes: 4, MinWeeklyHours: minHours, Filter: Filter{Services: maillage.ServiceDemarches | maillage.ServiceAcces}}
 		s, err := New(ter, p, Options{Engine: travel.NewCrowFly(car, cellCenters(ter))})
@@ -277,7 +278,7 @@ func TestCrowFlyMatchesHaversine(t *testing.T) {
 	for i := 0; i < 20000; i++ {
 		pts = append(pts, orb.Point{-5 + 13*rng.Float64(), 42 + 9*rng.Float64()})
 	}
-	car := Modes()["car"]
+	car := builtinMode("car")
 	v := car.SpeedKmh / 3.6 / car.Detour
 	ours := NewCrowFly(car, pts)
 	var hits []Hit
@@ -329,11 +330,12 @@ func TestVenuesBeyondGridAndUnlocated(t *testing.T) {
 		{ID: "out", Point: outside, Located: true, Hours: week(8)},
 		{ID: "nowhere", Located: false, Hours: week(8)},
 	}
-	s, err := New(ter, Profile{Name: "w", Mode: Modes()["walk"], MaxMinutes: 30}, Options{})
+	walk := builtinMode("walk")
+	s, err := New(ter, Profile{Name: "w", Mode: walk, MaxMinutes: 30}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := 30 * 60 * 4.5 / 3.6 / 1.3 // metres within reach
+	r := 30 * 60 * walk.SpeedKmh / 3.6 / walk.Detour // metres within reach
 	want := 0
 	for _, c := range ter.Cells {
 		if geo.Distance(c.Center, outside) <= r {
@@ -366,7 +368,7 @@ func TestStatement(t *testing.T) {
 func TestAppendReachMatchesReach(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	ter := randomTerritory(t, rng, 10, 0)
-	e := NewCrowFly(Modes()["walk"], cellCenters(ter))
+	e := NewCrowFly(builtinMode("walk"), cellCenters(ter))
 	for q := 0; q < 20; q++ {
 		p := ter.Cells[rng.IntN(len(ter.Cells))].Center
 		var a []Hit
@@ -389,7 +391,7 @@ func TestAppendReachMatchesReach(t *testing.T) {
 // TestLatLngPoint: h3.LatLng{Lat, Lng} becomes orb.Point{lon, lat}, and back
 // through H3 the point stays in its cell.
 func TestLatLngPoint(t *testing.T) {
-	p := latLngPoint(h3.NewLatLng(44.8378, -0.5792))
+	p := mgeo.FromLatLng(h3.NewLatLng(44.8378, -0.5792))
 	if p != (orb.Point{-0.5792, 44.8378}) {
 		t.Fatalf("got %v", p)
 	}
@@ -401,7 +403,7 @@ func TestLatLngPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := geo.Distance(latLngPoint(ll), p); d > 200 {
+	if d := geo.Distance(mgeo.FromLatLng(ll), p); d > 200 {
 		t.Errorf("cell centre %v m from the point", d)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 )
@@ -135,7 +136,7 @@ func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
 			z.Communes = append(z.Communes, c)
 		}
 		slices.Sort(z.Communes)
-		g, err := cellsPolygon(h3s)
+		g, err := geo.CellsPolygon(h3s)
 		if err != nil {
 			return nil, err
 		}
@@ -156,41 +157,3 @@ func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
 	}
 	return zones, nil
 }
-
-// cellsPolygon returns the outline of a set of cells as an orb.MultiPolygon
-// with closed rings, exterior rings counter-clockwise and holes clockwise
-// (RFC 7946 §3.1.6).
-func cellsPolygon(cells []h3.Cell) (orb.MultiPolygon, error) {
-	gps, err := h3.CellsToMultiPolygon(cells)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: outline of %d cells: %w", len(cells), err)
-	}
-	mp := make(orb.MultiPolygon, 0, len(gps))
-	for _, gp := range gps {
-		poly := orb.Polygon{loopRing(gp.GeoLoop, orb.CCW)}
-		for _, h := range gp.Holes {
-			poly = append(poly, loopRing(h, orb.CW))
-		}
-		mp = append(mp, poly)
-	}
-	return mp, nil
-}
-
-// loopRing converts an H3 loop (lat, lng) to a closed orb.Ring ({lon, lat})
-// wound as want.
-func loopRing(l h3.GeoLoop, want orb.Orientation) orb.Ring {
-	r := make(orb.Ring, 0, len(l)+1)
-	for _, ll := range l {
-		r = append(r, latLngPoint(ll))
-	}
-	if len(r) > 0 && r[0] != r[len(r)-1] {
-		r = append(r, r[0])
-	}
-	if r.Orientation() != want {
-		r.Reverse()
-	}
-	return r
-}
-
-// latLngPoint converts an h3.LatLng to an orb.Point{lon, lat}.
-func latLngPoint(ll h3.LatLng) orb.Point { return orb.Point{ll.Lng, ll.Lat} }

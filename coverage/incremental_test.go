@@ -72,11 +72,11 @@ func TestIncrementalMatchesFull(t *testing.T) {
 	bound := orb.MultiPoint(cellCenters(ter)).Bound().Pad(0.03)
 	nh := DefaultNeedsHelp()
 	profiles := []Profile{
-		{Name: "hours", Mode: Modes()["car"], MaxMinutes: 4, MinWeeklyHours: 6, Decay: DecayE2SFCA,
+		{Name: "hours", Mode: builtinMode("car"), MaxMinutes: 4, MinWeeklyHours: 6, Decay: DecayE2SFCA,
 			Filter: Filter{Services: maillage.ServiceDemarches | maillage.ServiceAcces}},
-		{Name: "gauss", Mode: Modes()["car"], MaxMinutes: 5, Decay: DecayGaussian, UnknownHoursSupply: 2,
+		{Name: "gauss", Mode: builtinMode("car"), MaxMinutes: 5, Decay: DecayGaussian, UnknownHoursSupply: 2,
 			Weight: Weight{NeedsHelp: &nh, Fragility: 1}},
-		{Name: "fs", Mode: Modes()["car"], MaxMinutes: 6, Decay: DecayStep, Filter: Filter{Programmes: []string{"France Services"}}},
+		{Name: "fs", Mode: builtinMode("car"), MaxMinutes: 6, Decay: DecayStep, Filter: Filter{Programmes: []string{"France Services"}}},
 	}
 	frag := map[string]float64{"33001": 3, "33003": 8}
 	for k, p := range profiles {

@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/uber/h3-go/v4"
 )
 
 // round rounds x to the given number of decimals (for stable outputs).
@@ -191,11 +191,10 @@ func (s *State) WriteAccessGeoJSON(w io.Writer) error {
 			continue
 		}
 		cell := &s.t.Cells[i]
-		b, err := cell.H3.Boundary()
+		ring, err := geo.AppendCellRing(nil, cell.H3)
 		if err != nil {
-			return fmt.Errorf("coverage: boundary of %v: %w", cell.H3, err)
+			return fmt.Errorf("coverage: cell %d: %w", i, err)
 		}
-		ring := loopRing(h3.GeoLoop(b), orb.CCW)
 		f := geojson.NewFeature(orb.Polygon{ring})
 		c := s.Cell(i)
 		code := ""

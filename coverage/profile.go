@@ -39,27 +39,6 @@ const (
 	EngineAuto    = "auto"    // road when the territory has a network, else crow-fly (the caller's EngineFor decides)
 )
 
-// Modes returns the built-in travel modes by name, with their crow-fly speed
-// (km/h) and detour factor. These are documented assumptions, overridable per
-// profile with speed_kmh and detour:
-//   - walk: 4.5 km/h, detour 1.3 (adult walking pace ≈ 1.25 m/s; 1.3 is the
-//     usual network/crow-fly ratio in built-up areas);
-//   - senior: 3.0 km/h, detour 1.3 (gait speed of people over 75 is about
-//     0.8 m/s in geriatric studies, ≈ 2.9 km/h);
-//   - bike: 15 km/h, detour 1.3;
-//   - car: 60 km/h on the network with detour 1.4, i.e. 43 km/h as the crow
-//     flies, a mix of rural départementales and town streets.
-//
-// The returned map is new at each call.
-func Modes() map[string]travel.Mode {
-	return map[string]travel.Mode{
-		"walk":   {Name: "walk", Network: "foot", SpeedKmh: 4.5, Detour: 1.3},
-		"senior": {Name: "senior", Network: "foot", SpeedKmh: 3.0, Detour: 1.3},
-		"bike":   {Name: "bike", Network: "bike", SpeedKmh: 15, Detour: 1.3},
-		"car":    {Name: "car", Network: "car", SpeedKmh: 60, Detour: 1.4},
-	}
-}
-
 // Programmes lists the national programmes of the schema's
 // dispositif_programmes_nationaux field (v1.0.2) that a filter may name.
 var Programmes = []string{
@@ -255,20 +234,23 @@ func (p *Profile) counts(a maillage.Attr) bool {
 //
 // They use EngineAuto: road travel when the territory has a network.
 func Builtins() []Profile {
-	m := Modes()
+	mode := map[string]travel.Mode{}
+	for _, m := range travel.DefaultModes() {
+		mode[m.Name] = m
+	}
 	nh := DefaultNeedsHelp()
 	var extra80 maillage.Pop
 	extra80[maillage.Ind80p] = 1
 	return []Profile{
 		{Name: "france-services-30min-car", Description: "everyone within 30 min by car of a France Services (national target)",
-			Mode: m["car"], Engine: EngineAuto, MaxMinutes: 30, Filter: Filter{Programmes: []string{"France Services"}}, Decay: DecayStep},
+			Mode: mode["car"], Engine: EngineAuto, MaxMinutes: 30, Filter: Filter{Programmes: []string{"France Services"}}, Decay: DecayStep},
 		{Name: "demarches-20min-car", Description: "everyone within 20 min by car of help with administrative procedures",
-			Mode: m["car"], Engine: EngineAuto, MaxMinutes: 20, Filter: Filter{Services: maillage.ServiceDemarches}, Decay: DecayE2SFCA},
+			Mode: mode["car"], Engine: EngineAuto, MaxMinutes: 20, Filter: Filter{Services: maillage.ServiceDemarches}, Decay: DecayE2SFCA},
 		{Name: "seniors-20min-walk", Description: "people aged 65+ within 20 min on foot at a senior's pace (80+ count double)",
 			Population: []maillage.Attr{maillage.Ind65_79, maillage.Ind80p}, Weight: Weight{Extra: extra80},
-			Mode: m["senior"], Engine: EngineAuto, MaxMinutes: 20, Decay: DecayLinear},
+			Mode: mode["senior"], Engine: EngineAuto, MaxMinutes: 20, Decay: DecayLinear},
 		{Name: "needs-help-30min-car", Description: "people likely to need help, within 30 min by car of places open 4 h a week or more",
-			Weight: Weight{NeedsHelp: &nh}, Mode: m["car"], Engine: EngineAuto, MaxMinutes: 30, MinWeeklyHours: 4, Decay: DecayGaussian},
+			Weight: Weight{NeedsHelp: &nh}, Mode: mode["car"], Engine: EngineAuto, MaxMinutes: 30, MinWeeklyHours: 4, Decay: DecayGaussian},
 	}
 }
 

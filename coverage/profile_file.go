@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo/travel"
 )
 
 // profileFile is the file form of a profile.
@@ -252,8 +253,8 @@ func (pf *profileFile) profile() (Profile, *ProfileError) {
 	if pf.Mode == "" {
 		return p, bad("mode", "missing (walk, senior, bike or car)")
 	}
-	m, ok := Modes()[strings.ToLower(pf.Mode)]
-	if !ok {
+	m, err := travel.DefaultModes().Get(strings.ToLower(pf.Mode))
+	if err != nil {
 		return p, bad("mode", "unknown mode %q (walk, senior, bike or car)", pf.Mode)
 	}
 	if pf.SpeedKmh != nil {

@@ -147,7 +147,7 @@ func TestBuiltins(t *testing.T) {
 		t.Errorf("france-services: %+v", fs)
 	}
 	sen, _ := Builtin("seniors-20min-walk")
-	if sen.Mode.SpeedKmh != 3 || len(sen.Population) != 2 {
+	if sen.Mode.SpeedKmh != 3.5 || len(sen.Population) != 2 { // the README's senior pace
 		t.Errorf("seniors: %+v", sen)
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/maillage/maillage"
 )
 
-// ErrUnknownProfile is returned by SelectProfiles for a name that is
-// neither built in nor in the file.
+// ErrUnknownProfile is returned for a profile name that is neither built in
+// nor in the user's profile file (FindProfile, SelectProfiles).
 var ErrUnknownProfile = errors.New("coverage: unknown profile")
 
 // SelectProfiles returns the built-in profiles followed by those of a
@@ -29,13 +29,27 @@ func SelectProfiles(file []Profile, names ...string) ([]Profile, error) {
 	}
 	out := make([]Profile, 0, len(names))
 	for _, n := range names {
-		i := slices.IndexFunc(all, func(q Profile) bool { return q.Name == n })
-		if i < 0 {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownProfile, n)
+		p, err := FindProfile(all, n)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, all[i])
+		out = append(out, p)
 	}
 	return out, nil
+}
+
+// FindProfile returns the profile of profiles called name, or an error
+// wrapping ErrUnknownProfile that lists the known names (sorted).
+func FindProfile(profiles []Profile, name string) (Profile, error) {
+	if i := slices.IndexFunc(profiles, func(q Profile) bool { return q.Name == name }); i >= 0 {
+		return profiles[i], nil
+	}
+	names := make([]string, len(profiles))
+	for i, q := range profiles {
+		names[i] = q.Name
+	}
+	slices.Sort(names)
+	return Profile{}, fmt.Errorf("%w %q (known: %v)", ErrUnknownProfile, name, names)
 }
 
 // Compute computes one State per profile over t, sharing one engine per

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage"
+	mgeo "github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 )
@@ -112,7 +114,7 @@ func (sp *synth) build(tb testing.TB) *maillage.Territory {
 				break
 			}
 		}
-		t.Cells = append(t.Cells, maillage.Cell{H3: h, Center: latLngPoint(ll), Pop: pop, Commune: com,
+		t.Cells = append(t.Cells, maillage.Cell{H3: h, Center: mgeo.FromLatLng(ll), Pop: pop, Commune: com,
 			PartStart: int32(len(t.Parts)), PartEnd: int32(len(t.Parts) + 1)})
 		t.Parts = append(t.Parts, maillage.Part{Cell: i, Commune: com, Pop: pop})
 	}
@@ -207,4 +209,13 @@ func randomVenue(rng *rand.Rand, b orb.Bound, j int) maillage.Venue {
 		v.Hours = week(float64(rng.IntN(40)) / 2)
 	}
 	return v
+}
+
+// builtinMode returns the built-in travel mode called name (travel.DefaultModes).
+func builtinMode(name string) travel.Mode {
+	m, err := travel.DefaultModes().Get(name)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

@@ -25,9 +25,6 @@ var (
 
 const hoursDay = 24 * 60 // minutes in a day
 
-// hoursDayNames are the OpenStreetMap weekday abbreviations, Monday first.
-var hoursDayNames = [7]string{"mo", "tu", "we", "th", "fr", "sa", "su"}
-
 // hoursSpan is an opening span attached to the day it starts on, in minutes
 // since that day's midnight; Close may exceed 1440 (the span runs past midnight).
 type hoursSpan struct{ open, close int }
@@ -226,15 +223,6 @@ func (p *hoursScanner) word() string {
 func hoursIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func hoursIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
-func hoursWeekday(w string) (int, bool) {
-	for i, n := range hoursDayNames {
-		if w == n {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // hoursUnsupportedWords are OSM selector or time keywords a weekly template
 // cannot represent.
 var hoursUnsupportedWords = map[string]bool{
@@ -316,7 +304,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 	for {
 		w := p.word()
 		if len(w) > 2 && !hoursUnsupportedWords[w] {
-			if _, ok := hoursWeekday(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
+			if _, ok := maillage.ParseDay(w[:2]); ok || w[:2] == "ph" || w[:2] == "sh" {
 				return p.errorf(ErrHoursSyntax, "unknown word %q", w)
 			}
 		}
@@ -335,7 +323,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 				return p.errorf(ErrHoursUnsupported, "holiday offset")
 			}
 		default:
-			d, ok := hoursWeekday(w)
+			d, ok := maillage.ParseDay(w)
 			if !ok {
 				if sawWeekday || sawHoliday {
 					return p.errorf(ErrHoursSyntax, "expected a day after \",\"")
@@ -349,7 +337,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 			last := d
 			if p.i < len(p.s) && p.s[p.i] == '-' {
 				p.i++
-				e, ok := hoursWeekday(p.word())
+				e, ok := maillage.ParseDay(p.word())
 				if !ok || len(p.word()) != 2 {
 					return p.errorf(ErrHoursSyntax, "expected a day after \"-\"")
 				}
@@ -372,7 +360,7 @@ func (p *hoursScanner) selector(r *hoursRule) error {
 			}
 			q := hoursScanner{s: p.s, i: j}
 			w := q.word()
-			if _, ok := hoursWeekday(w); ok || w == "ph" || w == "sh" {
+			if _, ok := maillage.ParseDay(w); ok || w == "ph" || w == "sh" {
 				p.i = j
 				continue
 			}

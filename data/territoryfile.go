@@ -97,9 +97,15 @@ type terrMeta struct {
 	UnmappedCodes []string
 }
 
+// TerritoryFileMode is the permission of a file WriteTerritoryFile writes:
+// readable by everyone (a territory holds open data only), so that a server
+// running as another user, such as the Docker image's, can load it.
+const TerritoryFileMode = 0o644
+
 // WriteTerritoryFile writes t to the file path (plain codec), replacing it
 // atomically: the data goes to a temporary file in the same directory that
-// is renamed over path only once complete.
+// is synced to disk and renamed over path only once complete. The file has
+// mode TerritoryFileMode (os.CreateTemp alone would make it 0600).
 func WriteTerritoryFile(path string, t *maillage.Territory, opts TerritoryFileOptions) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".territory-*")
 	if err != nil {
@@ -113,6 +119,12 @@ func WriteTerritoryFile(path string, t *maillage.Territory, opts TerritoryFileOp
 	}()
 	if err = WriteTerritoryWith(f, t, opts); err != nil {
 		return err
+	}
+	if err = f.Chmod(TerritoryFileMode); err != nil {
+		return fmt.Errorf("data: write territory: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("data: write territory: %w", err)
 	}
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("data: write territory: %w", err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -95,6 +96,19 @@ func TestTerritoryFileRoundTrip(t *testing.T) {
 		}
 		if _, err := ReadTerritoryFile(filepath.Join(t.TempDir(), "missing")); err == nil {
 			t.Fatal("missing file read without error")
+		}
+		// Readable by everyone, so that the Docker image's user loads a
+		// territory written by the host's (the README's docker run -v).
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Errorf("territory file mode %v, want -rw-r--r--", st.Mode().Perm())
+		}
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".territory-*"))
+		if len(left) != 0 {
+			t.Errorf("temporary files left: %v", left)
 		}
 	})
 	t.Run("empty territory, nil roads", func(t *testing.T) {

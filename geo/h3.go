@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -33,17 +35,70 @@ func CellCenter(c h3.Cell) orb.Point {
 // CellPolygon returns the WGS84 outline of an H3 cell as a closed,
 // counter-clockwise ring {lon, lat}, or nil if c is not a valid cell.
 func CellPolygon(c h3.Cell) orb.Polygon {
-	if !c.IsValid() {
+	ring, err := AppendCellRing(nil, c)
+	if err != nil {
 		return nil
+	}
+	return orb.Polygon{ring}
+}
+
+// ErrInvalidCell is returned for an H3 index that is not a valid cell.
+var ErrInvalidCell = errors.New("geo: invalid H3 cell")
+
+// AppendCellRing appends the outline of cell c to dst (cleared first) as a
+// closed, counter-clockwise (RFC 7946) ring {lon, lat} and returns it: the
+// one place where H3's {Lat, Lng} boundary becomes orb's {lon, lat}. Callers
+// encoding many cells reuse dst.
+func AppendCellRing(dst orb.Ring, c h3.Cell) (orb.Ring, error) {
+	if !c.IsValid() {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidCell, c)
 	}
 	b, err := h3.CellToBoundary(c)
 	if err != nil || len(b) == 0 {
-		return nil
+		return nil, fmt.Errorf("%w: %v: %v", ErrInvalidCell, c, err)
 	}
-	ring := make(orb.Ring, 0, len(b)+1)
+	ring := dst[:0]
 	for _, g := range b {
 		ring = append(ring, FromLatLng(g))
 	}
 	ring = append(ring, ring[0])
-	return orb.Polygon{ring}
+	if ring.Orientation() == orb.CW {
+		ring.Reverse()
+	}
+	return ring, nil
+}
+
+// CellsPolygon returns the outline of a set of cells as an orb.MultiPolygon
+// with closed rings, exterior rings counter-clockwise and holes clockwise
+// (RFC 7946 §3.1.6).
+func CellsPolygon(cells []h3.Cell) (orb.MultiPolygon, error) {
+	gps, err := h3.CellsToMultiPolygon(cells)
+	if err != nil {
+		return nil, fmt.Errorf("geo: outline of %d cells: %w", len(cells), err)
+	}
+	mp := make(orb.MultiPolygon, 0, len(gps))
+	for _, gp := range gps {
+		poly := orb.Polygon{loopRing(gp.GeoLoop, orb.CCW)}
+		for _, h := range gp.Holes {
+			poly = append(poly, loopRing(h, orb.CW))
+		}
+		mp = append(mp, poly)
+	}
+	return mp, nil
+}
+
+// loopRing converts an H3 loop (lat, lng) to a closed orb.Ring ({lon, lat})
+// wound as want.
+func loopRing(l h3.GeoLoop, want orb.Orientation) orb.Ring {
+	r := make(orb.Ring, 0, len(l)+1)
+	for _, ll := range l {
+		r = append(r, FromLatLng(ll))
+	}
+	if len(r) > 0 && r[0] != r[len(r)-1] {
+		r = append(r, r[0])
+	}
+	if r.Orientation() != want {
+		r.Reverse()
+	}
+	return r
 }

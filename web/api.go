@@ -11,10 +11,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/uber/h3-go/v4"
 )
 
 // ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees: exactly 4
@@ -78,17 +78,9 @@ func (s *Server) CellsIn(b orb.Bound) ([]int32, error) {
 // (persons, households) with its commune as properties.
 func (s *Server) CellFeature(i int32) (*geojson.Feature, error) {
 	c := &s.t.Cells[i]
-	bd, err := h3.CellToBoundary(c.H3)
+	ring, err := geo.AppendCellRing(nil, c.H3)
 	if err != nil {
-		return nil, fmt.Errorf("web: cell %v: %w", c.H3, err)
-	}
-	ring := make(orb.Ring, 0, len(bd)+1)
-	for _, ll := range bd {
-		ring = append(ring, orb.Point{ll.Lng, ll.Lat})
-	}
-	ring = append(ring, ring[0])
-	if ring.Orientation() == orb.CW {
-		ring.Reverse()
+		return nil, fmt.Errorf("web: cell %d: %w", i, err)
 	}
 	f := geojson.NewFeature(orb.Polygon{ring})
 	f.ID = c.H3.String()
@@ -130,17 +122,9 @@ func (s *Server) appendCells(b []byte, idx []int32) ([]byte, error) {
 	var ring orb.Ring
 	for k, i := range idx {
 		c := &s.t.Cells[i]
-		bd, err := h3.CellToBoundary(c.H3)
-		if err != nil {
-			return nil, fmt.Errorf("web: cell %v: %w", c.H3, err)
-		}
-		ring = ring[:0]
-		for _, ll := range bd {
-			ring = append(ring, orb.Point{ll.Lng, ll.Lat})
-		}
-		ring = append(ring, ring[0])
-		if ring.Orientation() == orb.CW {
-			ring.Reverse()
+		var err error
+		if ring, err = geo.AppendCellRing(ring, c.H3); err != nil {
+			return nil, fmt.Errorf("web: cell %d: %w", i, err)
 		}
 		if k > 0 {
 			b = append(b, ',')

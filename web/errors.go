@@ -11,8 +11,13 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/coverage/scenario/sqlite"
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/labels"
+	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -48,42 +53,105 @@ var (
 	ErrClientGone = errors.New("web: client went away")
 )
 
-// statusOf is the one table mapping error kinds (this package's and the
-// core's sentinels) to HTTP statuses; anything else is an internal error.
-// Order matters: scenario.ErrTooLarge also matches scenario.ErrInvalid.
+// sentinel is one row of the error table: an error kind, its name as the
+// source spells it (TestErrorTableCoversSentinels checks every exported
+// Err… of the packages the server runs is listed) and its HTTP status.
+type sentinel struct {
+	name   string
+	err    error
+	status int
+}
+
+// errorTable is the one table mapping error kinds (this package's and the
+// sentinels of every package the server runs) to HTTP statuses. The first
+// row whose error errors.Is matches wins, so order matters:
+// scenario.ErrTooLarge also matches scenario.ErrInvalid. Rows at 500 are
+// kinds a request cannot cause (bad input files, a corrupt store, internal
+// signals): the user sees "internal error" and the log has the real one.
+var errorTable = []sentinel{
+	{"web.ErrTooLarge", ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{"scenario.ErrTooLarge", scenario.ErrTooLarge, http.StatusRequestEntityTooLarge},
+
+	{"web.ErrInvalid", ErrInvalid, http.StatusBadRequest},
+	{"scenario.ErrInvalid", scenario.ErrInvalid, http.StatusBadRequest},
+	{"coverage.ErrUnknownProfile", coverage.ErrUnknownProfile, http.StatusBadRequest},
+	{"coverage.ErrBadProfile", coverage.ErrBadProfile, http.StatusBadRequest},
+	{"coverage.ErrLevel", coverage.ErrLevel, http.StatusBadRequest},
+	{"data.ErrCandidates", data.ErrCandidates, http.StatusBadRequest},
+	{"data.ErrHoursEmpty", data.ErrHoursEmpty, http.StatusBadRequest},
+	{"data.ErrHoursSyntax", data.ErrHoursSyntax, http.StatusBadRequest},
+	{"data.ErrHoursUnsupported", data.ErrHoursUnsupported, http.StatusBadRequest},
+	{"propose.ErrCoverInstance", propose.ErrCoverInstance, http.StatusBadRequest},
+	{"travel.ErrUnknownMode", travel.ErrUnknownMode, http.StatusBadRequest},
+	{"planner.ErrBadEngine", planner.ErrBadEngine, http.StatusBadRequest},
+	{"planner.ErrFormat", planner.ErrFormat, http.StatusBadRequest},
+	{"layer.ErrInvalid", layer.ErrInvalid, http.StatusBadRequest},
+	{"labels.ErrLang", labels.ErrLang, http.StatusBadRequest},
+	{"geo.ErrInvalidCell", geo.ErrInvalidCell, http.StatusBadRequest},
+
+	{"web.ErrNotFound", ErrNotFound, http.StatusNotFound},
+	{"scenario.ErrNotFound", scenario.ErrNotFound, http.StatusNotFound},
+	{"planner.ErrUnknownLayer", planner.ErrUnknownLayer, http.StatusNotFound},
+
+	{"scenario.ErrConflict", scenario.ErrConflict, http.StatusConflict},
+
+	{"web.ErrUnprocessable", ErrUnprocessable, http.StatusUnprocessableEntity},
+	{"travel.ErrOffNetwork", travel.ErrOffNetwork, http.StatusUnprocessableEntity},
+	{"coverage.ErrNoRoads", coverage.ErrNoRoads, http.StatusUnprocessableEntity},
+	{"road.ErrNoOverlap", road.ErrNoOverlap, http.StatusUnprocessableEntity},
+	{"road.ErrUnknownNetwork", road.ErrUnknownNetwork, http.StatusUnprocessableEntity},
+
+	{"web.ErrUnavailable", ErrUnavailable, http.StatusServiceUnavailable},
+	{"web.ErrBusy", ErrBusy, http.StatusServiceUnavailable},
+	{"web.ErrUnauthorized", ErrUnauthorized, http.StatusUnauthorized},
+	{"web.ErrForbidden", ErrForbidden, http.StatusForbidden},
+	{"web.ErrUnsupportedMedia", ErrUnsupportedMedia, http.StatusUnsupportedMediaType},
+	{"web.ErrMethod", ErrMethod, http.StatusMethodNotAllowed},
+	{"web.ErrTooManyRequests", ErrTooManyRequests, http.StatusTooManyRequests},
+	{"web.ErrClientGone", ErrClientGone, statusClientGone},
+
+	// Internal: state the request cannot reach, or files read at start-up.
+	{"coverage.ErrUnknownPlace", coverage.ErrUnknownPlace, http.StatusInternalServerError},
+	{"coverage.ErrDuplicatePlace", coverage.ErrDuplicatePlace, http.StatusInternalServerError},
+	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
+	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
+	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
+	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
+	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
+	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
+	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
+	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
+	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
+	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
+	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
+	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
+	{"data.ErrRoadsNoOverlap", data.ErrRoadsNoOverlap, http.StatusInternalServerError},
+	{"data.ErrGridOverlap", data.ErrGridOverlap, http.StatusInternalServerError},
+	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
+	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
+	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
+	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
+	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},
+	{"data.ErrNotTerritory", data.ErrNotTerritory, http.StatusInternalServerError},
+	{"data.ErrTerritoryVersion", data.ErrTerritoryVersion, http.StatusInternalServerError},
+	{"data.ErrCorruptTerritory", data.ErrCorruptTerritory, http.StatusInternalServerError},
+	{"data.ErrVenueFormat", data.ErrVenueFormat, http.StatusInternalServerError},
+	{"data.ErrVenueEncoding", data.ErrVenueEncoding, http.StatusInternalServerError},
+	{"data.ErrVenueBinary", data.ErrVenueBinary, http.StatusInternalServerError},
+	{"data.ErrVenueEmpty", data.ErrVenueEmpty, http.StatusInternalServerError},
+}
+
+// statusOf returns the HTTP status of err: the first matching row of
+// errorTable (a request body over its cap is 413), else 500.
 func statusOf(err error) int {
 	var mb *http.MaxBytesError
-	switch {
-	case errors.Is(err, ErrTooLarge), errors.Is(err, scenario.ErrTooLarge), errors.As(err, &mb):
+	if errors.As(err, &mb) {
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrInvalid), errors.Is(err, scenario.ErrInvalid),
-		errors.Is(err, planner.ErrUnknownProfile), errors.Is(err, coverage.ErrUnknownProfile),
-		errors.Is(err, coverage.ErrBadProfile), errors.Is(err, coverage.ErrLevel), errors.Is(err, data.ErrCandidates),
-		errors.Is(err, propose.ErrCoverInstance), errors.Is(err, travel.ErrUnknownMode),
-		errors.Is(err, planner.ErrBadEngine):
-		return http.StatusBadRequest
-	case errors.Is(err, ErrNotFound), errors.Is(err, scenario.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, scenario.ErrConflict):
-		return http.StatusConflict
-	case errors.Is(err, ErrUnprocessable), errors.Is(err, travel.ErrOffNetwork), errors.Is(err, coverage.ErrNoRoads):
-		return http.StatusUnprocessableEntity
-	case errors.Is(err, ErrUnavailable):
-		return http.StatusServiceUnavailable
-	case errors.Is(err, ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, ErrUnsupportedMedia):
-		return http.StatusUnsupportedMediaType
-	case errors.Is(err, ErrMethod):
-		return http.StatusMethodNotAllowed
-	case errors.Is(err, ErrTooManyRequests):
-		return http.StatusTooManyRequests
-	case errors.Is(err, ErrBusy):
-		return http.StatusServiceUnavailable
-	case errors.Is(err, ErrClientGone):
-		return statusClientGone
+	}
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			return row.status
+		}
 	}
 	return http.StatusInternalServerError
 }

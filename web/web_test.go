@@ -20,7 +20,6 @@ import (
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/geo/travel"
-	"github.com/maillage/maillage/internal/planner"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -246,7 +245,7 @@ func TestStatusOf(t *testing.T) {
 		{&scenario.ValidationError{}, 400},
 		{&scenario.ValidationError{TooLarge: true}, 413}, // also matches ErrInvalid
 		{&http.MaxBytesError{Limit: 1}, 413},
-		{fmt.Errorf("x: %w", planner.ErrUnknownProfile), 400},
+		{fmt.Errorf("x: %w", coverage.ErrUnknownProfile), 400},
 		{fmt.Errorf("x: %w", coverage.ErrNoRoads), 422},
 		{fmt.Errorf("x: %w", travel.ErrOffNetwork), 422},
 		{fmt.Errorf("x: %w", travel.ErrUnknownMode), 400},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -60,6 +61,13 @@ type CandidateOptions struct {
 // carry theirs, venues by INSEE code, communes are their own, user sites by
 // point-in-polygon on the communes' outlines (−1 without outlines).
 func Candidates(t *maillage.Territory, opts CandidateOptions) []Candidate {
+	var communes *geo.CommuneIndex // built on first use
+	communeAt := func(p orb.Point) int32 {
+		if communes == nil {
+			communes = geo.NewCommuneIndex(t.Communes)
+		}
+		return int32(communes.Locate(p))
+	}
 	var out []Candidate
 	if opts.Cells {
 		for i, c := range t.Cells {
@@ -91,25 +99,15 @@ func Candidates(t *maillage.Territory, opts CandidateOptions) []Candidate {
 			}
 			ci, ok := byCode[v.Commune]
 			if !ok {
-				ci = candCommuneAt(t, v.Point)
+				ci = communeAt(v.Point)
 			}
 			out = append(out, Candidate{Name: v.Name, Kind: CandidateVenue, Point: v.Point, Hours: v.Hours.Hours(), Cell: -1, Commune: ci, Venue: v.ID})
 		}
 	}
 	for _, u := range opts.User {
-		out = append(out, Candidate{Name: u.Name, Kind: CandidateUser, Point: u.Point, Hours: u.Hours, Cell: -1, Commune: candCommuneAt(t, u.Point), Line: u.Line})
+		out = append(out, Candidate{Name: u.Name, Kind: CandidateUser, Point: u.Point, Hours: u.Hours, Cell: -1, Commune: communeAt(u.Point), Line: u.Line})
 	}
 	return candFilter(t, out, opts)
-}
-
-// candCommuneAt returns the index of the commune whose outline holds p, or −1.
-func candCommuneAt(t *maillage.Territory, p orb.Point) int32 {
-	for i, c := range t.Communes {
-		if c.Geometry != nil && c.Geometry.Bound().Contains(p) && planar.MultiPolygonContains(c.Geometry, p) {
-			return int32(i)
-		}
-	}
-	return -1
 }
 
 func candFilter(t *maillage.Territory, cs []Candidate, opts CandidateOptions) []Candidate {

@@ -24,7 +24,7 @@ import (
 )
 
 // ErrMILPSolution reports a solver solution file that cannot be read.
-var ErrMILPSolution = errors.New("coverage: bad MILP solution")
+var ErrMILPSolution = errors.New("propose: bad MILP solution")
 
 // WriteMILP writes the maximal-covering problem for in and k sites in CPLEX
 // LP format (readable by CBC, GLPK's glpsol --lp, HiGHS, SCIP).

@@ -41,7 +41,7 @@ import (
 var (
 	// ErrCoverInstance reports an inconsistent proposal instance (set indices out
 	// of range or unsorted, lengths that do not match, negative weights).
-	ErrCoverInstance = errors.New("coverage: invalid proposal instance")
+	ErrCoverInstance = errors.New("propose: invalid proposal instance")
 )
 
 // propState is the mutable state of one greedy run.

@@ -67,6 +67,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"name":"x","base":"test","changes":[{"op":"hours","venue_id":"v1","hours":[{"day":"su","open":"00:00","close":"24:00"}]}]}`))
 	f.Add([]byte(`{"changes":[{"op":"services","services":["\u0000"]}]}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte("{\"name\":\"B\xe9ville\",\"base\":\"test\",\"changes\":[]}"))
+	f.Add([]byte(`{"name":"x\u202e","description":"l1\nl2","base":"test","changes":[]}`))
 	f.Add([]byte(`{"name":"x","base":"test","changes":null,"version":-1,"created":"2026-01-01T00:00:00Z"}`))
 	terr := testTerritory()
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -18,35 +18,23 @@ type DaySpan struct {
 	Close string `json:"close"`
 }
 
-// dayNames are the OSM day abbreviations, Monday first (maillage.Week order).
-var dayNames = [7]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
-
-func parseDay(s string) (int, bool) {
-	for i, d := range dayNames {
-		if strings.EqualFold(d, strings.TrimSpace(s)) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // parseClock parses "HH:MM" (00:00 to 24:00) into minutes since midnight.
 func parseClock(s string) (uint16, error) {
 	s = strings.TrimSpace(s)
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("%q is not a HH:MM time", s)
+		return 0, fmt.Errorf("%s is not a HH:MM time", quote(s))
 	}
 	var hm [2]int
 	for i, part := range []string{s[:2], s[3:]} {
 		for _, c := range part {
 			if c < '0' || c > '9' {
-				return 0, fmt.Errorf("%q is not a HH:MM time", s)
+				return 0, fmt.Errorf("%s is not a HH:MM time", quote(s))
 			}
 			hm[i] = hm[i]*10 + int(c-'0')
 		}
 	}
 	if hm[1] > 59 || hm[0] > 24 || (hm[0] == 24 && hm[1] != 0) {
-		return 0, fmt.Errorf("%q is not a time of day (00:00 to 24:00)", s)
+		return 0, fmt.Errorf("%s is not a time of day (00:00 to 24:00)", quote(s))
 	}
 	return uint16(hm[0]*60 + hm[1]), nil
 }
@@ -59,9 +47,9 @@ func parseSpans(ps *problems, i int, spans []DaySpan) maillage.Week {
 	w := maillage.Week{Known: true}
 	for j, sp := range spans {
 		field := fmt.Sprintf("hours[%d]", j)
-		d, ok := parseDay(sp.Day)
+		d, ok := maillage.ParseDay(sp.Day)
 		if !ok {
-			ps.add(i, field+".day", "unknown day %q (want one of Mo Tu We Th Fr Sa Su)", sp.Day)
+			ps.add(i, field+".day", "unknown day %s (want one of Mo Tu We Th Fr Sa Su)", quote(sp.Day))
 		}
 		o, err1 := parseClock(sp.Open)
 		if err1 != nil {
@@ -94,13 +82,13 @@ func checkWeek(w maillage.Week) error {
 	for d, spans := range w.Days {
 		for k, s := range spans {
 			if s.Close <= s.Open {
-				return fmt.Errorf("%s %s-%s has negative or zero hours", dayNames[d], formatClock(s.Open), formatClock(s.Close))
+				return fmt.Errorf("%s %s-%s has negative or zero hours", maillage.DayKeys[d], formatClock(s.Open), formatClock(s.Close))
 			}
 			if s.Close > 24*60 {
-				return fmt.Errorf("%s closes after midnight (%d min)", dayNames[d], s.Close)
+				return fmt.Errorf("%s closes after midnight (%d min)", maillage.DayKeys[d], s.Close)
 			}
 			if k > 0 && s.Open < spans[k-1].Close {
-				return fmt.Errorf("%s %s-%s overlaps %s-%s", dayNames[d],
+				return fmt.Errorf("%s %s-%s overlaps %s-%s", maillage.DayKeys[d],
 					formatClock(s.Open), formatClock(s.Close), formatClock(spans[k-1].Open), formatClock(spans[k-1].Close))
 			}
 			total += int(s.Close - s.Open)
@@ -128,7 +116,7 @@ func FormatWeek(w maillage.Week) string {
 		for k, s := range spans {
 			times[k] = formatClock(s.Open) + "-" + formatClock(s.Close)
 		}
-		parts = append(parts, dayNames[d]+" "+strings.Join(times, ","))
+		parts = append(parts, maillage.DayKeys[d]+" "+strings.Join(times, ","))
 	}
 	if len(parts) == 0 {
 		return "off"
@@ -141,7 +129,7 @@ func WeekSpans(w maillage.Week) []DaySpan {
 	var out []DaySpan
 	for d, spans := range w.Days {
 		for _, s := range spans {
-			out = append(out, DaySpan{Day: dayNames[d], Open: formatClock(s.Open), Close: formatClock(s.Close)})
+			out = append(out, DaySpan{Day: maillage.DayKeys[d], Open: formatClock(s.Open), Close: formatClock(s.Close)})
 		}
 	}
 	return out

@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // metresPerDegree is the length of one degree of latitude (and of longitude
@@ -17,26 +17,27 @@ const metresPerDegree = 6371008.8 * math.Pi / 180
 // polygons when the territory has them, else the bounding box of its cell
 // centres (or of its located venues), each widened by a buffer in metres.
 type region struct {
-	polys  []regionPoly
-	box    orb.Bound
-	hasBox bool
-	buffer float64 // metres
+	polys    []regionPoly
+	communes *geo.CommuneIndex // over the same polygons
+	box      orb.Bound
+	hasBox   bool
+	buffer   float64 // metres
 }
 
 type regionPoly struct {
-	commune int // index in Territory.Communes
-	mp      orb.MultiPolygon
-	bound   orb.Bound
+	mp    orb.MultiPolygon
+	bound orb.Bound
 }
 
 func newRegion(t *maillage.Territory, buffer float64) *region {
 	r := &region{buffer: buffer}
-	for i, c := range t.Communes {
+	for _, c := range t.Communes {
 		if len(c.Geometry) > 0 {
-			r.polys = append(r.polys, regionPoly{commune: i, mp: c.Geometry, bound: c.Geometry.Bound()})
+			r.polys = append(r.polys, regionPoly{mp: c.Geometry, bound: c.Geometry.Bound()})
 		}
 	}
 	if len(r.polys) > 0 {
+		r.communes = geo.NewCommuneIndex(t.Communes)
 		return r
 	}
 	for _, c := range t.Cells {
@@ -88,12 +89,10 @@ func (r *region) contains(p orb.Point) bool {
 // commune returns the index in Territory.Communes of the commune polygon
 // holding p, or -1.
 func (r *region) commune(p orb.Point) int {
-	for _, q := range r.polys {
-		if q.bound.Contains(p) && planar.MultiPolygonContains(q.mp, p) {
-			return q.commune
-		}
+	if r.communes == nil {
+		return -1
 	}
-	return -1
+	return r.communes.Locate(p)
 }
 
 // setCommune sets v.Commune and v.CommuneName from the polygon holding v's

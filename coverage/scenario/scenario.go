@@ -46,8 +46,6 @@ const (
 	DefaultMaxChanges   = 1000
 	DefaultMaxBytes     = 1 << 20 // 1 MiB of JSON
 	DefaultBufferMeters = 1000
-	// MaxNameLen is the longest scenario or place name, in bytes.
-	MaxNameLen = 200
 )
 
 // Op is the kind of a change.
@@ -160,12 +158,17 @@ type Problem struct {
 
 func (p Problem) String() string { return p.Field + ": " + p.Reason }
 
-// ValidationError lists every problem found in a scenario. It matches
-// ErrInvalid with errors.Is, and also ErrTooLarge when the scenario was
-// rejected for its size.
+// ValidationError lists the problems found in a scenario: every one up to
+// MaxProblems, then one last Problem (field "problems") saying how many more
+// were found and not listed, so that a large bad body never makes a larger
+// answer. It matches ErrInvalid with errors.Is, and also ErrTooLarge when
+// the scenario was rejected for its size.
 type ValidationError struct {
 	Problems []Problem
 	TooLarge bool
+	// Omitted is the number of problems found beyond the MaxProblems
+	// listed (0 when all are).
+	Omitted int
 }
 
 // maxListed is how many problems Error lists before summarising.
@@ -174,9 +177,13 @@ const maxListed = 5
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("scenario: invalid: ")
-	for i, p := range e.Problems {
+	listed := e.Problems
+	if e.Omitted > 0 && len(listed) > 0 {
+		listed = listed[:len(listed)-1] // the count of the omitted ones
+	}
+	for i, p := range listed {
 		if i == maxListed {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-maxListed)
+			fmt.Fprintf(&b, "; and %d more", len(listed)-maxListed+e.Omitted)
 			break
 		}
 		if i > 0 {
@@ -192,21 +199,37 @@ func (e *ValidationError) Is(target error) bool {
 	return target == ErrInvalid || (e.TooLarge && target == ErrTooLarge)
 }
 
-// problems accumulates Problems.
-type problems struct{ list []Problem }
+// problems accumulates Problems, keeping the first MaxProblems.
+type problems struct {
+	list  []Problem
+	total int // problems found, listed or not
+}
 
 func (ps *problems) add(change int, field, format string, args ...any) {
+	ps.total++
+	if len(ps.list) >= MaxProblems {
+		return
+	}
 	if change >= 0 {
 		field = fmt.Sprintf("changes[%d].%s", change, field)
 	}
 	ps.list = append(ps.list, Problem{Change: change, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
+// n is the number of problems found so far, listed or not.
+func (ps *problems) n() int { return ps.total }
+
 func (ps *problems) err() error {
-	if len(ps.list) == 0 {
+	if ps.total == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: ps.list}
+	list := ps.list
+	more := ps.total - len(list)
+	if more > 0 {
+		list = append(list, Problem{Change: -1, Field: "problems",
+			Reason: fmt.Sprintf("%d more problems found and not listed (the first %d are)", more, MaxProblems)})
+	}
+	return &ValidationError{Problems: list, Omitted: more}
 }
 
 // Filter selects scenarios in Store.List: those of base territory Base (all

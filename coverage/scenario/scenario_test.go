@@ -112,6 +112,24 @@ func TestValidateRejects(t *testing.T) {
 		{"empty scenario name", Options{}, with(func(s *Scenario) { s.Name = " " }), "name", "empty", false},
 		{"control character", Options{}, with(func(s *Scenario) { s.Name = "a\x00b" }), "name", "control character", false},
 		{"empty place name", Options{}, with(func(s *Scenario) { s.Changes[0].Name = "" }), "changes[0].name", "empty", false},
+		{"name too long", Options{}, with(func(s *Scenario) { s.Name = strings.Repeat("é", 101) }), "name", "202 bytes, longer than the limit of 200", false},
+		{"name not UTF-8", Options{}, with(func(s *Scenario) { s.Name = "Mairie \xe9" }), "name", "not valid UTF-8", false},
+		{"name with U+FFFD", Options{}, with(func(s *Scenario) { s.Name = "Mairie \ufffd" }), "name", "U+FFFD at byte 7", false},
+		{"right-to-left override", Options{}, with(func(s *Scenario) { s.Name = "Mairie \u202egpj.exe" }), "name", "bidirectional control character U+202E at byte 7", false},
+		{"isolate in a place name", Options{}, with(func(s *Scenario) { s.Changes[0].Name = "Mairie\u2067x" }), "changes[0].name", "bidirectional control character U+2067", false},
+		{"bidi mark in a programme", Options{}, with(func(s *Scenario) { s.Changes[0].Programmes[0] = "\u200fCN" }), "changes[0].programmes[0]", "U+200F at byte 0", false},
+		{"description too long", Options{}, with(func(s *Scenario) { s.Description = strings.Repeat("x", MaxDescriptionLen+1) }),
+			"description", "4001 bytes, longer than the limit of 4000", false},
+		{"description with a bidi override", Options{}, with(func(s *Scenario) { s.Description = "ligne 1\nligne \u202d2" }),
+			"description", "bidirectional control character U+202D at byte 14", false},
+		{"description with a control character", Options{}, with(func(s *Scenario) { s.Description = "a\x1bb" }),
+			"description", "control character U+001B", false},
+		{"too many services", Options{}, with(func(s *Scenario) { s.Changes[3].Services = make([]string, MaxListLen+1) }),
+			"changes[3].services", "33 entries, more than 32", false},
+		{"too many programmes", Options{}, with(func(s *Scenario) { s.Changes[0].Programmes = make([]string, MaxListLen+1) }),
+			"changes[0].programmes", "33 entries, more than 32", false},
+		{"long unknown id is not repeated whole", Options{}, with(func(s *Scenario) { s.Changes[2].VenueID = strings.Repeat("v", 5000) }),
+			"changes[2].venue_id", `unknown place id "` + strings.Repeat("v", maxQuoted) + `"… in territory "test"`, false},
 		{"other territory", Options{}, with(func(s *Scenario) { s.Base = "gironde" }), "base", `"gironde", not "test"`, false},
 		{"unknown op", Options{}, with(func(s *Scenario) { s.Changes[2].Op = "close" }), "changes[2].op", `unknown op "close"`, false},
 		{"field unused by op", Options{}, with(func(s *Scenario) { s.Changes[2].Name = "x" }), "changes[2].name", `not used by op "remove"`, false},
@@ -182,6 +200,42 @@ func TestValidateAcceptsAndListsEveryProblem(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "changes[1].hours[0].close: closes at 08:00, not after it opens at 09:00") {
 		t.Errorf("message %q does not name the field and reason", err)
+	}
+}
+
+func TestValidateAcceptsMultilineDescription(t *testing.T) {
+	s := good()
+	s.Description = "Hypothèse du conseil départemental :\n\t– une permanence le mardi à Bville.\r\n" + strings.Repeat("é", (MaxDescriptionLen-100)/2)
+	if err := Validate(testTerritory(), s); err != nil {
+		t.Errorf("Validate(multiline description of %d bytes) = %v, want nil", len(s.Description), err)
+	}
+}
+
+// TestValidateCapsProblems checks that a scenario with thousands of
+// problems gives MaxProblems of them and a count of the rest, so that a
+// 1 MiB body cannot make a 40 MB error answer.
+func TestValidateCapsProblems(t *testing.T) {
+	s := Scenario{Name: "x", Base: "test"}
+	for i := 0; i < 1000; i++ {
+		s.Changes = append(s.Changes, Change{Op: "close", VenueID: strings.Repeat("x", 900)})
+	}
+	err := Validate(testTerritory(), s)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v", err)
+	}
+	if len(ve.Problems) != MaxProblems+1 {
+		t.Fatalf("%d problems listed, want %d and a count", len(ve.Problems), MaxProblems)
+	}
+	if p := ve.Problems[MaxProblems-1]; p.Field != "changes[99].op" {
+		t.Errorf("problem %d is %q, want changes[99].op", MaxProblems-1, p.Field)
+	}
+	last := ve.Problems[MaxProblems]
+	if last.Field != "problems" || !strings.Contains(last.Reason, "900 more problems") {
+		t.Errorf("last problem = %+v, want the count of the 900 not listed", last)
+	}
+	if ve.Omitted != 900 || !strings.Contains(err.Error(), "; and 995 more") {
+		t.Errorf("message %q does not count what it leaves out", err)
 	}
 }
 

@@ -1,40 +1,50 @@
 package scenario
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/maillage/maillage"
 	"github.com/paulmach/orb"
 )
 
-// Decode reads one scenario as JSON from r (at most Options.MaxBytes bytes,
-// unknown fields rejected) and checks it without a territory (Validate with
-// t nil). Errors match ErrInvalid (and ErrTooLarge for an oversized body) and
-// are *ValidationError.
+// Decode reads one scenario as JSON from r (at most Options.MaxBytes bytes of
+// UTF-8, unknown fields rejected) and checks it without a territory
+// (Validate with t nil). Errors match ErrInvalid (and ErrTooLarge for an
+// oversized body) and are *ValidationError, except a read error of r.
+//
+// The body is decoded as it is read, not read whole first: a body that is
+// not JSON, or not UTF-8, is rejected at its first bad byte, after reading
+// one buffer of it, whatever its length.
 func (o Options) Decode(r io.Reader) (Scenario, error) {
 	max := o.maxBytes()
-	body, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
-	if err != nil {
-		return Scenario{}, fmt.Errorf("scenario: reading body: %w", err)
+	body := newBodyReader(io.LimitReader(r, int64(max)+1))
+	var s Scenario
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&s)
+	trailing := false
+	if err == nil {
+		_, terr := dec.Token()
+		trailing = terr != io.EOF
 	}
-	if len(body) > max {
+	switch {
+	case body.n > int64(max):
 		return Scenario{}, &ValidationError{TooLarge: true, Problems: []Problem{{
 			Change: -1, Field: "body", Reason: fmt.Sprintf("more than %d bytes", max)}}}
-	}
-	var s Scenario
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	case body.err != nil:
+		return Scenario{}, fmt.Errorf("scenario: reading body: %w", body.err)
+	case body.bad >= 0:
+		return Scenario{}, &ValidationError{Problems: []Problem{{
+			Change: -1, Field: "body", Reason: fmt.Sprintf("not UTF-8 at byte %d (JSON text must be UTF-8)", body.bad)}}}
+	case err != nil:
 		return Scenario{}, &ValidationError{Problems: []Problem{jsonProblem(err)}}
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	case trailing:
 		return Scenario{}, &ValidationError{Problems: []Problem{{
 			Change: -1, Field: "body", Reason: "data after the scenario object"}}}
 	}
@@ -52,7 +62,7 @@ func jsonProblem(err error) Problem {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return Problem{Change: -1, Field: te.Field, Reason: fmt.Sprintf("a JSON %s cannot be a %s", te.Value, te.Type)}
+		return Problem{Change: -1, Field: te.Field, Reason: fmt.Sprintf("a JSON %s cannot be a %s", cut(te.Value), te.Type)}
 	case errors.As(err, &se):
 		return Problem{Change: -1, Field: "body", Reason: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -60,9 +70,22 @@ func jsonProblem(err error) Problem {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if f, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		return Problem{Change: -1, Field: strings.Trim(f, `"`), Reason: "unknown field"}
+		return Problem{Change: -1, Field: cut(strings.Trim(f, `"`)), Reason: "unknown field"}
 	}
-	return Problem{Change: -1, Field: "body", Reason: msg}
+	return Problem{Change: -1, Field: "body", Reason: cut(msg)}
+}
+
+// cut shortens a message that may repeat an input value to about
+// 2×maxQuoted bytes.
+func cut(s string) string {
+	if len(s) <= 2*maxQuoted {
+		return s
+	}
+	n := 2 * maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Validate checks s, and, when t is not nil, checks it against the territory
@@ -137,10 +160,13 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 			Reason: fmt.Sprintf("%d bytes of JSON, more than the limit of %d", len(b), o.maxBytes())}}}
 	}
 	checkName(&ps, -1, "name", s.Name)
+	checkText(&ps, -1, "description", s.Description, MaxDescriptionLen, false, true)
 	if strings.TrimSpace(s.Base) == "" {
 		ps.add(-1, "base", "empty: name the base territory")
 	} else if t != nil && s.Base != t.Name {
-		ps.add(-1, "base", "scenario is for territory %q, not %q", s.Base, t.Name)
+		ps.add(-1, "base", "scenario is for territory %s, not %s", quote(s.Base), quote(t.Name))
+	} else {
+		checkName(&ps, -1, "base", s.Base)
 	}
 
 	var st *state
@@ -161,7 +187,7 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 	for i, c := range s.Changes {
 		allowed, ok := fields[c.Op]
 		if !ok {
-			ps.add(i, "op", "unknown op %q (want add, remove, hours, services or move)", c.Op)
+			ps.add(i, "op", "unknown op %s (want add, remove, hours, services or move)", quote(string(c.Op)))
 			continue
 		}
 		for _, f := range present(c) {
@@ -169,11 +195,15 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 				ps.add(i, f, "not used by op %q", c.Op)
 			}
 		}
-		n := len(ps.list)
+		n := ps.n()
 		week, hasWeek := o.changeWeek(&ps, i, c)
 		services := changeServices(&ps, i, c)
-		for k, p := range c.Programmes {
-			checkName(&ps, i, fmt.Sprintf("programmes[%d]", k), p)
+		if len(c.Programmes) > MaxListLen {
+			ps.add(i, "programmes", "%d entries, more than %d", len(c.Programmes), MaxListLen)
+		} else {
+			for k, p := range c.Programmes {
+				checkName(&ps, i, fmt.Sprintf("programmes[%d]", k), p)
+			}
 		}
 		var pos orb.Point
 		needPos := c.Op == OpAdd || c.Op == OpMove
@@ -184,7 +214,7 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 		case OpAdd:
 			checkName(&ps, i, "name", c.Name)
 		case OpHours:
-			if !hasWeek && len(ps.list) == n {
+			if !hasWeek && ps.n() == n {
 				ps.add(i, "hours", "missing: give hours or opening_hours")
 			}
 		case OpServices:
@@ -193,7 +223,7 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 			}
 		}
 
-		n = len(ps.list) // problems of this change's place id
+		n = ps.n() // problems of this change's place id
 		id := c.VenueID
 		if c.Op == OpAdd {
 			if id == "" {
@@ -202,15 +232,15 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 			checkName(&ps, i, "venue_id", id)
 			if st == nil {
 				if j, dup := added[id]; dup {
-					ps.add(i, "venue_id", "duplicate id %q: already added by change %d", id, j)
+					ps.add(i, "venue_id", "duplicate id %s: already added by change %d", quote(id), j)
 				}
 				added[id] = i
 			} else if e, dup := st.ids[id]; dup && e.removedBy < 0 {
 				switch {
 				case e.addedBy >= 0:
-					ps.add(i, "venue_id", "duplicate id %q: already added by change %d", id, e.addedBy)
+					ps.add(i, "venue_id", "duplicate id %s: already added by change %d", quote(id), e.addedBy)
 				default:
-					ps.add(i, "venue_id", "duplicate id %q: already a place of territory %q", id, t.Name)
+					ps.add(i, "venue_id", "duplicate id %s: already a place of territory %s", quote(id), quote(t.Name))
 				}
 			}
 		} else if id == "" {
@@ -220,11 +250,11 @@ func (o Options) resolve(t *maillage.Territory, s Scenario) (*state, error) {
 				delete(added, id) // the id may be added again
 			}
 		} else if e, ok := st.ids[id]; !ok {
-			ps.add(i, "venue_id", "unknown place id %q in territory %q", id, t.Name)
+			ps.add(i, "venue_id", "unknown place id %s in territory %s", quote(id), quote(t.Name))
 		} else if e.removedBy >= 0 {
-			ps.add(i, "venue_id", "place %q was removed by change %d", id, e.removedBy)
+			ps.add(i, "venue_id", "place %s was removed by change %d", quote(id), e.removedBy)
 		}
-		if st == nil || len(ps.list) > n {
+		if st == nil || ps.n() > n {
 			continue // nothing to apply to, or no such place
 		}
 		// A change with other problems is still applied, so that later changes
@@ -273,20 +303,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func checkName(ps *problems, i int, field, name string) {
-	switch {
-	case strings.TrimSpace(name) == "":
-		ps.add(i, field, "empty")
-	case len(name) > MaxNameLen:
-		ps.add(i, field, "longer than %d bytes", MaxNameLen)
-	case strings.ContainsFunc(name, unicode.IsControl):
-		ps.add(i, field, "contains a control character")
-	}
-}
-
 // changeWeek parses the hours of change i; ok is false when it gives none.
 func (o Options) changeWeek(ps *problems, i int, c Change) (w maillage.Week, ok bool) {
-	n := len(ps.list)
+	n := ps.n()
 	var spans, osm maillage.Week
 	if len(c.Hours) > 0 {
 		if len(c.Hours) > 7*48 {
@@ -294,7 +313,7 @@ func (o Options) changeWeek(ps *problems, i int, c Change) (w maillage.Week, ok 
 			return w, false
 		}
 		spans = parseSpans(ps, i, c.Hours)
-		if len(ps.list) == n {
+		if ps.n() == n {
 			if err := checkWeek(spans); err != nil {
 				ps.add(i, "hours", "%v", err)
 			}
@@ -304,20 +323,20 @@ func (o Options) changeWeek(ps *problems, i int, c Change) (w maillage.Week, ok 
 		if o.ParseOpeningHours == nil {
 			ps.add(i, "opening_hours", "no opening_hours parser is configured: give structured hours instead")
 		} else if wk, err := o.ParseOpeningHours(c.OpeningHours); err != nil {
-			ps.add(i, "opening_hours", "%v", err)
+			ps.add(i, "opening_hours", "%s", cut(err.Error()))
 		} else if err := checkWeek(wk); err != nil {
 			ps.add(i, "opening_hours", "%v", err)
 		} else {
 			osm = wk
 		}
 	}
-	if len(ps.list) > n {
+	if ps.n() > n {
 		return w, false
 	}
 	switch {
 	case len(c.Hours) > 0 && c.OpeningHours != "":
 		if !sameWeek(spans, osm) {
-			ps.add(i, "opening_hours", "%q is not the same week as hours (%s)", c.OpeningHours, FormatWeek(spans))
+			ps.add(i, "opening_hours", "%s is not the same week as hours (%s)", quote(c.OpeningHours), FormatWeek(spans))
 			return w, false
 		}
 		return spans, true
@@ -331,10 +350,14 @@ func (o Options) changeWeek(ps *problems, i int, c Change) (w maillage.Week, ok 
 
 func changeServices(ps *problems, i int, c Change) maillage.Service {
 	var s maillage.Service
+	if len(c.Services) > MaxListLen {
+		ps.add(i, "services", "%d entries, more than %d", len(c.Services), MaxListLen)
+		return s
+	}
 	for k, name := range c.Services {
 		v, ok := maillage.ParseService(name)
 		if !ok {
-			ps.add(i, fmt.Sprintf("services[%d]", k), "unknown service %q (want one of the schema's 9 labels, e.g. %q)", name, maillage.ServiceNames[0])
+			ps.add(i, fmt.Sprintf("services[%d]", k), "unknown service %s (want one of the schema's %d labels, e.g. %q)", quote(name), len(maillage.ServiceNames), maillage.ServiceNames[0])
 			continue
 		}
 		s |= v

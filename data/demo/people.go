@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/geo"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -182,7 +183,7 @@ func (g *gen) people() error {
 				if err != nil {
 					return err
 				}
-				at := fromLL([2]float64{ll.Lng, ll.Lat})
+				at := fromLL(geo.FromLatLng(ll))
 				if g.inside(at) < 0 {
 					continue
 				}
@@ -242,7 +243,7 @@ func (g *gen) people() error {
 		if err != nil {
 			return err
 		}
-		centre := [2]float64{ll.Lng, ll.Lat}
+		centre := geo.FromLatLng(ll)
 		com := int32(g.communeOf(fromLL(centre)))
 		g.cells = append(g.cells, maillage.Cell{H3: c, Center: centre, Pop: *acc[c], Commune: com})
 	}

@@ -47,10 +47,20 @@ var ErrUnknownMode = errors.New("travel: unknown mode")
 // Modes is a set of travel modes, looked up by name.
 type Modes []Mode
 
-// DefaultModes returns the built-in modes: "walk" (4.5 km/h), "senior"
-// (3.5 km/h, on the same foot network), "bike" (15 km/h) and "car" (road
-// speeds per OSM highway class; 35 km/h crow-fly), with the measured detour
-// factors documented on the constants above. The result is a fresh slice.
+// DefaultModes returns the one table of travel modes, which route, coverage
+// profiles, proposals, tours and the API all read (a profile or a --modes
+// file may override a field, never restate the table):
+//
+//	name    network  speed (km/h)      detour  source of the figures
+//	walk    foot     4.5 (WalkKmh)     1.2     adult walking pace ≈ 1.25 m/s; detour measured (TestDetourFactors)
+//	senior  foot     3.5 (SeniorKmh)   1.2     pace of an elderly person (the README's seniors-20min-walk); same foot detour
+//	bike    bike     15 (BikeKmh)      1.35    everyday cycling speed; detour measured
+//	car     car      35 (CarKmh)       1.4     measured median average speed of car routes (37.2 km/h) rounded down; detour measured
+//
+// On the road network the car drives at speeds per OSM highway class; the
+// speed above is the crow-fly speed along the detoured distance and the
+// access speed off the network (see the constants above). The result is a
+// fresh slice.
 func DefaultModes() Modes {
 	return Modes{
 		{Name: "walk", Network: "foot", SpeedKmh: WalkKmh, Detour: FootDetour},

@@ -338,8 +338,8 @@ var dayTerms = [7]term{{"lundi", "Monday"}, {"mardi", "Tuesday"}, {"mercredi", "
 	{"jeudi", "Thursday"}, {"vendredi", "Friday"}, {"samedi", "Saturday"}, {"dimanche", "Sunday"}}
 
 // DayKeys are the opening_hours day codes, Monday first (maillage.Week's
-// order).
-var DayKeys = [7]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
+// order): maillage.DayKeys.
+var DayKeys = maillage.DayKeys
 
 // Day returns the name of day d (0 = Monday, as maillage.Week).
 func (l Lang) Day(d int) string {

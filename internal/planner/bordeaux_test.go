@@ -700,7 +700,7 @@ func TestOffNetwork(t *testing.T) {
 			t.Errorf("%s: %d cells off network, want %d", tc.profile, len(off), tc.want)
 		}
 	}
-	if _, err := p.OffNetwork("nope"); !errors.Is(err, planner.ErrUnknownProfile) {
+	if _, err := p.OffNetwork("nope"); !errors.Is(err, coverage.ErrUnknownProfile) {
 		t.Errorf("unknown profile: %v", err)
 	}
 }

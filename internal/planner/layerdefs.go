@@ -472,3 +472,30 @@ func (p *Planner) communeLayer() *layer.Layer {
 		},
 	}
 }
+
+// ExportLayers returns the layers of a full export (GeoPackage): venues,
+// cells and communes, then coverage and gaps of each named profile (every
+// profile when none is named).
+func (p *Planner) ExportLayers(profiles []string) ([]*layer.Layer, error) {
+	if len(profiles) == 0 {
+		for _, pr := range p.profiles {
+			profiles = append(profiles, pr.Name)
+		}
+	}
+	ids := []string{"venues", "cells", "communes"}
+	for _, name := range profiles {
+		if _, err := p.Profile(name); err != nil {
+			return nil, err
+		}
+		ids = append(ids, "coverage-"+name, "gaps-"+name)
+	}
+	out := make([]*layer.Layer, 0, len(ids))
+	for _, id := range ids {
+		l, err := p.Layer(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}

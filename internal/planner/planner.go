@@ -11,7 +11,6 @@ package planner
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -25,10 +24,6 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/layer"
 )
-
-// ErrUnknownProfile is returned for a profile name that is neither built in
-// nor in the user's profile file.
-var ErrUnknownProfile = errors.New("planner: unknown profile")
 
 // Config configures a Planner.
 type Config struct {
@@ -122,19 +117,10 @@ func (p *Planner) Graph() *road.Graph { return p.graph }
 // Profiles returns the built-in and user profiles, built-ins first.
 func (p *Planner) Profiles() []coverage.Profile { return p.profiles }
 
-// Profile returns the profile called name.
+// Profile returns the profile called name (coverage.ErrUnknownProfile, with
+// the known names, when there is none).
 func (p *Planner) Profile(name string) (coverage.Profile, error) {
-	for _, q := range p.profiles {
-		if q.Name == name {
-			return q, nil
-		}
-	}
-	names := make([]string, len(p.profiles))
-	for i, q := range p.profiles {
-		names[i] = q.Name
-	}
-	sort.Strings(names)
-	return coverage.Profile{}, fmt.Errorf("%w %q (known: %v)", ErrUnknownProfile, name, names)
+	return coverage.FindProfile(p.profiles, name)
 }
 
 // Engines returns the engine factory over the territory's cell centres:

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage"
+	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/internal/labels"
@@ -115,7 +116,7 @@ func build(p *planner.Planner, opt Options) (*data, error) {
 		}
 	}
 	if current == nil {
-		return nil, fmt.Errorf("%w: %q", planner.ErrUnknownProfile, opt.Profile)
+		return nil, fmt.Errorf("%w: %q", coverage.ErrUnknownProfile, opt.Profile)
 	}
 	d.Total = current.Delta.Total
 	d.Warnings = current.Warnings
