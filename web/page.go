@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
@@ -34,7 +35,7 @@ type pageConfig struct {
 	Fictional bool      `json:"fictional"`
 	Services  []string  `json:"services"`
 	BaseMap   string    `json:"basemap,omitempty"`
-	Bounds    []float64 `json:"bounds"` // minLon, minLat, maxLon, maxLat of the cells
+	Bounds    []float64 `json:"bounds"` // minLon, minLat, maxLon, maxLat of the populated cells' centres
 }
 
 var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
@@ -44,6 +45,15 @@ var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
 func (s *Server) renderIndex() ([]byte, error) {
 	cfg := pageConfig{Territory: s.t.Name, Fictional: s.t.Fictional, Services: maillage.ServiceNames,
 		BaseMap: s.cfg.BaseMapStyle, Bounds: s.summary.BBox}
+	// The map opens on the people, not on the places kept in the buffer
+	// around them.
+	if len(s.t.Cells) > 0 {
+		b := orb.Bound{Min: s.t.Cells[0].Center, Max: s.t.Cells[0].Center}
+		for i := range s.t.Cells {
+			b = b.Extend(s.t.Cells[i].Center)
+		}
+		cfg.Bounds = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, err

@@ -129,7 +129,7 @@ function figures() {
   const fs = rows.find(r => r.name === 'france-services-30min-car');
   if (fs) {
     const miss = fs.population - fs.covered;
-    html += `<div class="cible"><dt>Objectif national : tous à 30 min d'une France Services</dt><dd>${miss < 0.5 ? 'atteint' : nombre(miss) + ' personnes au-delà'}</dd></div>`;
+    html += `<div class="cible${miss < 0.5 ? ' atteint' : ''}"><dt>Objectif national : tous à 30 min d'une France Services</dt><dd>${miss < 0.5 ? 'atteint' : nombre(miss) + ' personnes au-delà'}</dd></div>`;
   }
   document.getElementById('chiffres').innerHTML = html;
 }
@@ -235,6 +235,8 @@ function zoomTo(b, state) {
 
 function communeList() {
   for (const c of ctx.coverage.profiles[0]?.communes || []) ctx.communes.set(c.code, c);
+  const first = [...ctx.communes.values()].sort((a, b) => b.population - a.population)[0];
+  if (first) document.getElementById('commune').placeholder = `ex. ${first.name} ou ${first.code}`;
   document.getElementById('communes').innerHTML = [...ctx.communes.values()]
     .map(c => `<option value="${esc(c.name)} (${esc(c.code)})"></option>`).join('');
 }
