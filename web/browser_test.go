@@ -313,6 +313,12 @@ func TestBrowserBordeauxTiming(t *testing.T) {
 	b.do(t, chromedp.Navigate(base+"/"))
 	b.waitReady(t)
 	idle := time.Since(start)
+	for _, m := range eval[[]struct {
+		Name string
+		At   float64
+	}](t, b, `performance.getEntriesByType('mark').map(m => ({Name: m.name, At: m.startTime}))`) {
+		t.Logf("  %s at %.0f ms", m.Name, m.At)
+	}
 	cells := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3)).size`)
 	if cells == 0 {
 		t.Fatalf("no Bordeaux cell rendered")

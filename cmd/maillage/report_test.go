@@ -32,7 +32,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(html)
-	for _, want := range []string{"Permanence de Valmoraine", "Nouvelle permanence « Mairie annexe », 6,0 h par semaine", "65 ans et plus, 20 min à pied", "Par commune", "Valmoraine", "Méthode", "<svg"} {
+	for _, want := range []string{"Permanence de Valmoraine", "Nouvelle permanence « Mairie annexe », 6 h par semaine", "65 ans et plus, 20 min à pied", "Par commune", "Valmoraine", "Méthode", "<svg"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -60,6 +60,9 @@ export function install(map) {
   map.addSource('zones', { type: 'geojson', data: empty, promoteId: 'rank', tolerance: 0 });
   map.addSource('lieux', { type: 'geojson', data: empty, promoteId: 'id' });
   map.addSource('brouillon', { type: 'geojson', data: empty });
+  // Commune outlines, for bearings on a map with no base map: the server's vector tiles.
+  map.addSource('communes', { type: 'vector', url: '/tiles/communes.json' });
+  map.addLayer({ id: 'communes', type: 'line', source: 'communes', 'source-layer': 'communes', paint: { 'line-color': '#6b7280', 'line-width': 0.8 } });
   map.addLayer({ id: 'cellules', type: 'fill', source: 'acces', paint: { 'fill-color': '#cccccc', 'fill-opacity': 0.85 } });
   map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: { 'fill-color': '#cccccc', 'fill-opacity': 0.85 } });
   map.addLayer({
@@ -77,6 +80,7 @@ export function install(map) {
     paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'retire'], false], 0.3, 1] },
   });
   map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true } });
+  map.moveLayer('communes', 'bascules'); // above the cells, under the highlights
 }
 
 /** Quantile class breaks of the positive values (n classes). */
@@ -160,5 +164,5 @@ export function paint(map, mode, profile, access, cells) {
   return html + '<h3>Autres signes</h3>' + swatches([
     [flipColours.gagne, 'devient couvert avec le brouillon'], [flipColours.perdu, 'n\'est plus couvert avec le brouillon'],
     ['#1d3a8a', '■ France Services'], ['#7b2d8b', '▲ arrêt itinérant'], ['#0f6e6e', '● autre lieu de médiation'],
-    ['#c2410c', '★ lieu du brouillon'], ['transparent', '- - - contour d\'une zone blanche']]);
+    ['#c2410c', '★ lieu du brouillon'], ['transparent', '- - - contour d\'une zone blanche'], ['#6b7280', '— limite de commune']]);
 }

@@ -26,7 +26,7 @@ let busy = 0;
 function setBusy(d) {
   busy += d;
   hooks.ready = false;
-  if (busy === 0) ctx.map.once('idle', () => { if (busy === 0) hooks.ready = true; });
+  if (busy === 0) ctx.map.once('idle', () => { if (busy === 0) { hooks.ready = true; performance.mark('maillage:prête'); } });
   if (busy === 0) ctx.map.triggerRepaint();
 }
 
@@ -50,7 +50,7 @@ async function start() {
   ctx.map = map;
   hooks.map = map;
   busy++;
-  const loaded = new Promise(r => map.on('load', r));
+  const loaded = new Promise(r => map.on('load', () => { performance.mark('maillage:carte-chargée'); r(); }));
   const coverage = get('/api/v1/coverage');
   const [profiles, venues] = await Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
   ctx.profiles = profiles.profiles;
@@ -139,6 +139,7 @@ async function loadProfile(data) {
   setBusy(1);
   try {
     const [access, gaps] = await (data || fetchProfile());
+    performance.mark('maillage:données');
     ctx.access = access;
     ctx.gaps = gaps;
     ctx.cellBounds = cellBounds(access);
