@@ -368,7 +368,7 @@ func (s *Server) handleProposals(c *gin.Context) {
 	var prop *propose.Proposal
 	err = s.expensive(c, "proposal", func(ctx context.Context) error {
 		var err error
-		prop, err = s.p.ProposeContext(ctx, req)
+		prop, err = timed(s.metrics.proposals, func() (*propose.Proposal, error) { return s.p.ProposeContext(ctx, req) })
 		return err
 	})
 	if err != nil {

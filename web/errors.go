@@ -94,6 +94,10 @@ var errorTable = []sentinel{
 	{"planner.ErrUnknownLayer", planner.ErrUnknownLayer, http.StatusNotFound},
 
 	{"scenario.ErrConflict", scenario.ErrConflict, http.StatusConflict},
+	// 409, not 507: the store's caps are a quota the client resolves by
+	// deleting scenarios, not a server fault (507 would count among the 5xx
+	// of error rates and alerts); the message says what to do.
+	{"scenario.ErrStoreFull", scenario.ErrStoreFull, http.StatusConflict},
 
 	{"web.ErrUnprocessable", ErrUnprocessable, http.StatusUnprocessableEntity},
 	{"travel.ErrOffNetwork", travel.ErrOffNetwork, http.StatusUnprocessableEntity},

@@ -75,11 +75,14 @@ func (s *Server) requestID(c *gin.Context) {
 	}
 	c.Set("request_id", id)
 	c.Header("X-Request-Id", id)
+	s.metrics.inFlight.Inc()
 	c.Next()
+	s.metrics.inFlight.Dec()
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
 	}
+	s.metrics.observe(route, method(c), c.Writer.Status(), time.Since(start))
 	s.log.Info("request", "method", method(c), "route", route, "path", c.Request.URL.Path,
 		"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"bytes", max(c.Writer.Size(), 0), "request_id", id)

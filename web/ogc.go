@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -596,7 +597,14 @@ func (s *Server) scenarioLayers(c *gin.Context) ([]*layer.Layer, error) {
 		return nil, err
 	}
 	var out []*layer.Layer
-	for _, sc := range list {
+	for _, sum := range list {
+		sc, err := s.store.Get(c.Request.Context(), sum.ID)
+		if errors.Is(err, scenario.ErrNotFound) {
+			continue // deleted since the listing
+		}
+		if err != nil {
+			return nil, err
+		}
 		l, err := s.p.ScenarioPlaces(*sc)
 		if err != nil {
 			s.log.Warn("scenario left out of the collections", "id", sc.ID, "err", err)

@@ -81,6 +81,10 @@ func openAPI() obj {
 	}
 	paths := obj{
 		"/healthz": obj{"get": op("état du serveur", nil, okJSON("ok", anyObject))},
+		"/readyz": obj{"get": op("prêt à servir : territoire chargé, base des scénarios accessible en écriture", nil,
+			okJSON("prêt", anyObject), "503")},
+		"/metrics": obj{"get": op("métriques Prometheus (format texte)", nil,
+			obj{"200": answer("les métriques", "text/plain; version=0.0.4", strSchema)})},
 		"/api/openapi.json": obj{"get": op("ce document (OpenAPI 3.0)", nil,
 			obj{"200": answer("le document", oasType, anyObject)})},
 		"/api/docs":         obj{"get": op("ce document, lisible", nil, obj{"200": answer("page HTML", htmlType, strSchema)})},
@@ -88,6 +92,8 @@ func openAPI() obj {
 		"/api/v1/venues":    obj{"get": op("lieux localisés (RFC 7946)", nil, okGeo("les lieux"))},
 		"/api/v1/cells": obj{"get": op("cellules dont le centre est dans la boîte",
 			[]any{qparam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", strSchema)}, okGeo("les cellules"), "400", "413")},
+		"/api/v1/export.gpkg": obj{"get": op("toutes les couches dans un GeoPackage", []any{profileArg},
+			obj{"200": answer("le GeoPackage", gpkgType, obj{"type": "string", "format": "binary"})}, "400")},
 		"/api/v1/profiles": obj{"get": op("profils de demande", nil, okJSON("les profils", anyObject))},
 		"/api/v1/labels":   obj{"get": op("catalogue des libellés", nil, okJSON("les libellés", anyObject), "400")},
 		"/api/v1/coverage": obj{"get": op("rapport de couverture", []any{profileArg, formatArg("json", "csv")},

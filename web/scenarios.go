@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 // needStore answers 503 when the server has no scenario store.
@@ -57,12 +58,14 @@ func (s *Server) handleScenarioCreate(c *gin.Context) {
 	c.JSON(http.StatusCreated, sc)
 }
 
-// ScenarioPage is the answer of GET /api/v1/scenarios.
+// ScenarioPage is the answer of GET /api/v1/scenarios: summaries (no
+// changes; GET /api/v1/scenarios/ID has them), so that a page of large
+// scenarios stays a small answer.
 type ScenarioPage struct {
-	Scenarios []*scenario.Scenario `json:"scenarios"`
-	Total     int                  `json:"total"` // scenarios in all
-	Offset    int                  `json:"offset"`
-	Limit     int                  `json:"limit"` // as asked; 0: the store's default
+	Scenarios []scenario.Summary `json:"scenarios"`
+	Total     int                `json:"total"` // scenarios in all
+	Offset    int                `json:"offset"`
+	Limit     int                `json:"limit"` // as asked; 0: the store's default
 }
 
 func (s *Server) handleScenarioList(c *gin.Context) {
@@ -88,7 +91,7 @@ func (s *Server) handleScenarioList(c *gin.Context) {
 		return
 	}
 	if list == nil {
-		list = []*scenario.Scenario{}
+		list = []scenario.Summary{}
 	}
 	c.JSON(http.StatusOK, ScenarioPage{Scenarios: list, Total: total, Offset: f.Offset, Limit: f.Limit})
 }
@@ -170,7 +173,7 @@ func (s *Server) handleScenarioEvaluation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ev, err := s.p.Evaluate(*sc, profile)
+	ev, err := s.evaluate(*sc, profile)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -214,7 +217,7 @@ func (s *Server) handleScenarioDiff(c *gin.Context) {
 // profile.
 func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.Result, error) {
 	if id == 0 {
-		ev, err := s.p.Evaluate(s.p.BaseScenario(), profile)
+		ev, err := s.evaluate(s.p.BaseScenario(), profile)
 		if err != nil {
 			return scenario.Result{}, err
 		}
@@ -227,9 +230,14 @@ func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.R
 	if err != nil {
 		return scenario.Result{}, err
 	}
-	ev, err := s.p.Evaluate(*sc, profile)
+	ev, err := s.evaluate(*sc, profile)
 	if err != nil {
 		return scenario.Result{}, err
 	}
 	return ev.After, nil
+}
+
+// evaluate is the planner's Evaluate, timed.
+func (s *Server) evaluate(sc scenario.Scenario, profile string) (*planner.Evaluation, error) {
+	return timed(s.metrics.evaluations, func() (*planner.Evaluation, error) { return s.p.Evaluate(sc, profile) })
 }

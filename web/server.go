@@ -111,8 +111,9 @@ type Server struct {
 
 	openapi []byte // the OpenAPI document (openapi.go), encoded once
 
-	rate *rateLimiter // nil: no rate limit
-	pool *pool
+	rate    *rateLimiter // nil: no rate limit
+	metrics *metrics
+	pool    *pool
 
 	engine  *gin.Engine
 	handler http.Handler // engine wrapped in CORS and HEAD (middleware.go)
@@ -175,6 +176,10 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
 	}
 	s.openapi, _ = json.Marshal(openAPI()) // maps, strings and numbers only
+	s.metrics = newMetrics(s)
+	if store != nil {
+		s.store = countingStore{store, s.metrics.storeErrors}
+	}
 	s.engine = s.router()
 	s.handler = s.wrap(s.engine)
 	return s
@@ -255,6 +260,8 @@ func (s *Server) router() *gin.Engine {
 	}
 	e.Use(s.requestID, s.recover, s.limitRate, s.capBody, s.requireJSON)
 	e.NoMethod(s.noMethod)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.metrics.handler())
 	e.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -266,6 +273,7 @@ func (s *Server) router() *gin.Engine {
 		c.Data(http.StatusOK, geoJSONType, s.venues)
 	})
 	v1.GET("/cells", s.handleCells)
+	v1.GET("/export.gpkg", s.handleExportGPKG)
 	v1.GET("/profiles", s.handleProfiles)
 	v1.GET("/labels", s.handleLabels)
 	v1.GET("/coverage", s.handleCoverage)

@@ -262,3 +262,17 @@ func BenchmarkTileZ10Cells(b *testing.B) {
 		}
 	}
 }
+
+func TestExportGPKGEndpoint(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	prof := s.p.Profiles()[0].Name
+	rec := getWith(t, s.Handler(), "/api/v1/export.gpkg?profile="+prof, nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != gpkgType || !bytes.HasPrefix(rec.Body.Bytes(), []byte("SQLite format 3\x00")) {
+		t.Fatalf("%d %q %d bytes", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len())
+	}
+	for _, target := range []string{"/api/v1/export.gpkg?profile=nope", "/api/v1/export.gpkg?foo=1"} {
+		if rec := getWith(t, s.Handler(), target, nil); rec.Code != 400 {
+			t.Fatalf("%s: %d", target, rec.Code)
+		}
+	}
+}

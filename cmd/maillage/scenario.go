@@ -121,7 +121,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tNAME\tBASE\tCHANGES\tUPDATED")
 		for _, s := range list {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, len(s.Changes), s.Updated.Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, s.ChangeCount, s.Updated.Format("2006-01-02 15:04"))
 		}
 		fmt.Fprintf(w, "(%d scenarios)\n", total)
 		return w.Flush()

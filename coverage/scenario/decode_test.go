@@ -116,6 +116,7 @@ func TestCode(t *testing.T) {
 		{nil, ""},
 		{fmt.Errorf("%w: scenario 3", ErrNotFound), "not_found"},
 		{fmt.Errorf("%w: version 2", ErrConflict), "conflict"},
+		{fmt.Errorf("%w: 10000 scenarios", ErrStoreFull), "store_full"},
 		{&ValidationError{TooLarge: true}, "too_large"},
 		{&ValidationError{}, "invalid"},
 		{errors.New("disk full"), "internal"},
@@ -124,5 +125,28 @@ func TestCode(t *testing.T) {
 		if got := Code(tt.err); got != tt.want {
 			t.Errorf("Code(%v) = %q, want %q", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestDecodeDefaultBase: a scenario that names no base (absent, null, "")
+// gets Options.DefaultBase; any other base stands, whatever the case of
+// its key, since encoding/json matches keys case-insensitively.
+func TestDecodeDefaultBase(t *testing.T) {
+	o := Options{DefaultBase: "terr"}
+	for _, tt := range []struct{ body, want string }{
+		{`{"name":"a","changes":[]}`, "terr"},
+		{`{"name":"a","base":null,"changes":[]}`, "terr"},
+		{`{"name":"a","base":"","changes":[]}`, "terr"},
+		{`{"name":"a","base":"x","changes":[]}`, "x"},
+		{`{"name":"a","Base":"x"}`, "x"},
+		{`{"name":"a","BASE":"","base":"y"}`, "y"},
+	} {
+		s, err := o.Decode(strings.NewReader(tt.body))
+		if err != nil || s.Base != tt.want {
+			t.Errorf("%s: base %q, %v; want %q", tt.body, s.Base, err, tt.want)
+		}
+	}
+	if _, err := Decode(strings.NewReader(`{"name":"a"}`)); err == nil || !strings.Contains(err.Error(), "base: empty") {
+		t.Errorf("no base and no default: %v, want base: empty", err)
 	}
 }

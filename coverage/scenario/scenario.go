@@ -12,7 +12,7 @@ import (
 
 // Error codes. Every error a Store or a validation returns matches at most one
 // of them with errors.Is; the web layer maps them to HTTP statuses (404, 409,
-// 400/422, 413).
+// 400/422, 413, and 409 for a full store).
 var (
 	ErrNotFound = errors.New("scenario: not found")
 	ErrConflict = errors.New("scenario: conflict")
@@ -20,11 +20,15 @@ var (
 	// ErrTooLarge is returned for a scenario over Options.MaxBytes or
 	// Options.MaxChanges; such an error also matches ErrInvalid.
 	ErrTooLarge = errors.New("scenario: too large")
+	// ErrStoreFull is returned by a Store that holds as many scenarios, or
+	// as many bytes of them, as it is configured for: nothing was written;
+	// deleting scenarios makes room.
+	ErrStoreFull = errors.New("scenario: store full")
 )
 
 // Code returns the code of err for an API or a command line: "not_found",
-// "conflict", "too_large", "invalid", or "internal" for any other error ("" for
-// nil). Check the returned code, never the message.
+// "conflict", "store_full", "too_large", "invalid", or "internal" for any
+// other error ("" for nil). Check the returned code, never the message.
 func Code(err error) string {
 	switch {
 	case err == nil:
@@ -33,6 +37,8 @@ func Code(err error) string {
 		return "not_found"
 	case errors.Is(err, ErrConflict):
 		return "conflict"
+	case errors.Is(err, ErrStoreFull):
+		return "store_full"
 	case errors.Is(err, ErrTooLarge):
 		return "too_large"
 	case errors.Is(err, ErrInvalid):
@@ -121,6 +127,10 @@ type Options struct {
 	// week (the coordinator sets it to data.ParseOpeningHours). When nil,
 	// a change with opening_hours is rejected.
 	ParseOpeningHours func(string) (maillage.Week, error)
+	// DefaultBase is the base Decode gives a scenario that names none
+	// (absent, null or ""; encoding/json matches "base" in any case). ""
+	// leaves it empty, which Validate rejects.
+	DefaultBase string
 }
 
 func (o Options) maxChanges() int {
@@ -241,16 +251,39 @@ type Filter struct {
 	Limit  int    `json:"limit,omitempty"`
 }
 
+// Summary is what a listing shows of a scenario: everything but its
+// changes, and their number.
+type Summary struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Base        string    `json:"base"`
+	BaseDigest  string    `json:"base_digest,omitempty"`
+	ChangeCount int       `json:"change_count"` // len(Changes) of the scenario
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Version     int64     `json:"version"`
+}
+
+// Summarize returns the summary of s.
+func (s *Scenario) Summarize() Summary {
+	return Summary{ID: s.ID, Name: s.Name, Description: s.Description, Base: s.Base, BaseDigest: s.BaseDigest,
+		ChangeCount: len(s.Changes), Created: s.Created, Updated: s.Updated, Version: s.Version}
+}
+
 // Store persists scenarios. Implementations are safe for concurrent use and
-// return errors matching ErrNotFound, ErrConflict or ErrInvalid.
+// return errors matching ErrNotFound, ErrConflict, ErrInvalid or
+// ErrStoreFull.
 type Store interface {
 	// Create stores s as a new scenario and sets its ID, Created, Updated and
-	// Version (1).
+	// Version (1); ErrStoreFull when the store holds its limit.
 	Create(ctx context.Context, s *Scenario) error
 	// Get returns the scenario id, or ErrNotFound.
 	Get(ctx context.Context, id int64) (*Scenario, error)
-	// List returns one page of scenarios and the number matching f in all.
-	List(ctx context.Context, f Filter) ([]*Scenario, int, error)
+	// List returns one page of scenario summaries (not whole scenarios: a
+	// page of large scenarios would be a large answer) and the number
+	// matching f in all.
+	List(ctx context.Context, f Filter) ([]Summary, int, error)
 	// Update replaces the scenario s.ID if it is still at s.Version (else
 	// ErrConflict; ErrNotFound if it is gone), then sets s.Version to the new
 	// version and s.Updated. Created cannot be changed.

@@ -14,7 +14,8 @@ import (
 )
 
 // Decode reads one scenario as JSON from r (at most Options.MaxBytes bytes of
-// UTF-8, unknown fields rejected) and checks it without a territory
+// UTF-8, unknown fields rejected), gives it Options.DefaultBase when it
+// names no base, and checks it without a territory
 // (Validate with t nil). Errors match ErrInvalid (and ErrTooLarge for an
 // oversized body) and are *ValidationError, except a read error of r.
 //
@@ -47,6 +48,9 @@ func (o Options) Decode(r io.Reader) (Scenario, error) {
 	case trailing:
 		return Scenario{}, &ValidationError{Problems: []Problem{{
 			Change: -1, Field: "body", Reason: "data after the scenario object"}}}
+	}
+	if s.Base == "" {
+		s.Base = o.DefaultBase
 	}
 	if err := o.Validate(nil, s); err != nil {
 		return Scenario{}, err

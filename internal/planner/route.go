@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -60,7 +61,9 @@ func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
 // on the planner's territory without a base digest gets the territory's
 // (see Digest).
 func (p *Planner) DecodeScenario(raw []byte) (scenario.Scenario, error) {
-	s, err := p.scen.Decode(bytesReader(withBase(raw, p.t.Name)))
+	o := p.scen
+	o.DefaultBase = p.t.Name
+	s, err := o.Decode(bytes.NewReader(raw))
 	if err == nil && s.BaseDigest == "" && s.Base == p.t.Name {
 		s.BaseDigest = p.Digest()
 	}

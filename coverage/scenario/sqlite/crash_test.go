@@ -178,7 +178,11 @@ func TestCrashSafety(t *testing.T) {
 			t.Fatal(err)
 		}
 		unlogged := 0
-		for _, got := range all {
+		for _, sum := range all {
+			got, err := s.Get(ctx, sum.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var seed int
 			if _, err := fmt.Sscanf(got.Name, "crash-%d", &seed); err != nil {
 				t.Fatalf("row %d: name %q", got.ID, got.Name)

@@ -24,6 +24,21 @@
 //     SQLite's lock, so they never see "database is locked"; busy_timeout
 //     (5 s by default) covers writers in other processes (a CLI while the
 //     server runs). Reads use a separate pool of query_only connections.
+//   - The WAL is checkpointed into the database file. SQLite does it by
+//     itself every 1,000 pages, when a write statement steps to its end;
+//     Create once read an INSERT … RETURNING through QueryRow, which
+//     database/sql closes before the end, so a store that only created
+//     scenarios never checkpointed (64 MB of WAL over a 4 KB database).
+//     And a checkpoint cannot start the log over while a reader uses it, so
+//     under a steady read load the log only grew: after a write that leaves
+//     it over Config.MaxWALBytes (8 MiB) the store runs a TRUNCATE
+//     checkpoint, which waits up to the busy timeout for older readers
+//     (TestWALBounded: 3 readers in a loop, the log stays under 1.5 MiB for
+//     a 1 MiB limit; journal_size_limit caps what a restart leaves).
+//   - Capacity: Config.MaxScenarios (10,000) and MaxStoreBytes (256 MiB of
+//     names, descriptions and changes as stored), checked in the write's
+//     immediate transaction against an indexed size column: past them,
+//     scenario.ErrStoreFull and nothing written.
 //   - foreign_keys=ON (no foreign keys yet; on so future tables get them).
 //
 // # Schema

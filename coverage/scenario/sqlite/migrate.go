@@ -34,6 +34,14 @@ var migrations = []string{
 	CREATE INDEX scenarios_base ON scenarios (base, id);`,
 	// 2: the fingerprint of the territory a scenario was made on.
 	`ALTER TABLE scenarios ADD COLUMN base_digest TEXT NOT NULL DEFAULT '';`,
+	// 3: each scenario's size in bytes (name, description and changes as
+	// stored), indexed so that the store's totals are a small index scan;
+	// and a covering index of everything a listing shows, so that List never
+	// reads the changes (the last column but one, often overflow pages).
+	`ALTER TABLE scenarios ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+	UPDATE scenarios SET size = length(CAST(name AS BLOB)) + length(CAST(description AS BLOB)) + length(CAST(changes AS BLOB));
+	CREATE INDEX scenarios_size ON scenarios (size);
+	CREATE INDEX scenarios_summary ON scenarios (id, base, name, description, base_digest, n_changes, created, updated, version);`,
 }
 
 // migrate brings db to version len(migs), applying every missing migration

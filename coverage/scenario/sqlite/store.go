@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/maillage/maillage"
@@ -21,6 +23,13 @@ import (
 const (
 	DefaultLimit = 50
 	MaxLimit     = 1000
+)
+
+// Default capacity of a store and bound of its write-ahead log (see Config).
+const (
+	DefaultMaxScenarios  = 10000
+	DefaultMaxStoreBytes = 256 << 20 // 256 MiB of scenario JSON
+	DefaultMaxWALBytes   = 8 << 20   // 8 MiB
 )
 
 // Config configures a Store. Start from DefaultConfig.
@@ -42,6 +51,22 @@ type Config struct {
 	Territory func(name string) *maillage.Territory
 	// Now returns the current time (time.Now if nil).
 	Now func() time.Time
+	// MaxScenarios is the most scenarios the store holds
+	// (DefaultMaxScenarios if 0): Create beyond it fails with
+	// scenario.ErrStoreFull and writes nothing.
+	MaxScenarios int
+	// MaxStoreBytes is the most bytes of scenarios the store holds (their
+	// names, descriptions and changes as stored JSON; DefaultMaxStoreBytes
+	// if 0): a Create or an Update that would go beyond fails with
+	// scenario.ErrStoreFull and writes nothing.
+	MaxStoreBytes int64
+	// MaxWALBytes bounds the write-ahead log (DefaultMaxWALBytes if 0).
+	// SQLite checkpoints the log into the database every 1,000 pages, but
+	// a checkpoint cannot start the log over while readers use it, so under
+	// a steady read load the file only grows; after a write that leaves it
+	// larger than this, the store runs a TRUNCATE checkpoint, which waits
+	// (up to BusyTimeout) for the readers of older snapshots to finish.
+	MaxWALBytes int64
 }
 
 // DefaultConfig returns the configuration of a store at path.
@@ -52,8 +77,10 @@ func DefaultConfig(path string) Config {
 // Store is a scenario.Store on one SQLite file. It is safe for concurrent use
 // by several goroutines; several processes may open the same file.
 type Store struct {
-	w, r *sql.DB // one writer connection, a pool of readers
-	cfg  Config
+	w, r        *sql.DB // one writer connection, a pool of readers
+	cfg         Config
+	checkpoint  atomic.Bool  // a TRUNCATE checkpoint is running
+	checkpoints atomic.Int64 // TRUNCATE checkpoints run (see Config.MaxWALBytes)
 }
 
 // Open opens (creating and migrating if needed) the store at path with the
@@ -78,6 +105,15 @@ func OpenConfig(cfg Config) (*Store, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxScenarios <= 0 {
+		cfg.MaxScenarios = DefaultMaxScenarios
+	}
+	if cfg.MaxStoreBytes <= 0 {
+		cfg.MaxStoreBytes = DefaultMaxStoreBytes
+	}
+	if cfg.MaxWALBytes <= 0 {
+		cfg.MaxWALBytes = DefaultMaxWALBytes
+	}
 	dsn := func(readOnly bool) string {
 		q := url.Values{}
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.BusyTimeout.Milliseconds()))
@@ -87,6 +123,7 @@ func OpenConfig(cfg Config) (*Store, error) {
 			q.Add("_pragma", "query_only(1)")
 		} else {
 			q.Add("_pragma", "journal_mode(WAL)")
+			q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", cfg.MaxWALBytes))
 			q.Set("_txlock", "immediate")
 		}
 		return cfg.Path + "?" + q.Encode()
@@ -157,8 +194,8 @@ func encodeChanges(cs []scenario.Change) (string, error) {
 const timeFormat = time.RFC3339Nano
 
 // Create stores sc as a new scenario and sets its ID, Created, Updated and
-// Version. An invalid scenario (scenario.ErrInvalid, ErrTooLarge) writes
-// nothing.
+// Version. An invalid scenario (scenario.ErrInvalid, ErrTooLarge) or a full
+// store (scenario.ErrStoreFull) writes nothing.
 func (s *Store) Create(ctx context.Context, sc *scenario.Scenario) error {
 	if err := s.validate(sc); err != nil {
 		return err
@@ -167,18 +204,95 @@ func (s *Store) Create(ctx context.Context, sc *scenario.Scenario) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	stamp := now.Format(timeFormat)
-	var id int64
-	err = s.w.QueryRowContext(ctx, `INSERT INTO scenarios
-		(name, description, base, base_digest, changes, n_changes, created, updated, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
-		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), stamp, stamp).Scan(&id)
+	size := rowSize(sc, changes)
+	tx, err := s.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the totals cannot change under us
 	if err != nil {
 		return fmt.Errorf("sqlite: create scenario: %w", err)
 	}
+	defer tx.Rollback()
+	n, total, err := totals(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("sqlite: create scenario: %w", err)
+	}
+	if n >= s.cfg.MaxScenarios {
+		return fmt.Errorf("%w: it holds %d scenarios, its limit: delete some to make room", scenario.ErrStoreFull, n)
+	}
+	if total+size > s.cfg.MaxStoreBytes {
+		return fmt.Errorf("%w: it holds %d bytes of scenarios and this one has %d, over its limit of %d: delete some to make room",
+			scenario.ErrStoreFull, total, size, s.cfg.MaxStoreBytes)
+	}
+	now := s.now()
+	stamp := now.Format(timeFormat)
+	// Exec, not INSERT … RETURNING read with QueryRow: database/sql closes
+	// such a statement after its row, before it has stepped to its end, and
+	// SQLite runs its automatic WAL checkpoint only when a statement steps to
+	// its end: a store that only created scenarios never checkpointed (the
+	// log reached 64 MB over a 4 KB database). The COMMIT below steps to its end.
+	res, err := tx.ExecContext(ctx, `INSERT INTO scenarios
+		(name, description, base, base_digest, changes, n_changes, size, created, updated, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), size, stamp, stamp)
+	if err != nil {
+		return fmt.Errorf("sqlite: create scenario: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("sqlite: create scenario: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: create scenario: %w", err)
+	}
+	s.afterWrite()
 	sc.ID, sc.Created, sc.Updated, sc.Version = id, now, now, 1
 	return nil
+}
+
+// rowSize is the size a scenario counts for in Config.MaxStoreBytes.
+func rowSize(sc *scenario.Scenario, changes string) int64 {
+	return int64(len(sc.Name) + len(sc.Description) + len(changes))
+}
+
+// totals returns the number of scenarios and the sum of their sizes.
+func totals(ctx context.Context, tx *sql.Tx) (n int, bytes int64, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM scenarios`).Scan(&n, &bytes)
+	return n, bytes, err
+}
+
+// afterWrite bounds the write-ahead log (see Config.MaxWALBytes): when the
+// -wal file is larger than the limit after a commit, it runs a TRUNCATE
+// checkpoint. The write is committed (and synced) already; a checkpoint
+// that readers keep from finishing is tried again after the next write.
+func (s *Store) afterWrite() {
+	st, err := os.Stat(s.cfg.Path + "-wal")
+	if err != nil || st.Size() <= s.cfg.MaxWALBytes || !s.checkpoint.CompareAndSwap(false, true) {
+		return
+	}
+	defer s.checkpoint.Store(false)
+	var busy, frames, done int
+	if err := s.w.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err == nil {
+		s.checkpoints.Add(1)
+	}
+}
+
+// Stats are counters of a store, for metrics.
+type Stats struct {
+	Scenarios   int   // scenarios held
+	Bytes       int64 // their sizes (Config.MaxStoreBytes)
+	WALBytes    int64 // size of the -wal file
+	Checkpoints int64 // TRUNCATE checkpoints run since Open
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM scenarios`).Scan(&st.Scenarios, &st.Bytes); err != nil {
+		return st, fmt.Errorf("sqlite: stats: %w", err)
+	}
+	if fi, err := os.Stat(s.cfg.Path + "-wal"); err == nil {
+		st.WALBytes = fi.Size()
+	}
+	st.Checkpoints = s.checkpoints.Load()
+	return st, nil
 }
 
 const columns = `id, name, description, base, base_digest, changes, created, updated, version`
@@ -215,10 +329,11 @@ func (s *Store) Get(ctx context.Context, id int64) (*scenario.Scenario, error) {
 	return sc, nil
 }
 
-// List returns the scenarios selected by f, by increasing id, and the number
-// of scenarios matching f in all (for paging). Limit 0 means DefaultLimit;
-// limits over MaxLimit and negative offsets are invalid.
-func (s *Store) List(ctx context.Context, f scenario.Filter) ([]*scenario.Scenario, int, error) {
+// List returns the summaries of the scenarios selected by f, by increasing
+// id, and the number of scenarios matching f in all (for paging). Limit 0
+// means DefaultLimit; limits over MaxLimit and negative offsets are invalid.
+// It reads only the index scenarios_summary, never the changes.
+func (s *Store) List(ctx context.Context, f scenario.Filter) ([]scenario.Summary, int, error) {
 	if f.Offset < 0 {
 		return nil, 0, &scenario.ValidationError{Problems: []scenario.Problem{{Change: -1, Field: "offset",
 			Reason: fmt.Sprintf("%d is negative", f.Offset)}}}
@@ -245,25 +360,34 @@ func (s *Store) List(ctx context.Context, f scenario.Filter) ([]*scenario.Scenar
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scenarios`+where, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM scenarios`+where+` ORDER BY id LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	rows, err := tx.QueryContext(ctx, listQuery+where+` ORDER BY id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
 	defer rows.Close()
-	out := []*scenario.Scenario{}
+	out := []scenario.Summary{}
 	for rows.Next() {
-		sc, err := scan(rows)
-		if err != nil {
+		var sm scenario.Summary
+		var created, updated string
+		if err := rows.Scan(&sm.ID, &sm.Name, &sm.Description, &sm.Base, &sm.BaseDigest, &sm.ChangeCount, &created, &updated, &sm.Version); err != nil {
 			return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 		}
-		out = append(out, sc)
+		var err1, err2 error
+		sm.Created, err1 = time.Parse(timeFormat, created)
+		sm.Updated, err2 = time.Parse(timeFormat, updated)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, 0, fmt.Errorf("sqlite: scenario %d: %w", sm.ID, err)
+		}
+		out = append(out, sm)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
 	return out, n, nil
 }
+
+// listQuery selects the columns of a summary, all in index scenarios_summary.
+const listQuery = `SELECT id, name, description, base, base_digest, n_changes, created, updated, version FROM scenarios INDEXED BY scenarios_summary`
 
 // Update replaces the scenario sc.ID if it is still at version sc.Version,
 // then sets sc.Version, sc.Updated and sc.Created from the stored row. A
@@ -287,9 +411,9 @@ func (s *Store) Update(ctx context.Context, sc *scenario.Scenario) error {
 		return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
 	}
 	defer tx.Rollback()
-	var version int64
+	var version, oldSize int64
 	var created string
-	err = tx.QueryRowContext(ctx, `SELECT version, created FROM scenarios WHERE id = ?`, sc.ID).Scan(&version, &created)
+	err = tx.QueryRowContext(ctx, `SELECT version, created, size FROM scenarios WHERE id = ?`, sc.ID).Scan(&version, &created, &oldSize)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: scenario %d", scenario.ErrNotFound, sc.ID)
 	}
@@ -300,15 +424,27 @@ func (s *Store) Update(ctx context.Context, sc *scenario.Scenario) error {
 		return fmt.Errorf("%w: scenario %d is at version %d, the update was made from version %d",
 			scenario.ErrConflict, sc.ID, version, sc.Version)
 	}
+	size := rowSize(sc, changes)
+	if size > oldSize {
+		_, total, err := totals(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
+		}
+		if total-oldSize+size > s.cfg.MaxStoreBytes {
+			return fmt.Errorf("%w: it holds %d bytes of scenarios and this update adds %d, over its limit of %d: delete some to make room",
+				scenario.ErrStoreFull, total, size-oldSize, s.cfg.MaxStoreBytes)
+		}
+	}
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, `UPDATE scenarios SET name = ?, description = ?, base = ?, base_digest = ?,
-		changes = ?, n_changes = ?, updated = ?, version = version + 1 WHERE id = ?`,
-		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), now.Format(timeFormat), sc.ID); err != nil {
+		changes = ?, n_changes = ?, size = ?, updated = ?, version = version + 1 WHERE id = ?`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), size, now.Format(timeFormat), sc.ID); err != nil {
 		return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
 	}
+	s.afterWrite()
 	c, err := time.Parse(timeFormat, created)
 	if err != nil {
 		return fmt.Errorf("sqlite: scenario %d: %w", sc.ID, err)
@@ -329,6 +465,7 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 	} else if n == 0 {
 		return fmt.Errorf("%w: scenario %d", scenario.ErrNotFound, id)
 	}
+	s.afterWrite()
 	return nil
 }
 

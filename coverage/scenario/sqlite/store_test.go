@@ -128,7 +128,7 @@ func TestMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec(`INSERT INTO scenarios (name, description, base, changes, n_changes, created, updated, version)
-		VALUES ('kept', '', 'demo', '[]', 0, '2026-11-23T13:00:00Z', '2026-11-23T13:00:00Z', 1)`); err != nil {
+		VALUES ('kept', 'é', 'demo', '[]', 0, '2026-11-23T13:00:00Z', '2026-11-23T13:00:00Z', 1)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -143,6 +143,10 @@ func TestMigrations(t *testing.T) {
 	}
 	if sc, err := s.Get(ctx, 1); err != nil || sc.Name != "kept" || sc.BaseDigest != "" {
 		t.Fatalf("scenario of the version-1 file: %+v, %v", sc, err)
+	}
+	// Migration 3 sized the old row in bytes: "kept" + "é" (2 bytes) + "[]".
+	if st, err := s.Stats(ctx); err != nil || st.Scenarios != 1 || st.Bytes != 8 {
+		t.Fatalf("stats of the migrated file: %+v, %v; want 1 scenario of 8 bytes", st, err)
 	}
 	s.Close()
 
@@ -276,8 +280,29 @@ func TestCRUD(t *testing.T) {
 		t.Errorf("pages = %v, want %v", pages, want)
 	}
 	list, n, err := s.List(ctx, scenario.Filter{Base: "autre"})
-	if err != nil || n != 3 || len(list) != 3 || list[0].ID != 3 || list[0].Changes == nil {
-		t.Errorf("List(base autre) = %d of %d, %v", len(list), n, err)
+	if err != nil || n != 3 || len(list) != 3 || list[0].ID != 3 {
+		t.Fatalf("List(base autre) = %d of %d, %v", len(list), n, err)
+	}
+	// A summary is the scenario but its changes, and their number.
+	all, _, err := s.List(ctx, scenario.Filter{Limit: MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withChanges := 0
+	for _, sum := range all {
+		whole, err := s.Get(ctx, sum.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum != whole.Summarize() || sum.ChangeCount != len(whole.Changes) {
+			t.Errorf("summary %+v, want %+v", sum, whole.Summarize())
+		}
+		if sum.ChangeCount > 0 {
+			withChanges++
+		}
+	}
+	if withChanges == 0 {
+		t.Error("no listed scenario has changes: the count is not checked")
 	}
 	if _, _, err := s.List(ctx, scenario.Filter{Limit: MaxLimit + 1}); !errors.Is(err, scenario.ErrInvalid) {
 		t.Errorf("List over MaxLimit: %v", err)
