@@ -203,6 +203,10 @@ func sources(t *maillage.Territory) []source {
 	for _, s := range t.Sources {
 		base := s[strings.LastIndexAny(s, `/\`)+1:]
 		v := "millésime non indiqué"
+		if strings.Contains(base, "generated") {
+			out = append(out, source{File: base, Vintage: "données générées (territoire fictif)"})
+			continue
+		}
 		if m := dateInName.FindStringSubmatch(base); m != nil {
 			v = fmt.Sprintf("fichier du %s/%s/%s", m[3], m[2], m[1])
 		} else if m := yearInName.FindStringSubmatch(base); m != nil {
