@@ -16,6 +16,7 @@ import (
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
@@ -120,6 +121,7 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
