@@ -2,14 +2,18 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -19,6 +23,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 func getWith(t testing.TB, h http.Handler, target string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -275,4 +280,70 @@ func TestExportGPKGEndpoint(t *testing.T) {
 			t.Fatalf("%s: %d", target, rec.Code)
 		}
 	}
+}
+
+// nationalTerritory is a synthetic France-sized territory: resolution-9
+// cells under a seeded, clustered half of the resolution-6 cells covering
+// metropolitan France's box (about 1.5 million cells), with random
+// populations; built once per benchmark binary.
+var nationalTerritory = sync.OnceValues(func() (*planner.Planner, error) {
+	rng := rand.New(rand.NewPCG(6, 2026))
+	box := h3.GeoPolygon{GeoLoop: h3.GeoLoop{{Lat: 42.3, Lng: -4.8}, {Lat: 42.3, Lng: 8.2}, {Lat: 51.1, Lng: 8.2}, {Lat: 51.1, Lng: -4.8}}}
+	parents, err := h3.PolygonToCells(box, 6)
+	if err != nil {
+		return nil, err
+	}
+	var cells []maillage.Cell
+	for _, p := range parents {
+		if rng.Float64() > 0.15 {
+			continue
+		}
+		kids, err := p.Children(9)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			var pop maillage.Pop
+			pop[maillage.Ind] = rng.ExpFloat64() * 10
+			for a := maillage.Men; a < maillage.NumAttrs; a++ {
+				pop[a] = pop[maillage.Ind] * rng.Float64() / 3
+			}
+			cells = append(cells, maillage.Cell{H3: k, Pop: pop, Commune: -1})
+		}
+	}
+	slices.SortFunc(cells, func(a, b maillage.Cell) int { return cmp.Compare(a.H3, b.H3) })
+	for i := range cells {
+		cells[i].Center = geo.CellCenter(cells[i].H3)
+	}
+	return planner.New(&maillage.Territory{Name: "france-synthétique", Resolution: 9, Cells: cells}, planner.Config{})
+})
+
+// BenchmarkNationalTileZ6 is the z6 cell tile over the middle of France on
+// the national synthetic territory (budget: ≤ 50 ms, ≤ 500 kB). Run:
+//
+//	go test ./web -run '^$' -bench NationalTileZ6 -benchtime 20x
+func BenchmarkNationalTileZ6(b *testing.B) {
+	p, err := nationalTerritory()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d cells", len(p.Territory().Cells))
+	s := NewServer(Config{}, p, nil)
+	tile := maptile.At(orb.Point{2.5, 46.5}, 6)
+	target := fmt.Sprintf("/tiles/cells/%d/%d/%d.pbf", tile.Z, tile.X, tile.Y)
+	first := getWith(b, s.Handler(), target, nil) // builds the resolution-6 level once
+	if first.Code != 200 {
+		b.Fatalf("%d", first.Code)
+	}
+	size := first.Body.Len()
+	if size > 500_000 {
+		b.Errorf("tile of %d bytes, over the 500 kB budget", size)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := getWith(b, s.Handler(), target, nil); r.Code != 200 {
+			b.Fatal(r.Code)
+		}
+	}
+	b.ReportMetric(float64(size)/1000, "kB/tile")
 }

@@ -2,11 +2,8 @@ package layer
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 )
@@ -15,7 +12,7 @@ import (
 const MaxTileZoom = 22
 
 // TileBuffer is how far beyond the tile's edge geometry is kept, in tile
-// units (of mvt.DefaultExtent = 4096): enough for strokes not to show seams,
+// units (of the 4096 a tile spans): enough for strokes not to show seams,
 // little enough that a reader finds every feature within the tile's box
 // widened by 64/4096 of its size.
 const TileBuffer = 64
@@ -35,18 +32,21 @@ func CheckTile(z, x, y int) (maptile.Tile, error) {
 }
 
 // Tile encodes the features of l in tile t as a Mapbox Vector Tile 2.1 with
-// one layer named l.ID (extent 4096): geometry projected to the tile,
-// clipped TileBuffer units beyond its edge and simplified by one unit, the
-// fields as tags (nil, NaN and ±Inf left out, lists joined by ListSeparator), NumID as
-// the feature id. It returns nil and 0 features when the tile is empty.
+// one layer named l.ID (version 2, extent 4096): geometry projected to the
+// tile, simplified by one unit (outlines with many vertices: communes,
+// zones), clipped TileBuffer units beyond its edge, the fields as tags (nil,
+// NaN and ±Inf left out, lists joined by ListSeparator), NumID as the
+// feature id (see tileEncoder). It returns nil and 0 features when the tile
+// is empty.
 func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
-	fc := geojson.NewFeatureCollection()
 	b := t.Bound()
-	dx, dy := (b.Max[0]-b.Min[0])*TileBuffer/mvt.DefaultExtent, (b.Max[1]-b.Min[1])*TileBuffer/mvt.DefaultExtent
+	dx, dy := (b.Max[0]-b.Min[0])*TileBuffer/4096, (b.Max[1]-b.Min[1])*TileBuffer/4096
 	q := Query{Bound: orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}, Zoom: int(t.Z)}
 	if q.Zoom == 0 {
 		q.Zoom = -1 // zoom 0 is the most generalised view, not "full detail"
 	}
+	e := newTileEncoder(t, len(l.Fields))
+	simplifier := simplify.DouglasPeucker(1.0)
 	err := l.Iterate(q, func(f *Feature) error {
 		g, err := f.Geometry()
 		if err != nil {
@@ -55,45 +55,21 @@ func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
 		if g == nil {
 			return nil
 		}
-		gf := geojson.NewFeature(orb.Clone(g))
-		if f.NumID != 0 {
-			gf.ID = f.NumID
+		g = e.projectGeom(g) // a copy: layers may share their geometry
+		if l.Geometry == MultiPolygon || l.Geometry == LineString {
+			g = simplifier.Simplify(g)
 		}
-		for i, fd := range l.Fields {
-			if i >= len(f.Values) || f.Values[i] == nil {
-				continue
-			}
-			switch v := f.Values[i].(type) {
-			case []string:
-				gf.Properties[fd.Name] = Text(v)
-			case float64:
-				if !math.IsNaN(v) && !math.IsInf(v, 0) {
-					gf.Properties[fd.Name] = v
-				}
-			default:
-				gf.Properties[fd.Name] = v
-			}
+		if g = clipTile(g); g == nil {
+			return nil
 		}
-		fc.Append(gf)
+		e.add(l, f, g)
 		return nil
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	ml := mvt.NewLayer(l.ID, fc)
-	ml.Version = 2 // the Mapbox Vector Tile 2.x specification
-	ml.ProjectToTile(t)
-	ml.Clip(orb.Bound{Min: orb.Point{-TileBuffer, -TileBuffer}, Max: orb.Point{mvt.DefaultExtent + TileBuffer, mvt.DefaultExtent + TileBuffer}})
-	if l.Geometry != Point {
-		ml.Simplify(simplify.DouglasPeucker(1.0))
-		ml.RemoveEmpty(1.0, 1.0)
-	}
-	if len(ml.Features) == 0 {
+	if e.nfeat == 0 {
 		return nil, 0, nil
 	}
-	data, err := mvt.Marshal(mvt.Layers{ml})
-	if err != nil {
-		return nil, 0, fmt.Errorf("layer %s: tile %d/%d/%d: %w", l.ID, t.Z, t.X, t.Y, err)
-	}
-	return data, len(ml.Features), nil
+	return e.bytes(l.ID), e.nfeat, nil
 }

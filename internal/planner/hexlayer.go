@@ -68,7 +68,7 @@ type levelOnce struct {
 
 // tileResolution returns the H3 resolution a tile at zoom z draws cells at:
 // the finest, not finer than the territory's, whose hexagons are still at
-// least about 4 pixels across on a 256-pixel tile (at 46° N, France's
+// least about 6 pixels across on a 256-pixel tile (at 46° N, France's
 // middle), so that a tile holds at most a few thousand hexagons.
 func tileResolution(z, max int) int {
 	if z <= 0 {
@@ -77,7 +77,7 @@ func tileResolution(z, max int) int {
 	px := 156543.03 * math.Cos(46*math.Pi/180) / math.Exp2(float64(z)) // metres per pixel
 	for r := max; r > 0; r-- {
 		e, err := h3.HexagonEdgeLengthAvgM(r)
-		if err == nil && e >= 2*px { // edge ≥ 2 px: a hexagon ≥ 4 px wide
+		if err == nil && e >= 3*px { // edge ≥ 3 px: a hexagon ≥ 6 px wide
 			return r
 		}
 	}
