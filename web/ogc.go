@@ -95,7 +95,7 @@ func onlyParams(c *gin.Context, allowed ...string) error {
 
 // hrefWith returns the absolute URL of path with query q (f set to format).
 func (s *Server) href(c *gin.Context, path string, q url.Values, format string) string {
-	u := s.externalBase(c.Request) + path
+	u := s.ExternalBase(c.Request) + path
 	v := url.Values{}
 	for k, vs := range q {
 		v[k] = vs
@@ -134,7 +134,7 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	base := s.externalBase(c.Request)
+	base := s.ExternalBase(c.Request)
 	links := append(s.selfAlt(c, html, nil, jsonType),
 		Link{Href: base + "/api/openapi.json", Rel: "service-desc", Type: oasType, Title: "la définition de l'API (OpenAPI 3.0)"},
 		Link{Href: base + "/api/docs", Rel: "service-doc", Type: htmlType, Title: "la documentation de l'API"},
@@ -184,7 +184,7 @@ func (s *Server) ogcLayer(c *gin.Context, id string) (*layer.Layer, error) {
 }
 
 func (s *Server) collectionDoc(c *gin.Context, l *layer.Layer) map[string]any {
-	base := s.externalBase(c.Request) + "/ogc/collections/" + l.ID
+	base := s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID
 	d := map[string]any{
 		"id":          l.ID,
 		"title":       l.Title,
@@ -197,7 +197,7 @@ func (s *Server) collectionDoc(c *gin.Context, l *layer.Layer) map[string]any {
 			{Href: base + "?f=html", Rel: "alternate", Type: htmlType, Title: l.Title},
 			{Href: base + "/items", Rel: "items", Type: geoJSONType, Title: "les objets"},
 			{Href: base + "/items?f=html", Rel: "items", Type: htmlType, Title: "les objets (HTML)"},
-			{Href: s.externalBase(c.Request) + "/tiles/" + l.ID + ".json", Rel: "tiles", Type: jsonType, Title: "tuiles vectorielles (TileJSON)"},
+			{Href: s.ExternalBase(c.Request) + "/tiles/" + l.ID + ".json", Rel: "tiles", Type: jsonType, Title: "tuiles vectorielles (TileJSON)"},
 		},
 	}
 	if b := l.Bound; b != (orb.Bound{}) {
@@ -228,7 +228,7 @@ func (s *Server) handleOGCCollections(c *gin.Context) {
 	rows := make([][]string, len(ls))
 	for i, l := range ls {
 		cols[i] = s.collectionDoc(c, l)
-		rows[i] = []string{l.ID, l.Title, s.externalBase(c.Request) + "/ogc/collections/" + l.ID + "?f=html"}
+		rows[i] = []string{l.ID, l.Title, s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID + "?f=html"}
 	}
 	links := s.selfAlt(c, html, nil, jsonType)
 	doc := map[string]any{"links": links, "collections": cols}
@@ -425,7 +425,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 	if iq.Offset > 0 {
 		links = append(links, Link{Href: s.href(c, path, page(max(0, iq.Offset-iq.Limit)), format), Rel: "prev", Type: media, Title: "page précédente"})
 	}
-	links = append(links, Link{Href: s.externalBase(c.Request) + "/ogc/collections/" + l.ID, Rel: "collection", Type: jsonType, Title: l.Title})
+	links = append(links, Link{Href: s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID, Rel: "collection", Type: jsonType, Title: l.Title})
 	if html {
 		s.itemsHTML(c, l, iq, links, matched, returned)
 		return
@@ -515,7 +515,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		return
 	}
 	links := append(s.selfAlt(c, html, nil, geoJSONType),
-		Link{Href: s.externalBase(c.Request) + "/ogc/collections/" + l.ID, Rel: "collection", Type: jsonType, Title: l.Title})
+		Link{Href: s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID, Rel: "collection", Type: jsonType, Title: l.Title})
 	if html {
 		rows := make([][]string, len(l.Fields))
 		for i, f := range l.Fields {

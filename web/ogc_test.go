@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -376,5 +377,26 @@ func BenchmarkItems1000(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestOGCLinksBehindProxy: hrefs follow X-Forwarded-Proto/Host only from a
+// trusted proxy.
+func TestOGCLinksBehindProxy(t *testing.T) {
+	fwd := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sig.example.fr"}
+	for _, tc := range []struct {
+		trusted []netip.Prefix
+		want    string
+	}{
+		{nil, "http://example.com/ogc/collections"},
+		{[]netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, "https://sig.example.fr/ogc/collections"},
+	} {
+		s := newTestServer(t, Config{TrustedProxies: tc.trusted}, mustDemo(t))
+		rec := getWith(t, s.Handler(), "/ogc", fwd) // httptest's RemoteAddr is 192.0.2.1
+		var land struct{ Links []Link }
+		json.Unmarshal(rec.Body.Bytes(), &land)
+		if l := linkOf(land.Links, "data"); l == nil || l.Href != tc.want {
+			t.Fatalf("trusted %v: data link %+v, want %s", tc.trusted, l, tc.want)
+		}
 	}
 }

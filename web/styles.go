@@ -33,7 +33,7 @@ func (s *Server) handleStyle(c *gin.Context) {
 }
 
 func (s *Server) style(c *gin.Context, profile string) map[string]any {
-	base := s.externalBase(c.Request)
+	base := s.ExternalBase(c.Request)
 	src := func(id string) map[string]any {
 		return map[string]any{"type": "vector", "url": base + "/tiles/" + id + ".json"}
 	}
@@ -59,6 +59,12 @@ func (s *Server) style(c *gin.Context, profile string) map[string]any {
 		{"id": "lieux", "type": "circle", "source": "venues", "source-layer": "venues",
 			"paint": map[string]any{"circle-radius": 4, "circle-color": "#08519c",
 				"circle-stroke-color": "#ffffff", "circle-stroke-width": 1}},
+	}
+	if l, err := s.p.Layer("roads"); err == nil {
+		sources["roads"] = src("roads")
+		road := styleLayer{"id": "routes", "type": "line", "source": "roads", "source-layer": "roads", "minzoom": l.MinZoom,
+			"paint": map[string]any{"line-color": "#9e9e9e", "line-width": 0.8}}
+		layers = append(layers[:1], append([]styleLayer{road}, layers[1:]...)...)
 	}
 	st := map[string]any{
 		"version": 8,

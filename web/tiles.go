@@ -25,21 +25,6 @@ const mvtType = "application/vnd.mapbox-vector-tile"
 // serve a re-ingested one (the ETag then differs).
 const tileCacheControl = "public, max-age=300"
 
-// externalBase returns the scheme and host clients reach this server at,
-// e.g. "http://127.0.0.1:8080", from the request alone.
-//
-// Seam for the trusted-proxy setting: X-Forwarded-Proto and
-// X-Forwarded-Host are to be honoured only behind a configured trusted
-// proxy; until that setting exists they are ignored, so a client cannot
-// make the server write links to another host.
-func (s *Server) externalBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // layerOf returns the planner's layer id as a web error (404 when unknown).
 func (s *Server) layerOf(id string) (*layer.Layer, error) {
 	l, err := s.p.Layer(id)
@@ -175,7 +160,7 @@ func tileFieldType(k layer.Kind) string {
 }
 
 func (s *Server) tileJSONOf(c *gin.Context, l *layer.Layer) tileJSON {
-	base := s.externalBase(c.Request)
+	base := s.ExternalBase(c.Request)
 	fields := map[string]string{}
 	for _, f := range l.Fields {
 		fields[f.Name] = tileFieldType(f.Kind)

@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/layer"
 )
 
@@ -84,11 +86,15 @@ func popCols(agg agg, dec int) []hexCol {
 
 // LayerIDs returns the ids of the territory's layers in the order Layers
 // lists them: venues, cells, communes, then for each profile
-// coverage-{profile} and gaps-{profile}.
+// coverage-{profile} and gaps-{profile}, then roads when the territory has
+// a road network.
 func (p *Planner) LayerIDs() []string {
 	ids := []string{"venues", "cells", "communes"}
 	for _, pr := range p.profiles {
 		ids = append(ids, "coverage-"+pr.Name, "gaps-"+pr.Name)
+	}
+	if p.graph != nil && len(p.graph.Networks()) > 0 {
+		ids = append(ids, "roads")
 	}
 	return ids
 }
@@ -123,6 +129,8 @@ func (p *Planner) Layer(id string) (*layer.Layer, error) {
 		l = p.cellLayer()
 	case id == "communes":
 		l = p.communeLayer()
+	case id == "roads" && p.graph != nil && len(p.graph.Networks()) > 0:
+		l = p.roadLayer()
 	case strings.HasPrefix(id, "coverage-"):
 		if _, err := p.Profile(strings.TrimPrefix(id, "coverage-")); err == nil {
 			l = p.coverageLayer(strings.TrimPrefix(id, "coverage-"))
@@ -512,4 +520,55 @@ func (p *Planner) ExportLayers(profiles []string) ([]*layer.Layer, error) {
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// RoadsMinZoom is the lowest zoom the roads layer is drawn at: below it a
+// tile would hold most of a département's streets.
+const RoadsMinZoom = 9
+
+// roadLayer is the road network (the car network when there is one) as a
+// map draws it, read through road.Graph.Edges, simplified to half a pixel
+// at a tile's zoom.
+func (p *Planner) roadLayer() *layer.Layer {
+	g := p.graph
+	nets := g.Networks()
+	network := nets[0]
+	for _, n := range nets {
+		if n == "car" {
+			network = n
+		}
+	}
+	fields := []layer.Field{
+		{Name: "kmh", Title: "Vitesse sur le tronçon (profil " + network + ")", Unit: "km/h", Kind: layer.Number},
+		{Name: "metres", Title: "Longueur", Unit: "mètres", Kind: layer.Number},
+		{Name: "oneway", Title: "Sens unique", Kind: layer.Boolean},
+	}
+	return &layer.Layer{
+		ID: "roads", Title: "Réseau routier (" + network + ")",
+		Description: "Les tronçons du réseau routier du territoire, pour situer les autres couches sans fond de carte extérieur.",
+		Geometry:    layer.LineString, Fields: fields, Bound: g.Bound(), MinZoom: RoadsMinZoom, MaxZoom: 18,
+		Each: func(q layer.Query, fn func(*layer.Feature) error) error {
+			tol := -1.0 // road.ShapeTolerance
+			if q.Zoom > 0 {
+				if q.Zoom < RoadsMinZoom {
+					return nil
+				}
+				tol = 156543.03 * 0.7 / math.Exp2(float64(q.Zoom)) / 2 // half a pixel at 46° N
+			}
+			f := &layer.Feature{Values: make([]any, len(fields))}
+			var ferr error
+			err := g.Edges(network, q.Bound, tol, func(e road.Edge) bool {
+				f.ID = strconv.Itoa(e.ID)
+				f.NumID = uint64(e.ID) + 1
+				f.Geom = e.Shape
+				f.Values[0], f.Values[1], f.Values[2] = layer.Round(e.Kmh, 1), layer.Round(e.Metres, 1), e.Forward != e.Backward
+				ferr = fn(f)
+				return ferr == nil
+			})
+			if ferr != nil {
+				return ferr
+			}
+			return err
+		},
+	}
 }
