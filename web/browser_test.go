@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
@@ -586,6 +587,26 @@ func TestBrowserDemo(t *testing.T) {
 	}
 	b.noErrors(t, "status of 400", "status of 404") // the unknown scenario, and the late log of the refused evaluation
 
+	// Keyboard: the first Tab reaches the skip link, and the arrow keys move
+	// between the panel's tabs.
+	b.do(t, chromedp.KeyEvent(kb.Tab))
+	if cls := eval[string](t, b, `document.activeElement.className`); cls != "skip" {
+		t.Errorf("the first Tab focuses %q, want the skip link", cls)
+	}
+	b.do(t, chromedp.Focus(chromedp.CSS("#t-carte")), chromedp.KeyEvent(kb.ArrowRight))
+	if id := eval[string](t, b, `document.activeElement.id + ' ' + document.getElementById('t-zones').getAttribute('aria-selected') + ' ' + document.getElementById('p-zones').hidden`); id != "t-zones true false" {
+		t.Errorf("ArrowRight on the first tab: %q, want the gap zones' tab focused, selected and shown", id)
+	}
+
+	// A tablet in portrait: the panel goes under the map.
+	b.do(t, chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+"/"))
+	b.waitReady(t)
+	if h := eval[float64](t, b, `document.getElementById('map').getBoundingClientRect().height`); h < 300 {
+		t.Errorf("on a tablet the map is %.0f px high", h)
+	}
+	b.screenshot(t, out, "demo-tablet.png")
+	b.do(t, chromedp.EmulateViewport(1280, 800))
+
 	// 8. The report, printed to PDF.
 	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/report?scenario=%d&profile=%s", base, id, profile)))
 	b.do(t, chromedp.WaitVisible(chromedp.CSS("table")))
@@ -605,5 +626,5 @@ func TestBrowserDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("report: %d bytes of PDF, %d page(s)", len(pdf), pages)
-	b.noErrors(t)
+	b.noErrors(t, "status of 400") // the draft, kept in localStorage across visits, still holds the refused change
 }
