@@ -380,9 +380,9 @@ func BenchmarkItems1000(b *testing.B) {
 	}
 }
 
-// TestOGCLinksBehindProxy: hrefs follow X-Forwarded-Proto/Host only from a
+// TestOGCLandingLinksTrustedProxy: hrefs follow X-Forwarded-Proto/Host only from a
 // trusted proxy.
-func TestOGCLinksBehindProxy(t *testing.T) {
+func TestOGCLandingLinksTrustedProxy(t *testing.T) {
 	fwd := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sig.example.fr"}
 	for _, tc := range []struct {
 		trusted []netip.Prefix
