@@ -1,7 +1,6 @@
 package road
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -833,24 +832,4 @@ func (e *Engine) edgeStretch(ed uint32, src, dst, k, j int) []int {
 		}
 	}
 	return path
-}
-
-// RouteBetween reads the PBF file at path and returns the route between two
-// points for mode (e.g. travel.DefaultModes().Get("walk")): what
-// `maillage route --osm F --from … --to … --mode M` prints as
-// {"minutes": r.Seconds/60, "meters": r.Meters}. With --engine crowfly, use
-// travel.NewCrowFly(mode, nil).Route(from, to) instead. Callers that route
-// several times should keep the graph (ReadPBFFile or UnmarshalGraph) and an
-// Engine. Errors wrap ErrBadPBF, ErrNoRoads, ErrUnknownNetwork or
-// travel.ErrOffNetwork.
-func RouteBetween(ctx context.Context, path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
-	g, _, err := ReadPBFFile(ctx, path, Options{})
-	if err != nil {
-		return travel.Route{}, err
-	}
-	e, err := NewEngine(g, mode, nil, EngineOptions{})
-	if err != nil {
-		return travel.Route{}, err
-	}
-	return e.Route(from, to)
 }
