@@ -13,9 +13,26 @@ import (
 )
 
 // Zone is one gap: a set of contiguous uncovered, populated cells (H3
-// neighbours) for one profile.
+// neighbours) of one commune, for one profile. A connected uncovered area
+// that spans several communes is split at their boundaries (each cell goes
+// to the commune holding most of its people, Cell.Commune), so that every
+// ranked zone is one commune's part, which a council can act on; Area links
+// the parts of one connected area.
 type Zone struct {
-	Rank     int     // 1 for the zone with the largest weighted demand
+	Rank int // 1 for the zone with the largest weighted demand
+	// Area is the id of the connected uncovered area the zone is part of: its
+	// rank among the connected areas by weighted demand (1: the largest). The
+	// parts of one area share it; AreaCells counts the area's cells.
+	Area      int
+	AreaCells int
+	// Commune is the INSEE code of the commune the zone's cells belong to
+	// ("" for cells in no known commune), CommuneName its name.
+	Commune     string
+	CommuneName string
+	// Shares splits the zone's uncovered persons by commune through the
+	// cells' parts (a cell straddling a boundary counts for both), largest
+	// first; they sum to 1.
+	Shares   []CommuneShare
 	Cells    []int32 // indices in Territory.Cells, sorted
 	Persons  float64 // uncovered persons counted by the profile
 	Weighted float64 // their weighted demand
@@ -33,6 +50,13 @@ type Zone struct {
 	Geometry               orb.MultiPolygon // WGS84, RFC 7946 winding (exterior rings counter-clockwise)
 }
 
+// CommuneShare is one commune's share of a zone's uncovered persons.
+type CommuneShare struct {
+	Code  string  `json:"code"`
+	Name  string  `json:"name"`
+	Share float64 `json:"share"` // in [0, 1]
+}
+
 // GapOptions configures Gaps.
 type GapOptions struct {
 	// SearchMinutes is how far to look for the nearest place from cells that
@@ -43,8 +67,10 @@ type GapOptions struct {
 }
 
 // Gaps groups the uncovered cells that hold persons of the profile into
-// contiguous zones (cells sharing an edge, H3 GridDisk(1)), ranked by
-// weighted demand (then persons, then first cell). Only cells of the grid
+// contiguous areas (cells sharing an edge, H3 GridDisk(1)), splits each area
+// at commune boundaries into zones (each contiguous within one commune, with
+// the area's id in Zone.Area), and ranks the zones by weighted demand (then
+// persons, then first cell). Only cells of the grid
 // can be gaps: places beyond the grid (the territory's buffer) count for
 // coverage, so the grid's edge is never a false gap.
 func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
@@ -77,71 +103,96 @@ func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
 		}
 		nearest = s.eng.Nearest(src, search)
 	}
-	seen := make(map[int32]bool, len(idx))
-	var zones []Zone
 	order := make([]int32, 0, len(idx))
 	for _, i := range idx {
 		order = append(order, i)
 	}
 	slices.Sort(order)
-	for _, start := range order {
-		if seen[start] {
-			continue
-		}
+	// component collects the cells reachable from start through neighbours
+	// that pass keep, marking them seen.
+	seen := make(map[int32]bool, len(idx))
+	component := func(start int32, keep func(int32) bool) ([]int32, error) {
 		seen[start] = true
-		z := Zone{NearestMin: math.Inf(1), NearestMax: math.Inf(-1), SearchSeconds: search}
+		cells := []int32{}
 		queue := []int32{start}
 		for len(queue) > 0 {
 			i := queue[len(queue)-1]
 			queue = queue[:len(queue)-1]
-			z.Cells = append(z.Cells, i)
+			cells = append(cells, i)
 			ring, err := t.Cells[i].H3.GridDisk(1)
 			if err != nil {
 				return nil, fmt.Errorf("coverage: neighbours of cell %v: %w", t.Cells[i].H3, err)
 			}
 			for _, n := range ring {
-				if k, ok := idx[n]; ok && !seen[k] {
+				if k, ok := idx[n]; ok && !seen[k] && keep(k) {
 					seen[k] = true
 					queue = append(queue, k)
 				}
 			}
 		}
-		slices.Sort(z.Cells)
-		communes := map[string]bool{}
-		h3s := make([]h3.Cell, len(z.Cells))
-		for k, i := range z.Cells {
-			h3s[k] = t.Cells[i].H3
-			z.Persons += s.persons[i]
-			z.Weighted += s.weighted[i]
-			z.Pop.Add(t.Cells[i].Pop)
-			for _, pd := range s.parts[s.partStart[i]:s.partStart[i+1]] {
-				if pd.commune >= 0 && int(pd.commune) < len(t.Communes) {
-					communes[t.Communes[pd.commune].Code] = true
-				}
-			}
-			c := &s.cell[i]
-			tt := float64(c.nearest)
-			if c.count > 0 {
-				z.TooFewHours++
-			} else if nearest != nil {
-				tt = float64(nearest[i])
-			}
-			z.NearestMin = math.Min(z.NearestMin, tt)
-			z.NearestMax = math.Max(z.NearestMax, tt)
-		}
-		if z.Persons < opt.MinPersons {
+		slices.Sort(cells)
+		return cells, nil
+	}
+	// The connected areas, ranked by weighted demand: their rank is the
+	// Area id of their parts.
+	type area struct {
+		cells             []int32
+		weighted, persons float64
+	}
+	var areas []area
+	for _, start := range order {
+		if seen[start] {
 			continue
 		}
-		for c := range communes {
-			z.Communes = append(z.Communes, c)
-		}
-		slices.Sort(z.Communes)
-		g, err := geo.CellsPolygon(h3s)
+		cells, err := component(start, func(int32) bool { return true })
 		if err != nil {
 			return nil, err
 		}
-		z.Geometry = g
-		zones = append(zones, z)
+		a := area{cells: cells}
+		for _, i := range cells {
+			a.weighted += s.weighted[i]
+			a.persons += s.persons[i]
+		}
+		areas = append(areas, a)
+	}
+	slices.SortFunc(areas, func(a, b area) int {
+		if c := cmp.Compare(b.weighted, a.weighted); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.persons, a.persons); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.cells[0], b.cells[0])
+	})
+	var zones []Zone
+	for ai, a := range areas {
+		clear(seen)
+		// The area's cells only, split by majority commune.
+		inArea := make(map[int32]bool, len(a.cells))
+		for _, i := range a.cells {
+			inArea[i] = true
+		}
+		for _, start := range a.cells {
+			if seen[start] {
+				continue
+			}
+			com := t.Cells[start].Commune
+			cells, err := component(start, func(k int32) bool { return inArea[k] && t.Cells[k].Commune == com })
+			if err != nil {
+				return nil, err
+			}
+			z := Zone{Area: ai + 1, AreaCells: len(a.cells), Cells: cells, NearestMin: math.Inf(1), NearestMax: math.Inf(-1), SearchSeconds: search}
+			if com >= 0 && int(com) < len(t.Communes) {
+				z.Commune, z.CommuneName = t.Communes[com].Code, t.Communes[com].Name
+			}
+			if err := s.fillZone(&z, nearest); err != nil {
+				return nil, err
+			}
+			if z.Persons < opt.MinPersons {
+				continue
+			}
+			zones = append(zones, z)
+		}
 	}
 	slices.SortFunc(zones, func(a, b Zone) int {
 		if c := cmp.Compare(b.Weighted, a.Weighted); c != 0 {
@@ -156,4 +207,55 @@ func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
 		zones[k].Rank = k + 1
 	}
 	return zones, nil
+}
+
+// fillZone sums the demand of z's cells, its communes and their shares,
+// the times to the nearest place, and its outline.
+func (s *State) fillZone(z *Zone, nearest []float32) error {
+	t := s.t
+	communes := map[int32]float64{}
+	h3s := make([]h3.Cell, len(z.Cells))
+	for k, i := range z.Cells {
+		h3s[k] = t.Cells[i].H3
+		z.Persons += s.persons[i]
+		z.Weighted += s.weighted[i]
+		z.Pop.Add(t.Cells[i].Pop)
+		for _, pd := range s.parts[s.partStart[i]:s.partStart[i+1]] {
+			if pd.commune >= 0 && int(pd.commune) < len(t.Communes) {
+				communes[pd.commune] += pd.persons
+			}
+		}
+		c := &s.cell[i]
+		tt := float64(c.nearest)
+		if c.count > 0 {
+			z.TooFewHours++
+		} else if nearest != nil {
+			tt = float64(nearest[i])
+		}
+		z.NearestMin = math.Min(z.NearestMin, tt)
+		z.NearestMax = math.Max(z.NearestMax, tt)
+	}
+	var sum float64
+	for _, p := range communes {
+		sum += p
+	}
+	for c, p := range communes {
+		z.Communes = append(z.Communes, t.Communes[c].Code)
+		if sum > 0 {
+			z.Shares = append(z.Shares, CommuneShare{Code: t.Communes[c].Code, Name: t.Communes[c].Name, Share: p / sum})
+		}
+	}
+	slices.Sort(z.Communes)
+	slices.SortFunc(z.Shares, func(a, b CommuneShare) int {
+		if c := cmp.Compare(b.Share, a.Share); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
+	g, err := geo.CellsPolygon(h3s)
+	if err != nil {
+		return err
+	}
+	z.Geometry = g
+	return nil
 }

@@ -118,7 +118,31 @@ func checkZones(t *testing.T, s *State, sp *synth, zones []Zone) {
 	seen := map[int32]bool{}
 	persons := 0.0
 	multi, fewHours := false, 0
+	areaCells := map[int]int{}
+	areaCommunes := map[int]map[string]bool{}
 	for k, z := range zones {
+		// One commune's part of a connected area: every cell of the zone is
+		// of the zone's commune; the shares split its persons.
+		for _, i := range z.Cells {
+			if c := ter.Cells[i].Commune; c < 0 || ter.Communes[c].Code != z.Commune || ter.Communes[c].Name != z.CommuneName {
+				t.Errorf("zone %d of commune %s holds cell %d of commune %d", z.Rank, z.Commune, i, c)
+			}
+		}
+		var shares float64
+		for _, c := range z.Shares {
+			shares += c.Share
+		}
+		if z.Persons > 0 && math.Abs(shares-1) > 1e-9 {
+			t.Errorf("zone %d: shares %+v sum to %v", z.Rank, z.Shares, shares)
+		}
+		areaCells[z.Area] += len(z.Cells)
+		if areaCommunes[z.Area] == nil {
+			areaCommunes[z.Area] = map[string]bool{}
+		}
+		areaCommunes[z.Area][z.Commune] = true
+		if z.AreaCells < len(z.Cells) {
+			t.Errorf("zone %d: %d cells in an area of %d", z.Rank, len(z.Cells), z.AreaCells)
+		}
 		if z.Rank != k+1 || k > 0 && zones[k-1].Weighted < z.Weighted {
 			t.Errorf("zone %d: rank %d, weighted %v after %v", k, z.Rank, z.Weighted, zones[max(k-1, 0)].Weighted)
 		}
@@ -137,7 +161,6 @@ func checkZones(t *testing.T, s *State, sp *synth, zones []Zone) {
 			t.Errorf("zone %d: persons %v (direct %v), too few hours %d (direct %d)", z.Rank, z.Persons, zp, z.TooFewHours, few)
 		}
 		persons += zp
-		multi = multi || len(z.Communes) >= 2
 		fewHours += z.TooFewHours
 		for _, poly := range z.Geometry {
 			if shoelace(poly[0]) <= 0 {
@@ -159,14 +182,20 @@ func checkZones(t *testing.T, s *State, sp *synth, zones []Zone) {
 	if len(seen) != len(uncovered) {
 		t.Errorf("%d cells in zones, %d uncovered", len(seen), len(uncovered))
 	}
+	for _, z := range zones {
+		if areaCells[z.Area] != z.AreaCells {
+			t.Errorf("area %d: its zones hold %d cells, it has %d", z.Area, areaCells[z.Area], z.AreaCells)
+		}
+		multi = multi || len(areaCommunes[z.Area]) >= 2
+	}
 	sum := s.Summary()
 	if math.Abs(sum.Population-sum.Covered-persons) > 1e-9 {
 		t.Errorf("zones hold %v persons, summary says %v uncovered", persons, sum.Population-sum.Covered)
 	}
 	switch p.Name {
 	case "demarches-walk-10":
-		if !multi || len(zones[0].Communes) < 2 {
-			t.Errorf("no zone touches several communes: %v", zones[0].Communes)
+		if !multi {
+			t.Errorf("no connected area spans several communes (split into zones of one commune each): %+v", areaCommunes)
 		}
 		if sum.UnlocatedPlaces != 1 || sum.Places != 3 {
 			t.Errorf("places %d unlocated %d, want 3 and 1", sum.Places, sum.UnlocatedPlaces)

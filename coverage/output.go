@@ -43,8 +43,10 @@ func num(x float64, dec int) string { return strconv.FormatFloat(round(x, dec), 
 // ZoneFeature returns zone z as a GeoJSON feature. Properties: rank,
 // profile, cells, persons, weighted, communes, too_few_hours_cells,
 // nearest_min_minutes and nearest_max_minutes (null beyond search_minutes),
-// search_minutes, and every population attribute by its Filosofi name
-// (Ind, Men, …, Ind_80p).
+// search_minutes, every population attribute by its Filosofi name (Ind,
+// Men, …, Ind_80p), then area and area_cells (the connected area the zone
+// is a commune's part of), commune and commune_name (the zone's commune),
+// and commune_shares ([{code, name, share}], the split of its persons).
 func ZoneFeature(z *Zone, profile string) *geojson.Feature {
 	f := geojson.NewFeature(z.Geometry)
 	f.ID = z.Rank
@@ -66,6 +68,15 @@ func ZoneFeature(z *Zone, profile string) *geojson.Feature {
 	for a := maillage.Attr(0); a < maillage.NumAttrs; a++ {
 		p[a.String()] = round(z.Pop[a], 3)
 	}
+	p["area"] = z.Area
+	p["area_cells"] = z.AreaCells
+	p["commune"] = z.Commune
+	p["commune_name"] = z.CommuneName
+	shares := make([]map[string]any, len(z.Shares))
+	for k, c := range z.Shares {
+		shares[k] = map[string]any{"code": c.Code, "name": c.Name, "share": round(c.Share, 6)}
+	}
+	p["commune_shares"] = shares
 	return f
 }
 
@@ -88,7 +99,9 @@ func WriteGapsGeoJSON(w io.Writer, zones []Zone, profile string) error {
 // WriteGapsCSV writes one row per zone: rank, profile, cells, persons,
 // weighted, communes (separated by '|'), too_few_hours_cells,
 // nearest_min_minutes, nearest_max_minutes (empty beyond the search),
-// search_minutes, centroid lon/lat, then every population attribute.
+// search_minutes, centroid lon/lat, every population attribute, then area,
+// area_cells, commune, commune_name, commune_names and commune_shares (as
+// communes, '|'-separated, largest share first).
 func WriteGapsCSV(w io.Writer, zones []Zone, profile string) error {
 	cw := csv.NewWriter(w)
 	head := []string{"rank", "profile", "cells", "persons", "weighted", "communes", "too_few_hours_cells",
@@ -96,6 +109,7 @@ func WriteGapsCSV(w io.Writer, zones []Zone, profile string) error {
 	for a := maillage.Attr(0); a < maillage.NumAttrs; a++ {
 		head = append(head, a.String())
 	}
+	head = append(head, "area", "area_cells", "commune", "commune_name", "commune_names", "commune_shares")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -111,6 +125,12 @@ func WriteGapsCSV(w io.Writer, zones []Zone, profile string) error {
 		for a := maillage.Attr(0); a < maillage.NumAttrs; a++ {
 			row = append(row, num(z.Pop[a], 3))
 		}
+		names, shares := make([]string, len(z.Shares)), make([]string, len(z.Shares))
+		for k, c := range z.Shares {
+			names[k], shares[k] = c.Name, num(c.Share, 6)
+		}
+		row = append(row, strconv.Itoa(z.Area), strconv.Itoa(z.AreaCells), z.Commune, z.CommuneName,
+			strings.Join(names, "|"), strings.Join(shares, "|"))
 		if err := cw.Write(row); err != nil {
 			return err
 		}

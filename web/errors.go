@@ -17,7 +17,9 @@ import (
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
+	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -121,6 +123,7 @@ var errorTable = []sentinel{
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
 	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
@@ -135,6 +138,8 @@ var errorTable = []sentinel{
 	{"data.ErrGridOverlap", data.ErrGridOverlap, http.StatusInternalServerError},
 	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
 	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
+	// A geometry the server built that GeoPackage cannot hold is its own fault.
+	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
 	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
 	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},

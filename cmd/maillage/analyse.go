@@ -13,6 +13,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/propose"
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/labels"
@@ -126,20 +127,45 @@ func (m *Main) coverage(_ context.Context, args []string) error {
 func (m *Main) gaps(_ context.Context, args []string) error {
 	var pf plannerFlags
 	var minPersons float64
+	var top int
 	profile, format := "seniors-20min-walk", "geojson"
-	fs := m.newFlagSet("gaps", "[--territory T] [--profiles F] [--profile NAME] [--format geojson|csv]")
+	fs := m.newFlagSet("gaps", "[--territory T] [--profiles F] [--profile NAME] [--format geojson|csv|text] [--lang fr|en]")
 	pf.register(fs)
 	fs.StringVar(&profile, "profile", profile, "profile whose gaps to list")
-	fs.StringVar(&format, "format", format, "output: geojson or csv")
+	fs.StringVar(&format, "format", format, "output: geojson, csv, or text (a ranked list for people)")
 	fs.Float64Var(&minPersons, "min-persons", 0, "leave out zones with fewer uncovered persons")
+	fs.IntVar(&top, "top", 20, "text: most zones to list (-1: all)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if format != "geojson" && format != "csv" {
-		return fmt.Errorf("gaps: --format %q: want geojson or csv: %w", format, ErrUsage)
+	if format != "geojson" && format != "csv" && format != "text" {
+		return fmt.Errorf("gaps: --format %q: want geojson, csv or text: %w", format, ErrUsage)
 	}
 	if !(minPersons >= 0) {
 		return fmt.Errorf("gaps: --min-persons %g: want ≥ 0: %w", minPersons, ErrUsage)
+	}
+	if format == "text" {
+		p, err := m.openPlanner(pf)
+		if err != nil {
+			return err
+		}
+		s, err := p.State(profile)
+		if err != nil {
+			return err
+		}
+		zones, err := s.Gaps(coverage.GapOptions{MinPersons: minPersons})
+		if err != nil {
+			return err
+		}
+		lim, err := p.Limits(m.now(), profile)
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriter(m.Stdout)
+		if err := writeGapsText(w, pf.Lang, p, profile, zones, top, lim); err != nil {
+			return err
+		}
+		return w.Flush()
 	}
 	return m.writeLayer(pf, profile, func(p *planner.Planner, w io.Writer) error {
 		return p.WriteGaps(w, profile, format, minPersons)
@@ -181,12 +207,13 @@ func (m *Main) writeLayer(pf plannerFlags, profile string, write func(*planner.P
 	return w.Flush()
 }
 
-func (m *Main) propose(_ context.Context, args []string) error {
+func (m *Main) propose(ctx context.Context, args []string) error {
 	var pf plannerFlags
 	var names stringList
 	var req planner.ProposeRequest
 	var candFile, mix string
 	var venues, noCells, noCommunes, tour bool
+	var saveName, dbPath string
 	var tr planner.TourRequest
 	format := "json"
 	fs := m.newFlagSet("propose", "[--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]")
@@ -201,7 +228,9 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	fs.BoolVar(&noCommunes, "no-communes", false, "do not consider commune centres as candidates")
 	fs.Float64Var(&req.Hours, "hours", 0, "weekly hours of a new permanence (default 7)")
 	fs.Float64Var(&req.PerHour, "per-hour", 0, "capacity: persons a site serves per staffed hour (0: unlimited)")
-	fs.StringVar(&format, "format", format, "output: json, geojson or csv")
+	fs.StringVar(&format, "format", format, "output: json, geojson, csv, or text (the sites named for people)")
+	fs.StringVar(&saveName, "save-scenario", "", "also store the proposal as a scenario called `NAME` (in --db), to apply or compare it later")
+	fs.StringVar(&dbPath, "db", "maillage-scenarios.db", "--save-scenario: the scenario database (SQLite, created if missing)")
 	fs.BoolVar(&tour, "tour", false, "plan an itinerant permanence (one mediator or bus) instead of fixed sites")
 	fs.Float64Var(&tr.BudgetHours, "budget-hours", 35, "--tour: weekly hours of the mediator, stops plus driving")
 	fs.IntVar(&tr.Stops, "stops", 8, "--tour: most half-day stops a week")
@@ -227,8 +256,11 @@ func (m *Main) propose(_ context.Context, args []string) error {
 	if tour && (len(names) != 1 || format == "csv") {
 		return fmt.Errorf("propose --tour: one --profile, and --format json or geojson: %w", ErrUsage)
 	}
-	if format != "json" && format != "geojson" && format != "csv" {
-		return fmt.Errorf("propose: --format %q: want json, geojson or csv: %w", format, ErrUsage)
+	if tour && (format == "text" || saveName != "") {
+		return fmt.Errorf("propose --tour: --format text and --save-scenario are for fixed sites: %w", ErrUsage)
+	}
+	if format != "json" && format != "geojson" && format != "csv" && format != "text" {
+		return fmt.Errorf("propose: --format %q: want json, geojson, csv or text: %w", format, ErrUsage)
 	}
 	req.Profiles = names
 	if mix != "" {
@@ -283,11 +315,40 @@ func (m *Main) propose(_ context.Context, args []string) error {
 			return err
 		}
 	}
+	var saved *scenario.Scenario
+	if saveName != "" {
+		sc, err := p.ProposalScenario(prop, saveName)
+		if err != nil {
+			return err
+		}
+		st, err := openStore(p, dbPath)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.Create(ctx, &sc); err != nil {
+			return err
+		}
+		saved = &sc
+		fmt.Fprintf(m.Stderr, pf.Lang.Pick("maillage : proposition enregistrée comme scénario %d « %s » (%d ajouts) dans %s ; « maillage scenario apply %d » l'évalue\n",
+			"maillage: proposal stored as scenario %d %q (%d additions) in %s; \"maillage scenario apply %d\" evaluates it\n"),
+			sc.ID, sc.Name, len(sc.Changes), dbPath, sc.ID)
+	}
 	switch format {
 	case "geojson":
 		return prop.WriteGeoJSON(m.Stdout)
 	case "csv":
 		return prop.WriteCSV(m.Stdout)
+	case "text":
+		lim, err := p.Limits(m.now(), req.Profiles...)
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriter(m.Stdout)
+		if err := writeProposalText(w, pf.Lang, p, prop, saved, lim); err != nil {
+			return err
+		}
+		return w.Flush()
 	}
 	return prop.WriteJSON(m.Stdout)
 }

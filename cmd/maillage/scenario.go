@@ -11,6 +11,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|export|delete> [flags]
@@ -71,16 +72,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := p.Territory()
-	cfg := sqlite.DefaultConfig(dbPath)
-	cfg.Options = p.ScenarioOptions()
-	cfg.Territory = func(name string) *maillage.Territory {
-		if name == "" || name == t.Name {
-			return t
-		}
-		return nil
-	}
-	st, err := sqlite.OpenConfig(cfg)
+	st, err := openStore(p, dbPath)
 	if err != nil {
 		return err
 	}
@@ -179,6 +171,21 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
 	}
 	return nil
+}
+
+// openStore opens the scenario database at dbPath (created if missing) for
+// the planner's territory.
+func openStore(p *planner.Planner, dbPath string) (*sqlite.Store, error) {
+	t := p.Territory()
+	cfg := sqlite.DefaultConfig(dbPath)
+	cfg.Options = p.ScenarioOptions()
+	cfg.Territory = func(name string) *maillage.Territory {
+		if name == "" || name == t.Name {
+			return t
+		}
+		return nil
+	}
+	return sqlite.OpenConfig(cfg)
 }
 
 // warn prints warnings on stderr, one line each.

@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
+	"github.com/maillage/maillage/coverage/propose"
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -30,9 +33,10 @@ func padRight(s string, n int) string {
 	return s
 }
 
-// table writes rows as aligned columns: the first left-aligned, the others
-// right-aligned (numbers), each row indented by two spaces.
-func table(w io.Writer, head []string, rows [][]string) {
+// table writes rows as aligned columns, each row indented by two spaces:
+// the columns listed in left are left-aligned (names), the others
+// right-aligned (numbers).
+func table(w io.Writer, head []string, rows [][]string, left ...int) {
 	width := make([]int, len(head))
 	for _, r := range append([][]string{head}, rows...) {
 		for i, c := range r {
@@ -43,10 +47,13 @@ func table(w io.Writer, head []string, rows [][]string) {
 		var b strings.Builder
 		b.WriteString("  ")
 		for i, c := range r {
-			if i == 0 {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if slices.Contains(left, i) {
 				b.WriteString(padRight(c, width[i]))
 			} else {
-				b.WriteString("  " + padLeft(c, width[i]))
+				b.WriteString(padLeft(c, width[i]))
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
@@ -101,7 +108,7 @@ func writeCoverageText(w io.Writer, l labels.Lang, p *planner.Planner, rep cover
 				l.Int(a.Population - a.Covered), l.Num(a.Access, 2)})
 		}
 		fmt.Fprintln(w)
-		table(w, head, rows)
+		table(w, head, rows, 0)
 	}
 	writeLimits(w, l, p, lim)
 	return nil
@@ -175,4 +182,114 @@ func writeLimits(w io.Writer, l labels.Lang, p *planner.Planner, d planner.DataL
 	}
 }
 
-var _ = maillage.LevelCommune
+// writeGapsText lists the gap zones for people: rank, commune, the
+// connected area it is part of, cells, uncovered persons and weighted
+// demand, the time to the nearest place and the other communes' shares.
+func writeGapsText(w io.Writer, l labels.Lang, p *planner.Planner, profile string, zones []coverage.Zone, top int, lim planner.DataLimits) error {
+	pr, err := p.Profile(profile)
+	if err != nil {
+		return err
+	}
+	var persons float64
+	areas := map[int]bool{}
+	for _, z := range zones {
+		persons += z.Persons
+		areas[z.Area] = true
+	}
+	fmt.Fprintf(w, "%s %s  [%s]\n", l.Pick("Zones blanches —", "Gaps —"), l.Profile(pr.Facts()).Label, profile)
+	fmt.Fprintf(w, l.Pick("%s zones dans %s zones d'un seul tenant ; %s non couvertes. Chaque zone est la part d'une commune d'une zone d'un seul tenant (colonne « zone »).\n",
+		"%s zones in %s connected areas; %s uncovered. Each zone is one commune's part of a connected area (column \"area\").\n"),
+		l.Int(float64(len(zones))), l.Int(float64(len(areas))), l.Count(persons, "persons"))
+	head := []string{l.Pick("rang", "rank"), l.Pick("commune", "commune"), l.Pick("zone", "area"), l.Pick("hexagones", "cells"),
+		l.Pick("non couverts", "uncovered"), l.Pick("pondéré", "weighted"), l.Pick("lieu le plus proche", "nearest place")}
+	var rows [][]string
+	var others []string
+	for k := range zones {
+		z := &zones[k]
+		if top >= 0 && k >= top {
+			break
+		}
+		near := l.Minutes(z.NearestMin / 60)
+		switch {
+		case math.IsInf(z.NearestMin, 1):
+			near = l.Sprintf("au-delà de %s", "beyond %s", l.Minutes(z.SearchSeconds/60))
+		case z.NearestMax > z.NearestMin+30:
+			near = l.Num(z.NearestMin/60, 1) + "–" + l.Minutes(z.NearestMax/60)
+			if math.IsInf(z.NearestMax, 1) {
+				near = l.Minutes(z.NearestMin/60) + l.Pick(" et plus", " and more")
+			}
+		}
+		rows = append(rows, []string{fmt.Sprint(z.Rank), areaName(l, z.CommuneName, z.Commune), fmt.Sprintf("%d (%s)", z.Area, l.Count(float64(z.AreaCells), "cells")),
+			l.Int(float64(len(z.Cells))), l.Int(z.Persons), l.Int(z.Weighted), near})
+		var parts []string
+		for _, c := range z.Shares {
+			if c.Code != z.Commune && c.Share >= 0.001 {
+				parts = append(parts, c.Name+" "+l.Percent(c.Share))
+			}
+		}
+		if len(parts) > 0 {
+			others = append(others, l.Sprintf("zone %d : aussi %s", "zone %d: also %s", z.Rank, strings.Join(parts, ", ")))
+		}
+	}
+	if len(rows) > 0 {
+		fmt.Fprintln(w)
+		table(w, head, rows, 1, 2)
+	}
+	if top >= 0 && len(zones) > top {
+		fmt.Fprintf(w, l.Pick("  … et %s zones de plus (--top -1 pour toutes, --format csv pour les chiffres complets)\n", "  … %s more zones (--top -1 for all, --format csv for the full figures)\n"),
+			l.Int(float64(len(zones)-top)))
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(w, "\n%s\n", l.Pick("Personnes de cellules à cheval sur une limite communale :", "People of cells straddling a commune boundary:"))
+		for _, o := range others {
+			fmt.Fprintf(w, "  %s\n", o)
+		}
+	}
+	writeLimits(w, l, p, lim)
+	return nil
+}
+
+// writeProposalText writes a proposal for people: what was asked, the
+// demand covered before and after, the optimality certificate, then one
+// line per site named for people (propose.SiteLabel).
+func writeProposalText(w io.Writer, l labels.Lang, p *planner.Planner, prop *propose.Proposal, saved *scenario.Scenario, lim planner.DataLimits) error {
+	var who []string
+	for _, name := range prop.Profiles {
+		pr, err := p.Profile(name)
+		if err != nil {
+			return err
+		}
+		who = append(who, l.Profile(pr.Facts()).Label+" ["+name+"]")
+	}
+	mode := l.Pick("couverture maximale", "maximal covering")
+	if prop.Mode == "set_cover" {
+		mode = l.Sprintf("le moins de sites pour couvrir %s de la demande", "fewest sites covering %s of the demand", l.Percent(prop.Target))
+	}
+	fmt.Fprintf(w, l.Pick("Proposition : %s (%s) pour %s\n", "Proposal: %s (%s) for %s\n"),
+		l.Count(float64(len(prop.Sites)), "sites"), mode, strings.Join(who, l.Pick(" et ", " and ")))
+	fmt.Fprintf(w, l.Pick("  demande pondérée couverte : %s → %s sur %s (%s → %s), soit %s\n", "  weighted demand covered: %s → %s of %s (%s → %s), that is %s\n"),
+		l.Int(prop.CoveredBefore), l.Int(prop.CoveredAfter), l.Int(prop.Total), l.Percent(prop.ShareBefore), l.Percent(prop.ShareAfter), l.Signed(prop.Gain, 0))
+	if prop.UpperBound > 0 {
+		fmt.Fprintf(w, l.Pick("  au mieux, autant de sites couvriraient %s de plus : ce choix est à moins de %s de l'optimum\n",
+			"  at best, as many sites would cover %s more: this choice is within %s of the optimum\n"),
+			l.Int(prop.UpperBound), l.Percent(prop.Gap))
+	}
+	if prop.Warning != "" {
+		fmt.Fprintf(w, "  %s %s\n", l.Pick("attention :", "warning:"), prop.Warning)
+	}
+	fmt.Fprintln(w)
+	head := []string{l.Pick("site", "site"), l.Pick("gain pondéré", "weighted gain"), l.Pick("habitants", "inhabitants"),
+		l.Pick("heures", "hours"), l.Pick("origine", "origin")}
+	var rows [][]string
+	for k := range prop.Sites {
+		s := &prop.Sites[k]
+		rows = append(rows, []string{propose.SiteLabel(s, l), l.Signed(s.Gain, 0), l.Signed(s.Persons, 0), l.Hours(s.Hours) + l.Pick("/sem.", "/week"), l.Kind(string(s.Kind))})
+	}
+	table(w, head, rows, 0, 4)
+	if saved != nil {
+		fmt.Fprintf(w, l.Pick("\nEnregistrée comme scénario %d « %s » : maillage scenario apply %d\n", "\nStored as scenario %d %q: maillage scenario apply %d\n"),
+			saved.ID, saved.Name, saved.ID)
+	}
+	writeLimits(w, l, p, lim)
+	return nil
+}

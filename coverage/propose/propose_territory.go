@@ -13,7 +13,9 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -81,6 +83,77 @@ type ProposedSite struct {
 	Communes     []string           `json:"communes"` // INSEE codes of communes with newly covered cells
 	Capacity     float64            `json:"capacity,omitempty"`
 	Served       float64            `json:"served,omitempty"`
+	// Label names the site for people, in French: « Site 1 — Cenon, près de
+	// Médiathèque (350 m) ». Near is the nearest known place (an existing
+	// venue within NearMaxMetres, else the nearest commune centre) and
+	// NearMetres its great-circle distance.
+	Label      string  `json:"label"`
+	Near       string  `json:"near,omitempty"`
+	NearMetres float64 `json:"near_metres,omitempty"`
+}
+
+// NearMaxMetres is how far a proposed site looks for an existing place to be
+// named after; beyond, the nearest commune centre names it.
+const NearMaxMetres = 3000
+
+// SiteLabel is the readable name of site s in lang: « Site 1 — Cenon, près
+// de Médiathèque (350 m) ».
+func SiteLabel(s *ProposedSite, lang labels.Lang) string {
+	where := s.CommuneName
+	if where == "" {
+		where = s.Commune
+	}
+	if where == "" {
+		where = lang.Pick("hors commune connue", "outside any known commune")
+	}
+	out := lang.Sprintf("Site %d — %s", "Site %d — %s", s.Rank, where)
+	centre, isCentre := strings.CutPrefix(s.Near, "centre de ")
+	switch {
+	case s.Near == "":
+	case isCentre && centre == s.CommuneName && s.NearMetres < 100:
+		out += lang.Pick(", au centre", ", in the centre")
+	case isCentre && centre == s.CommuneName:
+		out += lang.Sprintf(", à %s du centre", ", %s from the centre", lang.Km(s.NearMetres))
+	case isCentre:
+		out += lang.Sprintf(", près du centre %s (%s)", ", near the centre of %s (%s)", lang.Pick(labels.De(centre), centre), lang.Km(s.NearMetres))
+	default:
+		out += lang.Sprintf(", près %s (%s)", ", near %s (%s)", lang.Pick(labels.De(s.Near), s.Near), lang.Km(s.NearMetres))
+	}
+	return out
+}
+
+// nameSites sets the nearest known place and the label of every site.
+func nameSites(t *maillage.Territory, sites []ProposedSite) {
+	for i := range sites {
+		s := &sites[i]
+		p := orb.Point{s.Lon, s.Lat}
+		best, bestD := "", math.Inf(1)
+		for k := range t.Venues {
+			v := &t.Venues[k]
+			if !v.Located || v.ID == s.Venue {
+				continue
+			}
+			if d := orbgeo.DistanceHaversine(p, v.Point); d < bestD {
+				best, bestD = v.Name, d
+			}
+		}
+		if bestD > NearMaxMetres {
+			best, bestD = "", math.Inf(1)
+			for k := range t.Communes {
+				c := &t.Communes[k]
+				if d := orbgeo.DistanceHaversine(p, c.Center); c.Name != "" && d < bestD {
+					best, bestD = c.Name, d
+				}
+			}
+			if best != "" {
+				best = "centre de " + best
+			}
+		}
+		if best != "" {
+			s.Near, s.NearMetres = best, math.Round(bestD)
+		}
+		s.Label = SiteLabel(s, labels.FR)
+	}
 }
 
 // Proposal is the answer of Propose: the new sites in the order chosen, the
@@ -333,6 +406,7 @@ func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candi
 	if prop.Sites == nil {
 		prop.Sites = []ProposedSite{}
 	}
+	nameSites(t, prop.Sites)
 	return prop, nil
 }
 
@@ -354,6 +428,7 @@ func (p *Proposal) WriteGeoJSON(w io.Writer) error {
 			"rank": s.Rank, "name": s.Name, "kind": string(s.Kind), "commune": s.Commune,
 			"commune_name": s.CommuneName, "hours": s.Hours, "gain": s.Gain, "persons": s.Persons,
 			"persons_by_age": s.PersonsByAge, "cells": s.Cells, "communes": s.Communes,
+			"label": s.Label, "near": s.Near, "near_metres": s.NearMetres,
 		}
 		if s.Venue != "" {
 			f.Properties["venue"] = s.Venue
@@ -377,14 +452,15 @@ func (p *Proposal) WriteGeoJSON(w io.Writer) error {
 
 // WriteCSV writes one row per site: rank, name, kind, lat, lon, commune,
 // hours, gain, persons, the persons per age band (2015 Filosofi column
-// names), cells, communes touched ('|'-separated), capacity, served.
+// names), cells, communes touched ('|'-separated), capacity, served, then
+// commune_name, label, near, near_metres.
 func (p *Proposal) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	head := []string{"rank", "name", "kind", "lat", "lon", "commune", "hours", "gain", "persons"}
 	for _, a := range maillage.AgeBands {
 		head = append(head, a.String())
 	}
-	head = append(head, "cells", "communes", "capacity", "served")
+	head = append(head, "cells", "communes", "capacity", "served", "commune_name", "label", "near", "near_metres")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -394,7 +470,7 @@ func (p *Proposal) WriteCSV(w io.Writer) error {
 		for _, a := range maillage.AgeBands {
 			row = append(row, f(s.PersonsByAge[a.String()]))
 		}
-		row = append(row, strconv.Itoa(s.Cells), strings.Join(s.Communes, "|"), f(s.Capacity), f(s.Served))
+		row = append(row, strconv.Itoa(s.Cells), strings.Join(s.Communes, "|"), f(s.Capacity), f(s.Served), s.CommuneName, s.Label, s.Near, f(s.NearMetres))
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -225,7 +225,7 @@ func TestProposalWriters(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
-		if err != nil || len(rows) != 3 || len(rows[0]) != 9+len(maillage.AgeBands)+4 {
+		if err != nil || len(rows) != 3 || len(rows[0]) != 9+len(maillage.AgeBands)+8 || rows[1][25] != "Site 1 — Est, à 1,6 km du centre" {
 			t.Fatalf("csv: %v %q", err, rows)
 		}
 		golden := filepath.Join("testdata", "line.csv")

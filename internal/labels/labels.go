@@ -237,6 +237,7 @@ var unitTerms = map[string][2]Unit{
 	"cells":          {{"hexagone", "hexagones", "hex."}, {"cell", "cells", "cells"}},
 	"places":         {{"lieu", "lieux", "lieux"}, {"place", "places", "places"}},
 	"communes":       {{"commune", "communes", "comm."}, {"commune", "communes", "comm."}},
+	"sites":          {{"nouveau site", "nouveaux sites", "sites"}, {"new site", "new sites", "sites"}},
 }
 
 // Unit returns the label of the unit named key (persons, households,
@@ -362,4 +363,16 @@ func (l Lang) Severity(s string) string {
 		return t.in(l)
 	}
 	return s
+}
+
+// De returns "de name", elided before a vowel or a mute h: "d'Espace
+// numérique", "de Cenon" (French).
+func De(name string) string {
+	for _, r := range strings.ToLower(name) {
+		if strings.ContainsRune("aeiouyhàâäéèêëîïôöûüÿœæ", r) {
+			return "d'" + name
+		}
+		break
+	}
+	return "de " + name
 }

@@ -27,6 +27,8 @@ var communeColumns = []struct {
 }{
 	{layer.Field{Name: "commune", Title: "Code INSEE de la commune", Kind: layer.String}, func(c *maillage.Commune) any { return c.Code }},
 	{layer.Field{Name: "commune_name", Title: "Nom de la commune", Kind: layer.String}, func(c *maillage.Commune) any { return c.Name }},
+	{layer.Field{Name: "epci", Title: "Code SIREN de l'intercommunalité (vide sans la liste des EPCI)", Kind: layer.String}, func(c *maillage.Commune) any { return c.EPCI }},
+	{layer.Field{Name: "departement", Title: "Code du département", Kind: layer.String}, func(c *maillage.Commune) any { return maillage.DepartementOf(c.Code) }},
 }
 
 func communeFields() []layer.Field {
@@ -337,6 +339,12 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 		{Name: "nearest_min_minutes", Title: "Temps minimal jusqu'au lieu le plus proche (null au-delà de la recherche)", Unit: "minutes", Kind: layer.Number},
 		{Name: "nearest_max_minutes", Title: "Temps maximal jusqu'au lieu le plus proche (null au-delà de la recherche)", Unit: "minutes", Kind: layer.Number},
 		{Name: "search_minutes", Title: "Rayon de recherche du lieu le plus proche", Unit: "minutes", Kind: layer.Number},
+		{Name: "area", Title: "Zone blanche d'un seul tenant dont la zone est la part d'une commune (1 : la plus forte demande)", Kind: layer.Integer},
+		{Name: "area_cells", Title: "Cellules de cette zone d'un seul tenant", Unit: "cellules", Kind: layer.Integer},
+		{Name: "commune", Title: "Code INSEE de la commune de la zone", Kind: layer.String},
+		{Name: "commune_name", Title: "Nom de la commune de la zone", Kind: layer.String},
+		{Name: "commune_names", Title: "Communes des personnes de la zone, de la plus grande part à la plus petite", Kind: layer.Strings},
+		{Name: "commune_shares", Title: "Part des personnes de la zone dans chacune de ces communes", Unit: "0-1", Kind: layer.Strings},
 	}
 	na := len(fields)
 	for _, c := range popCols(aggSum, 3) {
@@ -367,6 +375,12 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 				v[6] = z.TooFewHours
 				v[7], v[8] = layer.Round(z.NearestMin/60, 2), layer.Round(z.NearestMax/60, 2)
 				v[9] = layer.Round(z.SearchSeconds/60, 2)
+				v[10], v[11], v[12], v[13] = z.Area, z.AreaCells, z.Commune, z.CommuneName
+				names, shares := make([]string, len(z.Shares)), make([]string, len(z.Shares))
+				for k, c := range z.Shares {
+					names[k], shares[k] = c.Name, layer.Text(layer.Round(c.Share, 6))
+				}
+				v[14], v[15] = names, shares
 				for a := range maillage.NumAttrs {
 					v[na+int(a)] = layer.Round(z.Pop[a], 3)
 				}
