@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"github.com/maillage/maillage/internal/gpkg"
 	"net/http"
 	"strconv"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
-	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -130,7 +128,6 @@ var errorTable = []sentinel{
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},
 	{"road.ErrTooLarge", road.ErrTooLarge, http.StatusInternalServerError},
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError}, // the server's own layers
 	{"road.ErrCorrupt", road.ErrCorrupt, http.StatusInternalServerError},
 	{"road.ErrBadPBF", road.ErrBadPBF, http.StatusInternalServerError},
 	{"data.ErrBadBoundaries", data.ErrBadBoundaries, http.StatusInternalServerError},
@@ -138,8 +135,6 @@ var errorTable = []sentinel{
 	{"data.ErrGridOverlap", data.ErrGridOverlap, http.StatusInternalServerError},
 	{"data.ErrNoReader", data.ErrNoReader, http.StatusInternalServerError},
 	{"data.ErrBadEPCI", data.ErrBadEPCI, http.StatusInternalServerError},
-	// A geometry the server built that GeoPackage cannot hold is its own fault.
-	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"data.ErrGridFormat", data.ErrGridFormat, http.StatusInternalServerError},
 	{"data.ErrSquareID", data.ErrSquareID, http.StatusInternalServerError},
 	{"data.ErrFragility", data.ErrFragility, http.StatusInternalServerError},
