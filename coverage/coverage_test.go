@@ -352,13 +352,13 @@ func TestVenuesBeyondGridAndUnlocated(t *testing.T) {
 }
 
 func TestStatement(t *testing.T) {
-	p, _ := Builtin("france-services-30min-car")
+	p, _ := FindProfile(Builtins(), "france-services-30min-car")
 	got := statement(&p, sums{persons: 385789.3, covered: 373444})
 	want := "12,345 people (3.2 %) live more than 30 min by car from a France Services site: the national target (everyone within 30 min of a France Services) is missed by 12,345 people"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	s, _ := Builtin("demarches-20min-car")
+	s, _ := FindProfile(Builtins(), "demarches-20min-car")
 	if got := statement(&s, sums{persons: 1000, covered: 1000}); !strings.HasPrefix(got, "0 people (0.0 %) live more than 20 min by car from a place offering « Aide aux démarches administratives »") {
 		t.Errorf("got %q", got)
 	}

@@ -9,8 +9,9 @@ import (
 )
 
 // A village of 120 inhabitants 5 km from a France Services site, and a town
-// of 900 next to it: by car (43 km/h as the crow flies) the village is 7 min
-// away, within the 30-minute target; on foot at a senior's pace it is not.
+// of 900 next to it: by car (35 km/h along 1.4 × the crow-fly distance) the
+// village is 12 min away, within the 30-minute target; on foot at a senior's
+// pace it is not.
 func Example() {
 	var village, town maillage.Pop
 	village[maillage.Ind], village[maillage.Ind65_79] = 120, 30
@@ -25,12 +26,12 @@ func Example() {
 			Programmes: []string{"France Services"}}},
 	}
 	profiles, _ := coverage.SelectProfiles(nil, "france-services-30min-car", "seniors-20min-walk")
-	states, err := coverage.Compute(t, profiles, coverage.Options{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, s := range states {
+	for _, p := range profiles {
+		s, err := coverage.New(t, p, coverage.Options{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Println(s.Summary().Statement)
 	}
 	// Output:

@@ -253,13 +253,3 @@ func Builtins() []Profile {
 			Weight: Weight{NeedsHelp: &nh}, Mode: mode["car"], Engine: EngineAuto, MaxMinutes: 30, MinWeeklyHours: 4, Decay: DecayGaussian},
 	}
 }
-
-// Builtin returns the built-in profile called name.
-func Builtin(name string) (Profile, bool) {
-	for _, p := range Builtins() {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return Profile{}, false
-}

@@ -141,12 +141,12 @@ func TestBuiltins(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("missing built-ins %v", want)
 	}
-	fs, _ := Builtin("france-services-30min-car")
+	fs, _ := FindProfile(Builtins(), "france-services-30min-car")
 	v := maillage.Venue{Programmes: []string{"france services"}}
 	if !fs.Filter.Match(&v) || fs.MaxMinutes != 30 || fs.Mode.Name != "car" {
 		t.Errorf("france-services: %+v", fs)
 	}
-	sen, _ := Builtin("seniors-20min-walk")
+	sen, _ := FindProfile(Builtins(), "seniors-20min-walk")
 	if sen.Mode.SpeedKmh != 3.5 || len(sen.Population) != 2 { // the README's senior pace
 		t.Errorf("seniors: %+v", sen)
 	}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-
-	"github.com/maillage/maillage"
 )
 
 // ErrUnknownProfile is returned for a profile name that is neither built in
@@ -50,24 +48,4 @@ func FindProfile(profiles []Profile, name string) (Profile, error) {
 	}
 	slices.Sort(names)
 	return Profile{}, fmt.Errorf("%w %q (known: %v)", ErrUnknownProfile, name, names)
-}
-
-// Compute computes one State per profile over t, sharing one engine per
-// mode and engine name (CachedEngines over opt.Engines). Profiles run one
-// after the other, each on opt.Workers goroutines.
-func Compute(t *maillage.Territory, profiles []Profile, opt Options) ([]*State, error) {
-	f := opt.Engines
-	if f == nil {
-		f = CrowFlyEngines
-	}
-	opt.Engines = CachedEngines(f)
-	out := make([]*State, 0, len(profiles))
-	for _, p := range profiles {
-		s, err := New(t, p, opt)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }

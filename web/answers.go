@@ -18,9 +18,16 @@ import (
 // stores changes them).
 func (s *Server) memoized(c *gin.Context, contentType string, write func(io.Writer) error) {
 	key := c.FullPath() + "?" + c.Request.URL.Query().Encode()
-	a, err := s.p.Answer(key, func(w io.Writer) error {
+	s.memoizedAs(c, key, contentType, func(w io.Writer) error {
 		return s.expensive(c, "computing "+c.FullPath(), func(context.Context) error { return write(w) })
 	})
+}
+
+// memoizedAs is memoized with the caller's key and without the pool: for
+// answers whose key names everything they depend on (a stored scenario's
+// evaluation is keyed by the scenario's whole content).
+func (s *Server) memoizedAs(c *gin.Context, key, contentType string, write func(io.Writer) error) {
+	a, err := s.p.Answer(key, write)
 	if err != nil {
 		s.fail(c, err)
 		return

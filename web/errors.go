@@ -119,7 +119,6 @@ var errorTable = []sentinel{
 	{"coverage.ErrUnknownPlace", coverage.ErrUnknownPlace, http.StatusInternalServerError},
 	{"coverage.ErrDuplicatePlace", coverage.ErrDuplicatePlace, http.StatusInternalServerError},
 	{"coverage.ErrNoID", coverage.ErrNoID, http.StatusInternalServerError},
-	{"propose.ErrMILPSolution", propose.ErrMILPSolution, http.StatusInternalServerError},
 	{"layer.ErrStop", layer.ErrStop, http.StatusInternalServerError},
 	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},

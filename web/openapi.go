@@ -108,6 +108,20 @@ func openAPI() obj {
 			o["requestBody"] = bodyJSON("la demande de proposition")
 			return o
 		}()},
+		"/api/v1/evaluation": obj{"post": func() obj {
+			o := op("évaluer un scénario non enregistré (n'écrit rien) : l'évaluation, les cellules qui basculent et les personnes nouvellement couvertes par tranche d'âge",
+				[]any{profileArg}, okJSON("l'évaluation", anyObject), "400", "413", "415")
+			o["requestBody"] = bodyJSON("le scénario (nom, changements)")
+			return o
+		}()},
+		"/": obj{"get": op("la carte des aménageurs (page HTML)", nil, obj{"200": answer("la page", htmlType, strSchema)})},
+		"/report": obj{"get": op("rapport imprimable d'un scénario (page HTML A4)", []any{
+			qparam("scenario", "identifiant (0 ou absent : le territoire actuel)", intSchema), qparam("profile", "profil de demande", strSchema)},
+			obj{"200": answer("le rapport", htmlType, strSchema)})},
+		"/app/{file}": obj{"get": op("fichiers de la page (modules ES, CSS)", []any{pparam("file", "chemin du fichier", strSchema)},
+			obj{"200": answer("le fichier", "text/javascript", strSchema)}, "404")},
+		"/vendor/{file}": obj{"get": op("MapLibre GL JS, copié dans le binaire", []any{pparam("file", "chemin du fichier", strSchema)},
+			obj{"200": answer("le fichier", "text/javascript", strSchema)}, "404")},
 		"/api/v1/route": obj{"get": op("un trajet", []any{
 			qparam("from", "LAT,LON", strSchema), qparam("to", "LAT,LON", strSchema),
 			qparam("mode", "mode de déplacement", strSchema), qparam("engine", "road ou crowfly", strSchema)},

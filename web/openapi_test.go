@@ -38,7 +38,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	for _, r := range s.engine.Routes() {
 		p := r.Path
 		for _, seg := range strings.Split(p, "/") {
-			if strings.HasPrefix(seg, ":") {
+			if strings.HasPrefix(seg, ":") || strings.HasPrefix(seg, "*") {
 				p = strings.Replace(p, seg, "{"+seg[1:]+"}", 1)
 			}
 		}

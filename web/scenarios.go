@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -173,12 +176,27 @@ func (s *Server) handleScenarioEvaluation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ev, err := s.evaluate(*sc, profile)
+	// A scenario's evaluation depends only on its content (and the base
+	// territory): memoised under the digest of the scenario as stored.
+	content, err := json.Marshal(sc)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, ev)
+	digest := sha256.Sum256(content)
+	key := c.FullPath() + "?" + c.Request.URL.Query().Encode() + "&scenario=" + hex.EncodeToString(digest[:])
+	s.memoizedAs(c, key, "application/json; charset=utf-8", func(w io.Writer) error {
+		ev, err := s.evaluate(*sc, profile)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
 }
 
 func (s *Server) handleScenarioGeoJSON(c *gin.Context) {

@@ -46,6 +46,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
+	// BaseMapStyle is an optional outside base map for the web page (the URL
+	// of a MapLibre style); empty, the page draws only this server's layers.
+	BaseMapStyle string
 	// APIKeys are the keys writes need (Authorization: Bearer KEY); with
 	// none, writes are open and Open listens only on loopback unless
 	// InsecureOpenWrites is set.
@@ -277,6 +280,7 @@ func (s *Server) router() *gin.Engine {
 	v1.GET("/gaps", s.handleGaps)
 	v1.GET("/access", s.handleAccess)
 	v1.POST("/proposals", s.handleProposals)
+	v1.POST("/evaluation", s.handleDraftEvaluation)
 	v1.GET("/route", s.handleRoute)
 	// The diff of the base with itself needs no store: it checks for one
 	// only when a stored scenario is asked for.
@@ -304,6 +308,7 @@ func (s *Server) router() *gin.Engine {
 	e.GET("/tiles/:layer", s.handleTileIndex)
 	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile)
 	e.GET("/styles/:profile", s.handleStyle)
+	s.routePage(e)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
 	})

@@ -101,8 +101,8 @@ func TestE2EIngestBadRoads(t *testing.T) {
 		{"not a PBF", []string{"--osm", notPBF}, road.ErrBadPBF, "communes.osm.pbf"},
 		{"over the memory budget", []string{"--osm", porto, "--max-memory", "50"}, road.ErrTooLarge, "more than the memory budget of 50 MB"},
 	}
-	if osmium, err := exec.LookPath("osmium"); err == nil || os.Getenv("MAILLAGE_REQUIRE_OSMIUM") == "1" {
-		osmium = osmgen.Osmium(t)
+	if _, err := exec.LookPath("osmium"); err == nil || os.Getenv("MAILLAGE_REQUIRE_OSMIUM") == "1" {
+		osmium := osmgen.Osmium(t)
 		noRoad := filepath.Join(dir, "buildings.osm.pbf")
 		o := filepath.Join(dir, "b.opl")
 		os.WriteFile(o, []byte("n1 v1 x-0.57 y44.83\nn2 v1 x-0.571 y44.83\nn3 v1 x-0.571 y44.831\nw1 v1 Tbuilding=yes Nn1,n2,n3,n1\n"), 0o644)

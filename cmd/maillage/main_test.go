@@ -25,6 +25,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if code, ok := serveChild(); ok { // the server of BenchmarkServeLoad
+		os.Exit(code)
+	}
 	gin.SetMode(gin.TestMode)
 	os.Exit(m.Run())
 }

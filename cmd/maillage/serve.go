@@ -30,6 +30,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	fs.StringVar(&cfg.Web.Addr, "addr", cfg.Web.Addr, "address to listen on")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, `scenario database (SQLite, created if missing; "" to serve without scenarios)`)
 	fs.IntVar(&cfg.Web.MaxFeatures, "max-cells", cfg.Web.MaxFeatures, "most cells one /api/v1/cells answer may hold")
+	fs.StringVar(&cfg.Web.BaseMapStyle, "basemap", "", "optional outside base map for the web page: the URL of a MapLibre style (none by default: the page works offline)")
 	var keysFile string
 	var origins stringList
 	fs.StringVar(&keysFile, "api-keys-file", "", "file of the API keys that writes need, one a line: the key or sha256:HEX of its digest, # for comments (none: writes are open and the server listens on loopback only)")

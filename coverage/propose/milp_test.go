@@ -16,7 +16,7 @@ import (
 
 func TestWriteMILPGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteMILP(&b, propHandInstance(), 2); err != nil {
+	if err := writeMILP(&b, propHandInstance(), 2); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "hand.lp")
@@ -55,10 +55,10 @@ func TestReadCBCSolution(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sol, err := ReadCBCSolution(strings.NewReader(tc.in))
+			sol, err := readCBCSolution(strings.NewReader(tc.in))
 			if tc.err {
-				if !errors.Is(err, ErrMILPSolution) {
-					t.Fatalf("err = %v, want ErrMILPSolution", err)
+				if !errors.Is(err, errMILPSolution) {
+					t.Fatalf("err = %v, want errMILPSolution", err)
 				}
 				return
 			}
@@ -77,7 +77,7 @@ func FuzzReadCBCSolution(f *testing.F) {
 	f.Add("Stopped on time - objective value 12.5\n** 0 x4 1 0\n")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
-		sol, err := ReadCBCSolution(strings.NewReader(s))
+		sol, err := readCBCSolution(strings.NewReader(s))
 		if err == nil && sol == nil {
 			t.Fatal("nil solution without error")
 		}
@@ -89,7 +89,7 @@ func FuzzReadCBCSolution(f *testing.F) {
 
 // milpSolveCBC writes in as LP, runs cbc on it and reads the solution. It
 // skips the test when cbc is not on PATH (CI does not install it).
-func milpSolveCBC(tb testing.TB, in *CoverInstance, k int) *MILPSolution {
+func milpSolveCBC(tb testing.TB, in *CoverInstance, k int) *milpSolution {
 	tb.Helper()
 	cbc, err := exec.LookPath("cbc")
 	if err != nil {
@@ -101,7 +101,7 @@ func milpSolveCBC(tb testing.TB, in *CoverInstance, k int) *MILPSolution {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := WriteMILP(f, in, k); err != nil {
+	if err := writeMILP(f, in, k); err != nil {
 		tb.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -117,7 +117,7 @@ func milpSolveCBC(tb testing.TB, in *CoverInstance, k int) *MILPSolution {
 		tb.Fatal(err)
 	}
 	defer sf.Close()
-	sol, err := ReadCBCSolution(sf)
+	sol, err := readCBCSolution(sf)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -149,7 +149,7 @@ func BenchmarkProposeDepartement(b *testing.B) {
 			for b.Loop() {
 				n++
 				var err error
-				p, err = Propose(t, eng, w, cov, cands, ProposalOptions{K: 20, MaxSeconds: bc.max})
+				p, err = proposeOne(t, eng, w, cov, cands, ProposalOptions{K: 20, MaxSeconds: bc.max})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -197,7 +197,7 @@ func TestProposeDepartementSmoke(t *testing.T) {
 		pts[i], w[i] = c.Center, c.Pop[maillage.Ind80p]
 	}
 	eng := travel.NewCrowFly(travel.Mode{SpeedKmh: 4, Detour: 1.3}, pts)
-	p, err := Propose(terr, eng, w, nil, Candidates(terr, CandidateOptions{Cells: true}), ProposalOptions{K: 5, MaxSeconds: 1200})
+	p, err := proposeOne(terr, eng, w, nil, Candidates(terr, CandidateOptions{Cells: true}), ProposalOptions{K: 5, MaxSeconds: 1200})
 	if err != nil {
 		t.Fatal(err)
 	}

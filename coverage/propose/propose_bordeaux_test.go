@@ -112,7 +112,7 @@ func TestProposeBordeaux(t *testing.T) {
 	cands := Candidates(terr, CandidateOptions{Cells: true, Communes: true})
 	var prev *Proposal
 	for _, k := range []int{5, 20} {
-		p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: k, MaxSeconds: limit, PerHour: 2, Hours: 7, Weeks: 47})
+		p, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{K: k, MaxSeconds: limit, PerHour: 2, Hours: 7, Weeks: 47})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestProposeBordeaux(t *testing.T) {
 		}
 		prev = p
 		// The same with the swap local search.
-		sp, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: k, MaxSeconds: limit, Swaps: 100})
+		sp, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{K: k, MaxSeconds: limit, Swaps: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

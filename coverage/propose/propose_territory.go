@@ -301,16 +301,12 @@ func propBuild(ctx context.Context, t *maillage.Territory, profiles []ProposalPr
 	return in, nil
 }
 
-// Propose chooses new permanence sites among cands for one profile: weights
-// and covered are per cell of t (weighted demand, covered by existing
-// places), eng computes travel times over t's cell centres and
-// opts.MaxSeconds is the limit. See ProposeMix for a weighted mix of
-// profiles. Safe for concurrent use (inputs are only read).
-func Propose(t *maillage.Territory, eng travel.Engine, weights []float64, covered []bool, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
-	return ProposeMix(t, []ProposalProfile{{Mix: 1, Weights: weights, Covered: covered, Engine: eng, MaxSeconds: opts.MaxSeconds}}, cands, opts)
-}
-
-// ProposeMix is Propose for a weighted mix of profiles (see ProposalProfile).
+// ProposeMix chooses new permanence sites among cands for a weighted mix of
+// profiles (see ProposalProfile; one profile of Mix 1 for a single one):
+// each profile's weights and covered flags are per cell of t (weighted
+// demand, covered by existing places), its engine computes travel times over
+// t's cell centres within its MaxSeconds. Safe for concurrent use (inputs
+// are only read).
 func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
 	if opts.Target == 0 && opts.K <= 0 {
 		return nil, fmt.Errorf("%w: need k > 0 or a target share", ErrCoverInstance)

@@ -61,7 +61,7 @@ func TestProposeLine(t *testing.T) {
 	if len(cands) != 10 {
 		t.Fatalf("%d cell candidates, want 10", len(cands))
 	}
-	p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: 2, MaxSeconds: 1000})
+	p, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{K: 2, MaxSeconds: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestProposeFilters(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cands := Candidates(terr, tc.opts)
-			p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: 1, MaxSeconds: 1000})
+			p, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{K: 1, MaxSeconds: 1000})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestProposeCapacity(t *testing.T) {
 	terr, eng := propLineTerritory()
 	w, cov := propLineDemand(terr)
 	cands := Candidates(terr, CandidateOptions{Cells: true})
-	p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{K: 1, MaxSeconds: 1000, PerHour: 1, Hours: 7})
+	p, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{K: 1, MaxSeconds: 1000, PerHour: 1, Hours: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestProposeMix(t *testing.T) {
 func TestProposalWriters(t *testing.T) {
 	terr, eng := propLineTerritory()
 	w, cov := propLineDemand(terr)
-	p, err := Propose(terr, eng, w, cov, Candidates(terr, CandidateOptions{Cells: true}), ProposalOptions{K: 2, MaxSeconds: 1000})
+	p, err := proposeOne(terr, eng, w, cov, Candidates(terr, CandidateOptions{Cells: true}), ProposalOptions{K: 2, MaxSeconds: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestProposeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := Propose(terr, eng, tc.w, tc.cov, cands, tc.opts); err == nil {
+			if _, err := proposeOne(terr, eng, tc.w, tc.cov, cands, tc.opts); err == nil {
 				t.Error("no error")
 			}
 		})
@@ -274,7 +274,7 @@ func TestProposeSetCoverMode(t *testing.T) {
 	cands := Candidates(terr, CandidateOptions{Cells: true})
 	// 90 % of 39 = 35.1, 10 covered: need 25.1 more. Cell 5 alone gives 24,
 	// so two sites (5 then 8: 27) and no fewer can do (24 < 25.1).
-	p, err := Propose(terr, eng, w, cov, cands, ProposalOptions{Target: 0.9, MaxSeconds: 1000})
+	p, err := proposeOne(terr, eng, w, cov, cands, ProposalOptions{Target: 0.9, MaxSeconds: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,4 +331,10 @@ func TestProposeCancelled(t *testing.T) {
 	if r, err := propMaxCover(context.Background(), in, 2, nil); err != nil || len(r.Sites) != 2 {
 		t.Fatalf("max cover: %v %v", r, err)
 	}
+}
+
+// proposeOne is ProposeMix for one profile of weights w and covered flags
+// cov, at opts.MaxSeconds with eng.
+func proposeOne(t *maillage.Territory, eng travel.Engine, w []float64, cov []bool, cands []Candidate, opts ProposalOptions) (*Proposal, error) {
+	return ProposeMix(t, []ProposalProfile{{Mix: 1, Weights: w, Covered: cov, Engine: eng, MaxSeconds: opts.MaxSeconds}}, cands, opts)
 }

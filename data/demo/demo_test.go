@@ -207,8 +207,7 @@ func TestDemoRoads(t *testing.T) {
 		nodes[n.ID] = n
 	}
 	parent := map[osm.NodeID]osm.NodeID{}
-	var find func(osm.NodeID) osm.NodeID
-	find = func(x osm.NodeID) osm.NodeID {
+	find := func(x osm.NodeID) osm.NodeID {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

@@ -10,25 +10,29 @@ package road
 // numLandmarks is the number of landmarks per network.
 const numLandmarks = 8
 
-// landmarks holds, for node v and landmark k, from[v*numLandmarks+k] =
+// landmarks holds, for junction v and landmark k, from[v*numLandmarks+k] =
 // d(L_k, v) and to[v*numLandmarks+k] = d(v, L_k), in cost units
 // (unreached when there is no path).
 type landmarks struct {
 	from, to []uint32
 }
 
-// buildLandmarks picks landmarks far apart (each the node farthest from the
-// ones already chosen) and computes their distance tables.
-func buildLandmarks(net *network, inner []uint64, n int) *landmarks {
+// buildLandmarks picks landmarks far apart (each the junction farthest
+// from the ones already chosen) and computes their distance tables over
+// the junctions of g, on net's costs.
+func buildLandmarks(g *Graph, net *network) *landmarks {
+	n := g.NumJunctions()
 	lm := &landmarks{from: make([]uint32, n*numLandmarks), to: make([]uint32, n*numLandmarks)}
 	s := newScratch(n)
-	// Start from the node with the most arcs' first neighbour: any node of
-	// the network will do; the farthest-first rule spreads the rest.
+	// Start from the first junction with an open edge leaving it: any will
+	// do; the farthest-first rule spreads the rest.
 	start := -1
-	for v := range n {
-		if net.fwd.first[v+1] > net.fwd.first[v] {
-			start = v
-			break
+	for v := 0; v < n && start < 0; v++ {
+		for _, a := range g.adj[g.adjFirst[v]:g.adjFirst[v+1]] {
+			if net.cost[a.code] != unreached {
+				start = v
+				break
+			}
 		}
 	}
 	if start < 0 {
@@ -40,17 +44,17 @@ func buildLandmarks(net *network, inner []uint64, n int) *landmarks {
 	}
 	l := start
 	for k := range numLandmarks {
-		fill := func(c *csr, table []uint32) {
+		fill := func(flip uint32, table []uint32) {
 			s.reset()
 			s.seed(uint32(l), 0)
-			s.run(c, inner, unreached-1)
+			s.run(g, net.cost, flip, unreached-1)
 			for v := range n {
 				table[v*numLandmarks+k] = s.distance(uint32(v))
 			}
 		}
-		fill(&net.fwd, lm.from)
-		fill(&net.rev, lm.to)
-		// Next landmark: the reachable node farthest from all chosen ones.
+		fill(0, lm.from)
+		fill(1, lm.to)
+		// Next landmark: the reachable junction farthest from all chosen ones.
 		best, bestD := -1, uint32(0)
 		for v := range n {
 			d := lm.from[v*numLandmarks+k]

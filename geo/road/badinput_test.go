@@ -141,7 +141,13 @@ func TestTooLarge(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || read != 0 || !strings.Contains(err.Error(), "MB") {
 		t.Fatalf("err = %v after %d bytes, want ErrTooLarge before reading", err, read)
 	}
-	if _, _, err := ReadPBFFile(context.Background(), p, Options{MaxMemory: est}); err != nil {
+	// Porto is roads only: within the first estimate, over the second,
+	// refused after its ways and before its nodes.
+	_, st, err := ReadPBFFile(context.Background(), p, Options{MaxMemory: est})
+	if !errors.Is(err, ErrTooLarge) || st.WaysRead != 51458 || st.NodesRead != 0 || !strings.Contains(err.Error(), "routable ways reference") {
+		t.Fatalf("err = %v, stats %+v; want ErrTooLarge after the ways", err, st)
+	}
+	if _, _, err := ReadPBFFile(context.Background(), p, Options{MaxMemory: 2 * est}); err != nil {
 		t.Fatal(err)
 	}
 }

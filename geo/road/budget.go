@@ -8,22 +8,37 @@ import (
 	"strings"
 )
 
-// Memory model of ReadPBF, from measured peaks (see EstimateMemory).
+// Memory model of ReadPBF, from measured peaks (BenchmarkPortoPeakRSS,
+// BenchmarkSynthetic20M; see the package documentation). The peak grows
+// with the road nodes, not with the file: a build holds about 90 bytes per
+// reference of a routable way to a node at its peak, and nothing per node
+// of anything else.
 const (
 	// estimateBase is the resident memory of a build before any data, bytes.
 	estimateBase = 48 << 20
-	// estimatePerByte is the peak resident memory per byte of PBF, in the
-	// worst case: an extract of roads only (every node is a road node),
-	// such as Porto's.
-	estimatePerByte = 12
+	// estimatePerByte is the peak per byte of PBF of a full extract
+	// (geofabrik-like, with metadata: 7-9 bytes a node, a quarter to a
+	// third of the nodes on roads): about 3 measured, 4 with a margin.
+	estimatePerByte = 4
+	// estimatePerRef is the peak per node reference of the routable ways:
+	// 87 bytes measured on the synthetic département, 75 on Porto.
+	estimatePerRef = 100
 )
 
-// EstimateMemory returns an upper estimate, in bytes, of the peak memory
-// ReadPBF needs for a PBF file of size bytes. It assumes the worst case of
-// an extract holding roads only; a full extract (where buildings and other
-// unrouted objects make up most nodes) needs less than this.
+// EstimateMemory returns the estimated peak memory, in bytes, of ReadPBF on
+// a PBF file of size bytes, before reading it: the figure of a full extract.
+// An extract much richer in roads than that (one of roads only, or a
+// synthetic one without metadata) is checked again after its ways are read
+// (EstimateMemoryRefs), before its nodes are.
 func EstimateMemory(size int64) int64 {
 	return estimateBase + estimatePerByte*size
+}
+
+// EstimateMemoryRefs returns the estimated peak memory, in bytes, of a build
+// whose routable ways hold refs node references: ReadPBF's second check,
+// after its first pass (which holds 8 bytes a reference).
+func EstimateMemoryRefs(refs int) int64 {
+	return estimateBase + estimatePerRef*int64(refs)
 }
 
 // MachineMemory returns the machine's total memory in bytes, read from

@@ -1,14 +1,14 @@
 package road
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/maillage/maillage/geo/travel"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 )
 
 // builder collects the routable ways of an OSM source, then the positions
@@ -19,9 +19,11 @@ import (
 type builder struct {
 	opts     Options
 	profiles []*travel.Profile
-	refs     []int64   // pass 1: node references of kept ways, concatenated
-	wayEnd   []int32   // way i holds refs[wayEnd[i-1]:wayEnd[i]]
-	speeds   []float32 // way i: speeds[2*P*i + 2*p + {0 fwd, 1 bwd}], km/h
+	mu       sync.Mutex // guards the way arrays in pass 1
+	wayID    []int64    // pass 1: OSM id of way i
+	refs     []int64    // pass 1: node references of kept ways, concatenated
+	wayEnd   []int32    // way i holds refs[wayEnd[i-1]:wayEnd[i]]
+	speeds   []float32  // way i: speeds[2*P*i + 2*p + {0 fwd, 1 bwd}], km/h
 
 	// After indexNodes: the node ids used, sorted and distinct; refs as
 	// indices into ids; the positions read so far and which are set.
@@ -59,7 +61,10 @@ func (b *builder) routable(tags travel.Tags) bool {
 }
 
 // addWay records a way (pass 1), in source order, when a profile can use it.
-func (b *builder) addWay(tags travel.Tags, refs func(yield func(int64) bool)) {
+//
+// It is safe for concurrent use (the PBF decoders call it): ways may come
+// in any order, indexNodes puts them in id order.
+func (b *builder) addWay(id int64, tags travel.Tags, refs func(yield func(int64) bool)) {
 	var sp [16]float32
 	P := len(b.profiles)
 	any := false
@@ -73,6 +78,8 @@ func (b *builder) addWay(tags travel.Tags, refs func(yield func(int64) bool)) {
 	if !any {
 		return
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	start := len(b.refs)
 	refs(func(id int64) bool { b.refs = append(b.refs, id); return true })
 	if len(b.refs)-start < 2 {
@@ -80,8 +87,37 @@ func (b *builder) addWay(tags travel.Tags, refs func(yield func(int64) bool)) {
 		return
 	}
 	b.st.RoutableWays++
+	b.wayID = append(b.wayID, id)
 	b.wayEnd = append(b.wayEnd, int32(len(b.refs)))
 	b.speeds = append(b.speeds, sp[:2*P]...)
+}
+
+// sortWays puts the ways in id order (a stable sort: ways with one id keep
+// their order), so that the graph does not depend on the order in which the
+// decoders handed them over.
+func (b *builder) sortWays() {
+	if slices.IsSorted(b.wayID) {
+		return
+	}
+	P := len(b.profiles)
+	order := make([]int32, len(b.wayID))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(b.wayID[x], b.wayID[y]) })
+	refs := make([]int64, 0, len(b.refs))
+	ends := make([]int32, 0, len(b.wayEnd))
+	speeds := make([]float32, 0, len(b.speeds))
+	for _, w := range order {
+		start := int32(0)
+		if w > 0 {
+			start = b.wayEnd[w-1]
+		}
+		refs = append(refs, b.refs[start:b.wayEnd[w]]...)
+		ends = append(ends, int32(len(refs)))
+		speeds = append(speeds, b.speeds[2*P*int(w):2*P*int(w)+2*P]...)
+	}
+	b.refs, b.wayEnd, b.speeds = refs, ends, speeds
 }
 
 // indexNodes ends pass 1: the distinct node ids of the kept ways, sorted,
@@ -94,6 +130,8 @@ func (b *builder) indexNodes() error {
 	if len(b.refs) >= math.MaxInt32 {
 		return fmt.Errorf("road: %d node references, more than this reader's int32 indices hold", len(b.refs))
 	}
+	b.sortWays()
+	b.wayID = nil
 	ids := slices.Clone(b.refs)
 	slices.Sort(ids)
 	ids = slices.Clip(slices.Compact(ids))
@@ -239,158 +277,431 @@ func (b *builder) build() (*Graph, error) {
 	for c, r := range used {
 		lat[c], lon[c] = b.lat[r], b.lon[r]
 	}
-	b.lat, b.lon, b.have, b.ids, b.find = nil, nil, nil, nil, nil
-	// 3. Hilbert order.
-	order := hilbertOrder(lat, lon)
-	rank := make([]uint32, n) // compact -> spatial id
-	for i, c := range order {
-		rank[c] = uint32(i)
-	}
-	lat, lon = permute(lat, order), permute(lon, order)
+	b.lat, b.lon, b.have, b.ids, b.find, used = nil, nil, nil, nil, nil, nil
 	for i := range segs {
 		s := &segs[i]
-		s.a, s.b = rank[s.a], rank[s.b]
-		s.m = float32(geo.Distance(
-			orb.Point{float64(lon[s.a]) / coordScale, float64(lat[s.a]) / coordScale},
-			orb.Point{float64(lon[s.b]) / coordScale, float64(lat[s.b]) / coordScale}))
+		s.m = segMetres(lat[s.a], lon[s.a], lat[s.b], lon[s.b])
 	}
-	// 4. Per profile: arcs, components, filtering.
-	keep := make([][]bool, P)
+	// Speed classes: the distinct speed tuples of the ways.
+	classOf := make([]uint16, len(b.wayEnd))
+	var classes []float32
+	seen := map[[16]float32]uint16{}
+	for w := range b.wayEnd {
+		var k [16]float32
+		copy(k[:], b.speeds[2*P*w:2*P*w+2*P])
+		c, ok := seen[k]
+		if !ok {
+			if len(seen) == math.MaxUint16 {
+				return nil, fmt.Errorf("road: more than %d distinct way speed classes", math.MaxUint16)
+			}
+			c = uint16(len(seen))
+			seen[k] = c
+			classes = append(classes, k[:2*P]...)
+		}
+		classOf[w] = c
+	}
+	b.speeds, b.wayEnd = nil, nil
+	for i := range segs {
+		segs[i].way = int32(classOf[segs[i].way]) // from here on: the class
+	}
+	classOf = nil
+	c := b.contract(n, lat, lon, segs, classes)
+	segs, lat, lon = nil, nil, nil
+	return b.finish(c, classes)
+}
+
+// chains is the junction-to-junction form before filtering: junctions
+// numbered in order of discovery, edges with their shape points and
+// per-profile costs.
+type chains struct {
+	jlat, jlon []int32
+	ea, eb     []uint32
+	class      []uint16
+	shapeFirst []uint32
+	slat, slon []int32
+	cost       [][]uint32 // per profile: 2 per edge
+}
+
+// contract turns the node-level segments into edges between junctions. A
+// node is a junction unless it has exactly two segments, one entering and
+// one leaving it in way direction, of the same speed class, to two
+// distinct neighbours: such inner nodes become shape points of the edge
+// through them (a pure cycle of inner nodes gets one junction). An edge's
+// cost per profile and direction is the sum of its segments' costs in
+// milliseconds, each rounded as costMillis rounds it.
+func (b *builder) contract(n int, lat, lon []int32, segs []segment, classes []float32) *chains {
+	P := len(b.profiles)
+	incFirst := make([]uint32, n+1)
+	for _, s := range segs {
+		incFirst[s.a+1]++
+		incFirst[s.b+1]++
+	}
+	for v := range n {
+		incFirst[v+1] += incFirst[v]
+	}
+	inc := make([]uint32, 2*len(segs)) // segment<<1 | 0 where the node is its a, 1 its b
+	next := slices.Clone(incFirst[:n])
+	for i, s := range segs {
+		inc[next[s.a]] = uint32(i) << 1
+		next[s.a]++
+		inc[next[s.b]] = uint32(i)<<1 | 1
+		next[s.b]++
+	}
+	next = nil
+	other := func(x uint32) uint32 {
+		s := segs[x>>1]
+		if x&1 == 0 {
+			return s.b
+		}
+		return s.a
+	}
+	junction := make([]uint64, (n+63)/64)
+	for v := range n {
+		lo, hi := incFirst[v], incFirst[v+1]
+		inner := hi-lo == 2
+		if inner {
+			x, y := inc[lo], inc[lo+1]
+			inner = x&1 != y&1 && segs[x>>1].way == segs[y>>1].way && other(x) != other(y)
+		}
+		if !inner {
+			junction[v>>6] |= 1 << (v & 63)
+		}
+	}
+	isJ := func(v uint32) bool { return junction[v>>6]&(1<<(v&63)) != 0 }
+	jid := make([]int32, n)
+	c := &chains{cost: make([][]uint32, P), shapeFirst: []uint32{0}}
+	for v := range n {
+		jid[v] = -1
+	}
+	jidOf := func(v uint32) uint32 {
+		if jid[v] < 0 {
+			jid[v] = int32(len(c.jlat))
+			c.jlat = append(c.jlat, lat[v])
+			c.jlon = append(c.jlon, lon[v])
+		}
+		return uint32(jid[v])
+	}
+	visited := make([]uint64, (len(segs)+63)/64)
+	var acc0, acc1 [8]uint64
+	walk := func(u uint32, x uint32) {
+		cl := segs[x>>1].way
+		sp := classes[2*P*int(cl) : 2*P*int(cl)+2*P]
+		acc0, acc1 = [8]uint64{}, [8]uint64{}
+		a := jidOf(u)
+		for {
+			si := x >> 1
+			visited[si>>6] |= 1 << (si & 63)
+			s := segs[si]
+			for p := range P {
+				if f := sp[2*p]; f > 0 {
+					acc0[p] += uint64(costMillis(float64(s.m), float64(f)))
+				}
+				if r := sp[2*p+1]; r > 0 {
+					acc1[p] += uint64(costMillis(float64(s.m), float64(r)))
+				}
+			}
+			v := s.b
+			if isJ(v) {
+				c.ea = append(c.ea, a)
+				c.eb = append(c.eb, jidOf(v))
+				break
+			}
+			c.slat = append(c.slat, lat[v])
+			c.slon = append(c.slon, lon[v])
+			// The segment leaving v.
+			lo := incFirst[v]
+			x = inc[lo]
+			if x&1 != 0 {
+				x = inc[lo+1]
+			}
+		}
+		c.class = append(c.class, uint16(cl))
+		c.shapeFirst = append(c.shapeFirst, uint32(len(c.slat)))
+		for p := range P {
+			c0, c1 := uint32(unreached), uint32(unreached)
+			if sp[2*p] > 0 {
+				c0 = uint32(min(acc0[p], unreached-1))
+			}
+			if sp[2*p+1] > 0 {
+				c1 = uint32(min(acc1[p], unreached-1))
+			}
+			c.cost[p] = append(c.cost[p], c0, c1)
+		}
+	}
+	for v := range n {
+		if !isJ(uint32(v)) {
+			continue
+		}
+		for _, x := range inc[incFirst[v]:incFirst[v+1]] {
+			if x&1 == 0 {
+				walk(uint32(v), x)
+			}
+		}
+	}
+	// Pure cycles of inner nodes: one of their nodes becomes a junction.
+	for si := range segs {
+		if visited[si>>6]&(1<<(si&63)) == 0 {
+			u := segs[si].a
+			junction[u>>6] |= 1 << (u & 63)
+			walk(u, uint32(si)<<1)
+		}
+	}
+	return c
+}
+
+// finish filters each profile's network to its large strongly connected
+// components, keeps the edges some profile uses and the junctions they
+// join, numbers junctions along a Hilbert curve and edges in the order of
+// their first junction, and fills the statistics.
+func (b *builder) finish(c *chains, classes []float32) (*Graph, error) {
+	P := len(b.profiles)
+	nj, ne := len(c.jlat), len(c.ea)
+	inner := func(e int) int { return int(c.shapeFirst[e+1] - c.shapeFirst[e]) }
 	nets := make([]*network, P)
 	b.st.Networks = make([]NetworkStats, P)
 	for p, prof := range b.profiles {
-		nets[p] = &network{name: prof.Name, refKmh: prof.RefKmh}
-		c := b.arcs(segs, p, n, nil)
-		comp, sizes := scc(n, c.first, c.head)
-		ns := &b.st.Networks[p]
-		ns.Name = prof.Name
-		largest := int32(0)
-		for _, s := range sizes {
-			largest = max(largest, s)
-		}
-		ns.LargestNodes = int(largest)
-		keepComp := make([]bool, len(sizes))
-		for i, s := range sizes {
-			// A singleton component has no cycle through it: its node can be
-			// left or reached, not both.
-			keepComp[i] = (s == largest && largest > 1) || (int(s) >= b.opts.MinComponent && s > 1) || b.opts.MinComponent == 1
-		}
-		k := make([]bool, n)
-		for v := range n {
-			k[v] = keepComp[comp[v]]
-		}
-		// Count components among nodes that have arcs of this profile.
-		touched := make([]bool, n)
-		for v := range n {
-			if c.first[v+1] > c.first[v] {
-				touched[v] = true
-				for _, h := range c.head[c.first[v]:c.first[v+1]] {
-					touched[h] = true
-				}
+		cost := c.cost[p]
+		// The junction-level graph of the profile.
+		first := make([]uint32, nj+1)
+		for e := range ne {
+			if cost[2*e] != unreached {
+				first[c.ea[e]+1]++
+			}
+			if cost[2*e+1] != unreached {
+				first[c.eb[e]+1]++
 			}
 		}
-		seen := make([]bool, len(sizes))
-		for v := range n {
-			if !touched[v] || seen[comp[v]] {
+		for v := range nj {
+			first[v+1] += first[v]
+		}
+		head := make([]uint32, first[nj])
+		next := slices.Clone(first[:nj])
+		touched := make([]bool, nj)
+		for e := range ne {
+			a, bb := c.ea[e], c.eb[e]
+			if cost[2*e] != unreached {
+				head[next[a]] = bb
+				next[a]++
+			}
+			if cost[2*e+1] != unreached {
+				head[next[bb]] = a
+				next[bb]++
+			}
+			if cost[2*e] != unreached || cost[2*e+1] != unreached {
+				touched[a], touched[bb] = true, true
+			}
+		}
+		next = nil
+		comp, sizes := scc(nj, first, head)
+		first, head = nil, nil
+		// Component sizes in OSM nodes: the shape points of an edge belong
+		// to its ends' component when both ends share one; those of a
+		// one-way edge between two components are each a component of one.
+		size := make([]int64, len(sizes))
+		for i, s := range sizes {
+			size[i] = int64(s)
+		}
+		singles := 0 // one-node components of shape points
+		for e := range ne {
+			if cost[2*e] == unreached && cost[2*e+1] == unreached {
 				continue
 			}
-			seen[comp[v]] = true
-			ns.Components++
-			if !k[v] {
-				ns.FragmentsDropped++
-				ns.NodesDropped += int(sizes[comp[v]])
+			if comp[c.ea[e]] == comp[c.eb[e]] {
+				size[comp[c.ea[e]]] += int64(inner(e))
+			} else {
+				singles += inner(e)
 			}
 		}
-		keep[p] = k
+		largest := int64(0)
+		for _, s := range size {
+			largest = max(largest, s)
+		}
+		if singles > 0 {
+			largest = max(largest, 1)
+		}
+		minC := int64(b.opts.MinComponent)
+		keepComp := make([]bool, len(size))
+		for i, s := range size {
+			// A single node has no cycle through it: it can be left or
+			// reached, not both.
+			keepComp[i] = (s == largest && largest > 1) || (s >= minC && s > 1) || minC == 1
+		}
+		keepSingles := minC == 1
+		ns := &b.st.Networks[p]
+		ns.Name = prof.Name
+		ns.LargestNodes = int(largest)
+		seenComp := make([]bool, len(size))
+		for v := range nj {
+			if !touched[v] || seenComp[comp[v]] {
+				continue
+			}
+			seenComp[comp[v]] = true
+			ns.Components++
+			if !keepComp[comp[v]] {
+				ns.FragmentsDropped++
+				ns.NodesDropped += int(size[comp[v]])
+			}
+		}
+		ns.Components += singles
+		if !keepSingles {
+			ns.FragmentsDropped += singles
+			ns.NodesDropped += singles
+		}
+		// Drop the edges of dropped components.
+		for e := range ne {
+			a, bb := comp[c.ea[e]], comp[c.eb[e]]
+			keep := keepComp[a] && keepComp[bb] && (inner(e) == 0 || a == bb || keepSingles)
+			if !keep {
+				cost[2*e], cost[2*e+1] = unreached, unreached
+			}
+		}
+		nets[p] = &network{name: prof.Name, refKmh: prof.RefKmh}
 	}
-	// 5. Nodes kept by at least one profile, renumbered in the same order.
-	newID := make([]int32, n)
-	m := 0
-	for v := range n {
-		newID[v] = -1
+	// Edges some profile uses; junctions they join.
+	keepE := make([]bool, ne)
+	keepJ := make([]bool, nj)
+	for e := range ne {
 		for p := range P {
-			if keep[p][v] {
-				newID[v] = int32(m)
-				lat[m], lon[m] = lat[v], lon[v]
-				m++
+			if c.cost[p][2*e] != unreached || c.cost[p][2*e+1] != unreached {
+				keepE[e] = true
+				keepJ[c.ea[e]], keepJ[c.eb[e]] = true, true
 				break
 			}
 		}
 	}
-	if m == 0 {
+	var klat, klon []int32
+	var kept []int32 // new junction index -> old
+	for v := range nj {
+		if keepJ[v] {
+			klat = append(klat, c.jlat[v])
+			klon = append(klon, c.jlon[v])
+			kept = append(kept, int32(v))
+		}
+	}
+	if len(kept) == 0 {
 		return nil, fmt.Errorf("%w: every component is smaller than %d nodes", ErrNoRoads, b.opts.MinComponent)
 	}
-	g := &Graph{lat: slices.Clip(lat[:m]), lon: slices.Clip(lon[:m]), nets: nets}
-	for p := range P {
-		k := keep[p]
-		kept := make([]segment, 0, len(segs))
-		for _, s := range segs {
-			if k[s.a] && k[s.b] {
-				kept = append(kept, segment{a: uint32(newID[s.a]), b: uint32(newID[s.b]), way: s.way, m: s.m})
+	c.jlat, c.jlon = nil, nil
+	order := hilbertOrder(klat, klon)
+	newJ := make([]uint32, nj)
+	for i, k := range order {
+		newJ[kept[k]] = uint32(i)
+	}
+	g := &Graph{lat: permute(klat, order), lon: permute(klon, order), classes: classes, nets: nets}
+	klat, klon, kept, order = nil, nil, nil, nil
+	// Edges in the order of their a junction (a stable counting sort).
+	m := len(g.lat)
+	byA := make([]uint32, m+1)
+	nk := 0
+	for e := range ne {
+		if keepE[e] {
+			byA[newJ[c.ea[e]]+1]++
+			nk++
+		}
+	}
+	for v := range m {
+		byA[v+1] += byA[v]
+	}
+	pos := make([]uint32, ne) // old edge -> new
+	for e := range ne {
+		if keepE[e] {
+			a := newJ[c.ea[e]]
+			pos[e] = byA[a]
+			byA[a]++
+		}
+	}
+	byA = nil
+	g.ea, g.eb = make([]uint32, nk), make([]uint32, nk)
+	g.class = make([]uint16, nk)
+	g.shapeFirst = make([]uint32, nk+1)
+	for e := range ne {
+		if keepE[e] {
+			i := pos[e]
+			g.ea[i], g.eb[i], g.class[i] = newJ[c.ea[e]], newJ[c.eb[e]], c.class[e]
+			g.shapeFirst[i+1] = uint32(inner(e))
+		}
+	}
+	for i := range nk {
+		g.shapeFirst[i+1] += g.shapeFirst[i]
+	}
+	g.slat, g.slon = make([]int32, g.shapeFirst[nk]), make([]int32, g.shapeFirst[nk])
+	for e := range ne {
+		if keepE[e] {
+			copy(g.slat[g.shapeFirst[pos[e]]:], c.slat[c.shapeFirst[e]:c.shapeFirst[e+1]])
+			copy(g.slon[g.shapeFirst[pos[e]]:], c.slon[c.shapeFirst[e]:c.shapeFirst[e+1]])
+		}
+	}
+	c.slat, c.slon = nil, nil
+	for p, net := range nets {
+		net.cost = make([]uint32, 2*nk)
+		for e := range ne {
+			if keepE[e] {
+				net.cost[2*pos[e]], net.cost[2*pos[e]+1] = c.cost[p][2*e], c.cost[p][2*e+1]
 			}
 		}
-		net := nets[p]
-		net.fwd = b.arcs(kept, p, m, &net.maxKmh)
-		net.rev = transpose(net.fwd, m)
-		net.inner = markInner(&net.fwd, &net.rev, m)
+		c.cost[p] = nil
+	}
+	g.buildAdjacency()
+	// Statistics and top speeds.
+	hasOut := make([]bool, m)
+	for p, net := range nets {
 		ns := &b.st.Networks[p]
-		ns.Arcs = net.fwd.arcs()
-		for v := range m {
-			if net.fwd.first[v+1] > net.fwd.first[v] {
+		clear(hasOut)
+		for e := range nk {
+			f, r := g.speeds(uint32(e), p)
+			segsE := int(g.shapeFirst[e+1]-g.shapeFirst[e]) + 1
+			open := 0
+			if net.cost[2*e] != unreached {
+				open++
+				hasOut[g.ea[e]] = true
+				net.maxKmh = max(net.maxKmh, float64(f))
+			}
+			if net.cost[2*e+1] != unreached {
+				open++
+				hasOut[g.eb[e]] = true
+				net.maxKmh = max(net.maxKmh, float64(r))
+			}
+			if open > 0 {
+				ns.Nodes += segsE - 1
+			}
+			net.arcs += open * segsE
+			if open == 1 {
+				ns.OneWaySegments += segsE
+			}
+		}
+		for _, h := range hasOut {
+			if h {
 				ns.Nodes++
 			}
 		}
-		for _, s := range kept {
-			f, r := b.speeds[2*P*int(s.way)+2*p], b.speeds[2*P*int(s.way)+2*p+1]
-			if (f > 0) != (r > 0) {
-				ns.OneWaySegments++
-			}
-		}
+		ns.Arcs = net.arcs
 	}
-	b.st.Nodes = m
+	b.st.Nodes = g.NumNodes()
+	b.st.Junctions = g.NumJunctions()
+	b.st.Edges = g.NumEdges()
 	return g, nil
 }
 
-// arcs builds profile p's forward CSR from segments over n nodes; maxKmh,
-// when not nil, receives the fastest speed used.
-func (b *builder) arcs(segs []segment, p, n int, maxKmh *float64) csr {
-	P := len(b.profiles)
-	first := make([]uint32, n+1)
-	for _, s := range segs {
-		f, r := b.speeds[2*P*int(s.way)+2*p], b.speeds[2*P*int(s.way)+2*p+1]
-		if f > 0 {
-			first[s.a+1]++
-		}
-		if r > 0 {
-			first[s.b+1]++
-		}
+// buildAdjacency indexes both ends of every edge by junction.
+func (g *Graph) buildAdjacency() {
+	m := len(g.lat)
+	g.adjFirst = make([]uint32, m+1)
+	for e := range g.ea {
+		g.adjFirst[g.ea[e]+1]++
+		g.adjFirst[g.eb[e]+1]++
 	}
-	for v := range n {
-		first[v+1] += first[v]
+	for v := range m {
+		g.adjFirst[v+1] += g.adjFirst[v]
 	}
-	m := first[n]
-	c := csr{first: first, head: make([]uint32, m), cost: make([]uint32, m)}
-	next := make([]uint32, n)
-	copy(next, first[:n])
-	add := func(u, v uint32, kmh float32, metres float32) {
-		i := next[u]
-		next[u]++
-		c.head[i] = v
-		c.cost[i] = costMillis(float64(metres), float64(kmh))
-		if maxKmh != nil && float64(kmh) > *maxKmh {
-			*maxKmh = float64(kmh)
-		}
+	g.adj = make([]adjEntry, g.adjFirst[m])
+	next := slices.Clone(g.adjFirst[:m])
+	for e := range g.ea {
+		a, b := g.ea[e], g.eb[e]
+		g.adj[next[a]] = adjEntry{head: b, code: uint32(e) << 1}
+		next[a]++
+		g.adj[next[b]] = adjEntry{head: a, code: uint32(e)<<1 | 1}
+		next[b]++
 	}
-	for _, s := range segs {
-		f, r := b.speeds[2*P*int(s.way)+2*p], b.speeds[2*P*int(s.way)+2*p+1]
-		if f > 0 {
-			add(s.a, s.b, f, s.m)
-		}
-		if r > 0 {
-			add(s.b, s.a, r, s.m)
-		}
-	}
-	return c
 }
 
 // costMillis is the time in milliseconds to cover metres at kmh.

@@ -35,7 +35,7 @@ func TestDetourFactors(t *testing.T) {
 			net := e.net
 			var nodes []int
 			for v := range g.NumNodes() {
-				if net.fwd.first[v+1] > net.fwd.first[v] {
+				if hasOut(g, net, v) {
 					nodes = append(nodes, v)
 				}
 			}

@@ -1,10 +1,10 @@
 package road
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -40,6 +40,14 @@ type EngineOptions struct {
 // mode, with results keyed by the index of the demand points given to
 // NewEngine. It is safe for concurrent use: every query takes its own
 // scratch arrays from a sync.Pool and allocates nothing per settled node.
+//
+// Searches run over junctions only. A demand point snapped to a shape
+// point x of edge a–b is reached through the edge's ends: its time is the
+// smaller of (time at a) + (cost between a and x) and (time at b) + (cost
+// between b and x), over the open directions, each cost the sum of the
+// rounded segment costs between them, so it equals what a search over
+// every node would give; a place on the same edge as the point also
+// reaches it directly along the edge.
 type Engine struct {
 	g     *Graph
 	net   *network
@@ -48,20 +56,30 @@ type Engine struct {
 	scale float64 // seconds per cost unit
 	acc   float64 // access speed, metres per second
 	maxMS float64 // metres per second of the fastest arc, for A*
-
-	search *csr // graph searched by Reach and Nearest (rev unless FromPlace)
+	flip  uint32  // searches of Reach and Nearest: 1 reversed arcs (the trip to the place), 0 with FromPlace
 
 	pts       []orb.Point
-	ptNode    []int32  // snapped node, -1 when off network
-	ptAccess  []uint32 // access cost units
+	ptNode    []int32   // snapped node, -1 when off network
+	ptAccess  []uint32  // access cost units
+	ptEdge    []int32   // edge of a point snapped to a shape point, else -1
+	ptCand    [][2]cand // the junctions a point is reached through, with the cost between
 	offNet    []int32
-	nodeFirst []uint32 // demand points at node v: nodePts[nodeFirst[v]:nodeFirst[v+1]]
-	nodePts   []int32
+	juncFirst []uint32 // candidates at junction v: juncEnt[juncFirst[v]:juncFirst[v+1]]
+	juncEnt   []uint32 // point<<1 | which of its two candidates
 
 	pool sync.Pool
 
 	settled atomic.Int64
 }
+
+// cand is a junction through which a node is reached and the cost, in
+// cost units, between the two along the edge; node is none when absent.
+type cand struct {
+	node uint32
+	off  uint32
+}
+
+const none = math.MaxUint32
 
 // NewEngine returns an engine for mode on g, whose Network names one of g's
 // networks, over the demand points pts (cell centres, in the caller's
@@ -91,16 +109,17 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 	}
 	e.acc = opts.AccessKmh / 3.6
 	e.maxMS = net.maxKmh / 3.6
-	e.search = &net.rev
+	e.flip = 1
 	if opts.FromPlace {
-		e.search = &net.fwd
+		e.flip = 0
 	}
-	n := g.NumNodes()
-	e.pool.New = func() any { return newScratch(n) }
+	nj := g.NumJunctions()
+	e.pool.New = func() any { return newScratch(nj) }
 	ix := e.index()
 	e.ptNode = make([]int32, len(pts))
 	e.ptAccess = make([]uint32, len(pts))
-	e.nodeFirst = make([]uint32, n+1)
+	e.ptEdge = make([]int32, len(pts))
+	e.ptCand = make([][2]cand, len(pts))
 	// Snap in parallel: the index is read-only.
 	metres := make([]float64, len(pts))
 	var wg sync.WaitGroup
@@ -115,43 +134,205 @@ func NewEngine(g *Graph, mode travel.Mode, pts []orb.Point, opts EngineOptions) 
 					v = -1
 				}
 				e.ptNode[i], metres[i] = int32(v), m
+				e.ptEdge[i] = -1
+				e.ptCand[i] = [2]cand{{none, 0}, {none, 0}}
+				if v >= 0 {
+					e.ptCand[i], e.ptEdge[i] = e.reachedThrough(v)
+				}
 			}
 		}()
 	}
 	wg.Wait()
+	e.juncFirst = make([]uint32, nj+1)
 	for i, v := range e.ptNode {
 		if v < 0 {
 			e.offNet = append(e.offNet, int32(i))
 			continue
 		}
 		e.ptAccess[i] = e.units(metres[i] / e.acc)
-		e.nodeFirst[v+1]++
+		for _, c := range e.ptCand[i] {
+			if c.node != none {
+				e.juncFirst[c.node+1]++
+			}
+		}
 	}
 	if len(pts) > 0 && len(e.offNet) == len(pts) {
 		return nil, fmt.Errorf("%w: all %d points are more than %.0f m from the %s network (graph bounds %v)",
 			ErrNoOverlap, len(pts), opts.MaxSnapMetres, net.name, g.Bound())
 	}
-	for v := range n {
-		e.nodeFirst[v+1] += e.nodeFirst[v]
+	for v := range nj {
+		e.juncFirst[v+1] += e.juncFirst[v]
 	}
-	e.nodePts = make([]int32, e.nodeFirst[n])
-	next := make([]uint32, n)
-	copy(next, e.nodeFirst[:n])
+	e.juncEnt = make([]uint32, e.juncFirst[nj])
+	next := slices.Clone(e.juncFirst[:nj])
 	for i, v := range e.ptNode {
-		if v >= 0 {
-			e.nodePts[next[v]] = int32(i)
-			next[v]++
+		if v < 0 {
+			continue
+		}
+		for k, c := range e.ptCand[i] {
+			if c.node != none {
+				e.juncEnt[next[c.node]] = uint32(i)<<1 | uint32(k)
+				next[c.node]++
+			}
 		}
 	}
 	return e, nil
 }
 
+// netIndex returns the index of the engine's network among the graph's.
+func (e *Engine) netIndex() int {
+	for p, n := range e.g.nets {
+		if n == e.net {
+			return p
+		}
+	}
+	return -1
+}
+
+// along returns, for the shape point k of edge ed, the costs along the edge
+// between it and the ends, unreached in a closed direction: ax from a to
+// the point and xb from it to b (travelling a→b), xa from the point to a and
+// bx from b to it (travelling b→a).
+func (e *Engine) along(ed uint32, k int) (ax, xb, xa, bx uint32) {
+	ax, xb, xa, bx = unreached, unreached, unreached, unreached
+	f, r := e.g.speeds(ed, e.netIndex())
+	sum := func(kmh float32) uint32 {
+		var pre uint64
+		e.g.segCosts(ed, kmh, func(i int, c uint32) {
+			if i <= k {
+				pre += uint64(c)
+			}
+		})
+		return uint32(min(pre, unreached-1))
+	}
+	if c := e.net.cost[2*ed]; c != unreached {
+		ax = sum(f)
+		xb = c - min(ax, c)
+	}
+	if c := e.net.cost[2*ed+1]; c != unreached {
+		xa = sum(r)
+		bx = c - min(xa, c)
+	}
+	return ax, xb, xa, bx
+}
+
+// reachedThrough returns the junctions through which the engine's searches
+// reach node v, with the cost between (for Reach and Nearest: the trip from
+// v to the place, or from the place with FromPlace), and v's edge when v
+// is a shape point (-1 for a junction).
+func (e *Engine) reachedThrough(v int) ([2]cand, int32) {
+	if v < e.g.NumJunctions() {
+		return [2]cand{{uint32(v), 0}, {none, 0}}, -1
+	}
+	ed, k := e.g.nodeEdge(v)
+	ax, xb, xa, bx := e.along(ed, k)
+	a, b := e.g.ea[ed], e.g.eb[ed]
+	var c [2]cand
+	if e.flip == 1 { // the trip v → place leaves v towards b or a
+		c = [2]cand{{b, xb}, {a, xa}}
+	} else { // the trip place → v arrives from a or b
+		c = [2]cand{{a, ax}, {b, bx}}
+	}
+	for i := range c {
+		if c[i].off == unreached {
+			c[i].node = none
+		}
+	}
+	return c, int32(ed)
+}
+
+// seedAt seeds a search from node v at d units: v itself when it is a
+// junction, else the ends of its edge it reaches along the edge in the
+// search direction (flip 1: the trip ends at v, so the ends that reach v).
+// It returns v's edge and shape index, -1 for a junction.
+func (e *Engine) seedAt(s *scratch, v int, d uint32, flip uint32, bound uint32) (int32, int) {
+	if v < e.g.NumJunctions() {
+		s.seed(uint32(v), d)
+		return -1, 0
+	}
+	ed, k := e.g.nodeEdge(v)
+	ax, xb, xa, bx := e.along(ed, k)
+	a, b := e.g.ea[ed], e.g.eb[ed]
+	toA, toB := xa, xb // flip 0: from v out to the ends
+	if flip == 1 {
+		toA, toB = ax, bx // flip 1: from the ends in to v
+	}
+	if t := uint64(d) + uint64(toA); toA != unreached && t <= uint64(bound) {
+		s.seed(a, uint32(t))
+	}
+	if t := uint64(d) + uint64(toB); toB != unreached && t <= uint64(bound) {
+		s.seed(b, uint32(t))
+	}
+	return int32(ed), k
+}
+
+// direct returns the cost along edge ed between its shape points k (the
+// place) and j (the point), for the engine's search direction: flip 1 the
+// trip j → k, flip 0 the trip k → j; unreached when the direction is closed.
+func (e *Engine) direct(ed uint32, k, j int, flip uint32) uint32 {
+	from, to := k, j
+	if flip == 1 {
+		from, to = j, k
+	}
+	if from == to {
+		return 0
+	}
+	axF, _, xaF, _ := e.along(ed, from)
+	axT, _, xaT, _ := e.along(ed, to)
+	if from < to { // travelling a→b
+		if axF == unreached {
+			return unreached
+		}
+		return axT - axF
+	}
+	if xaF == unreached { // travelling b→a
+		return unreached
+	}
+	return xaF - xaT
+}
+
+// onEdge calls fn for every demand point snapped to a shape point of edge
+// ed, once each.
+func (e *Engine) onEdge(ed uint32, fn func(i int32)) {
+	a, b := e.g.ea[ed], e.g.eb[ed]
+	for _, x := range e.juncEnt[e.juncFirst[a]:e.juncFirst[a+1]] {
+		if i := int32(x >> 1); e.ptEdge[i] == int32(ed) {
+			// Listed at a; it may be listed at b too (a loop: twice at a).
+			if k := x & 1; k == 1 && e.ptCand[i][0].node == a {
+				continue
+			}
+			fn(i)
+		}
+	}
+	if a == b {
+		return
+	}
+	for _, x := range e.juncEnt[e.juncFirst[b]:e.juncFirst[b+1]] {
+		i := int32(x >> 1)
+		if e.ptEdge[i] != int32(ed) || e.ptCand[i][0].node == a || e.ptCand[i][1].node == a {
+			continue
+		}
+		fn(i)
+	}
+}
+
 // index returns the snapping index of the engine's network, built once.
 func (e *Engine) index() *Index {
-	net := e.net
+	net, g := e.net, e.g
 	net.idxOnce.Do(func() {
-		net.idx = newIndex(e.g, func(v int) bool {
-			return net.fwd.first[v+1] > net.fwd.first[v] || net.rev.first[v+1] > net.rev.first[v]
+		nj := g.NumJunctions()
+		junc := make([]bool, nj)
+		for ed := range g.ea {
+			if net.open(uint32(ed)) {
+				junc[g.ea[ed]], junc[g.eb[ed]] = true, true
+			}
+		}
+		net.idx = newIndex(g, func(v int) bool {
+			if v < nj {
+				return junc[v]
+			}
+			ed, _ := g.nodeEdge(v)
+			return net.open(ed)
 		})
 	})
 	return net.idx
@@ -231,22 +412,68 @@ func (e *Engine) Catchment(p orb.Point, max float64, fn func(point int32, second
 	s := e.get()
 	defer e.pool.Put(s)
 	s.track = true
-	s.seed(uint32(sn.Node), a)
-	s.run(e.search, e.net.inner, bound)
+	srcEdge, srcK := e.seedAt(s, sn.Node, a, e.flip, bound)
+	s.run(e.g, e.net.cost, e.flip, bound)
 	e.settled.Add(int64(s.labelled))
-	nf, np, acc, scale := e.nodeFirst, e.nodePts, e.ptAccess, e.scale
-	for _, v := range s.touched {
-		d := s.ns[v].dist
+	acc, scale := e.ptAccess, e.scale
+	emit := func(i int32, t uint64) {
+		if t += uint64(acc[i]); t <= uint64(bound) {
+			fn(i, float32(float64(t)*scale))
+		}
+	}
+	for _, u := range s.touched {
+		d := s.ns[u].dist
 		if d > bound {
 			continue
 		}
-		for _, i := range np[nf[v]:nf[v+1]] {
-			if t := uint64(d) + uint64(acc[i]); t <= uint64(bound) {
-				fn(i, float32(float64(t)*scale))
+		for _, x := range e.juncEnt[e.juncFirst[u]:e.juncFirst[u+1]] {
+			i, k := int32(x>>1), x&1
+			if srcEdge >= 0 && e.ptEdge[i] == srcEdge {
+				continue // below, with the direct trip
 			}
+			t := uint64(d) + uint64(e.ptCand[i][k].off)
+			// Reached through both ends: the better one reports it.
+			if o := e.ptCand[i][k^1]; o.node != none {
+				if do := s.distance(o.node); do != unreached {
+					if to := uint64(do) + uint64(o.off); to < t || to == t && o.node < u {
+						continue
+					}
+				}
+			}
+			emit(i, t)
 		}
 	}
+	if srcEdge >= 0 {
+		e.onEdge(uint32(srcEdge), func(i int32) {
+			if t := e.timeAt(s, i, uint32(srcEdge), srcK, a); t != unreached {
+				emit(i, t)
+			}
+		})
+	}
 	return nil
+}
+
+// timeAt returns the search's time, in units without access, at demand
+// point i, given a source on edge ed at shape index k seeded at d units
+// (ed = none: no source on a shape point): the best of its candidates and,
+// on the source's edge, of the trip along it.
+func (e *Engine) timeAt(s *scratch, i int32, ed uint32, k int, d uint32) uint64 {
+	best := uint64(unreached)
+	for _, c := range e.ptCand[i] {
+		if c.node == none {
+			continue
+		}
+		if dc := s.distance(c.node); dc != unreached {
+			best = min(best, uint64(dc)+uint64(c.off))
+		}
+	}
+	if ed != none && e.ptEdge[i] == int32(ed) {
+		_, j := e.g.nodeEdge(int(e.ptNode[i]))
+		if c := e.direct(ed, k, j, e.flip); c != unreached {
+			best = min(best, uint64(d)+uint64(c))
+		}
+	}
+	return best
 }
 
 // Reach is Catchment without the error: an off-network p reaches nothing.
@@ -309,17 +536,25 @@ func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) in
 	s := e.get()
 	defer e.pool.Put(s)
 	on := 0
+	type onShape struct {
+		ed uint32
+		k  int
+		d  uint32
+	}
+	var shaped []onShape
 	for _, p := range sources {
 		sn, err := e.Snap(p)
 		if err != nil {
 			continue
 		}
 		if a := e.units(sn.Seconds); a <= bound {
-			s.seed(uint32(sn.Node), a)
+			if ed, k := e.seedAt(s, sn.Node, a, e.flip, bound); ed >= 0 {
+				shaped = append(shaped, onShape{uint32(ed), k, a})
+			}
 			on++
 		}
 	}
-	s.run(e.search, e.net.inner, bound)
+	s.run(e.g, e.net.cost, e.flip, bound)
 	e.settled.Add(int64(s.labelled))
 	inf := float32(math.Inf(1))
 	for i, v := range e.ptNode {
@@ -327,24 +562,28 @@ func (e *Engine) NearestInto(out []float32, sources []orb.Point, max float64) in
 		if v < 0 {
 			continue
 		}
-		d := s.distance(uint32(v))
-		if d == unreached {
-			continue
-		}
-		if t := uint64(d) + uint64(e.ptAccess[i]); t <= uint64(bound) {
+		if t := e.timeAt(s, int32(i), none, 0, 0) + uint64(e.ptAccess[i]); t <= uint64(bound) {
 			out[i] = float32(float64(t) * e.scale)
 		}
+	}
+	// Sources on a shape point also reach the points of their edge along it.
+	for _, sh := range shaped {
+		e.onEdge(sh.ed, func(i int32) {
+			if t := e.timeAt(s, i, sh.ed, sh.k, sh.d) + uint64(e.ptAccess[i]); t <= uint64(bound) {
+				out[i] = min(out[i], float32(float64(t)*e.scale))
+			}
+		})
 	}
 	return on
 }
 
 // Route returns the fastest trip from one point to another: its time
 // (access at both ends included), its length in metres (snap distances
-// included) and its geometry; when the direct trip at the access speed is
-// faster and shorter than the two snap distances (two points near each
-// other, far from the roads), it is returned. It returns an error wrapping
-// travel.ErrOffNetwork when either end is off network, and a plain error
-// when the network does not connect them.
+// included) and its geometry, every node it passes; when the direct trip at
+// the access speed is faster and shorter than the two snap distances (two
+// points near each other, far from the roads), it is returned. It returns
+// an error wrapping travel.ErrOffNetwork when either end is off network,
+// and a plain error when the network does not connect them.
 func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	a, err := e.Snap(from)
 	if err != nil {
@@ -357,9 +596,10 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	s := e.get()
 	defer e.pool.Put(s)
 	if s.parent == nil {
-		s.parent = make([]uint32, e.g.NumNodes())
+		s.parent = make([]uint32, e.g.NumJunctions())
+		s.pcode = make([]uint32, e.g.NumJunctions())
 	}
-	nodes, d := e.astar(s, uint32(a.Node), uint32(b.Node))
+	nodes, d := e.astar(s, a.Node, b.Node)
 	e.settled.Add(int64(s.labelled))
 	if nodes == nil {
 		return travel.Route{}, fmt.Errorf("road: no %s route from %v to %v", e.net.name, from, to)
@@ -371,7 +611,7 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	}
 	r.Path = append(r.Path, from)
 	for i, v := range nodes {
-		p := e.g.Node(int(v))
+		p := e.g.Node(v)
 		if i > 0 {
 			r.Meters += geo.Distance(r.Path[len(r.Path)-1], p)
 		}
@@ -387,17 +627,17 @@ func (e *Engine) Route(from, to orb.Point) (travel.Route, error) {
 	return r, nil
 }
 
-// astar runs A* on the forward graph from src to dst with, as heuristic,
-// the larger of the great-circle distance at the network's top speed and the
-// landmark bound (see landmarks), walking chains of inner
-// nodes like scratch.run. It returns the node path and its cost in units,
-// nil when dst is unreachable.
-func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
-	c := &e.net.fwd
-	first, head, cost, inner := c.first, c.head, c.cost, e.net.inner
-	g := e.g
-	tLat, tLon := float64(g.lat[dst]), float64(g.lon[dst])
-	cos := math.Cos(tLat / coordScale * math.Pi / 180)
+// astar runs A* over the junctions, along the arcs, from node src to node
+// dst (junctions or shape points: a shape point leaves and is reached
+// through its edge's ends, or directly along a shared edge) with, as
+// heuristic, the larger of the great-circle distance at the network's top
+// speed and the landmark bound (see landmarks). It returns every node of
+// the path and its cost in units, nil when dst is unreachable.
+func (e *Engine) astar(s *scratch, src, dst int) ([]int, uint32) {
+	g, net := e.g, e.net
+	cost := net.cost
+	tLat, tLon := g.nodeLatLon(dst)
+	cos := math.Cos(float64(tLat) / coordScale * math.Pi / 180)
 	// metres per fixed-point unit, and cost units per metre at top speed,
 	// shrunk by 0.5 % so the equirectangular estimate stays a lower bound.
 	const mPerUnit = 111194.93 / coordScale
@@ -405,88 +645,191 @@ func (e *Engine) astar(s *scratch, src, dst uint32) ([]uint32, uint32) {
 	if e.maxMS > 0 {
 		perMetre = 0.995 * 1000 / e.maxMS
 	}
-	net := e.net
-	net.lmOnce.Do(func() { net.lm = buildLandmarks(net, net.inner, g.NumNodes()) })
+	net.lmOnce.Do(func() { net.lm = buildLandmarks(g, net) })
 	lm := net.lm
-	h := func(v uint32) uint32 {
-		dx := (float64(g.lon[v]) - tLon) * cos
-		dy := float64(g.lat[v]) - tLat
-		return max(uint32(math.Sqrt(dx*dx+dy*dy)*mPerUnit*perMetre), lm.bound(v, dst))
+	// The junctions the target is reached through (along the arcs).
+	var goal [2]cand
+	goal = [2]cand{{none, 0}, {none, 0}}
+	dstEdge, dstK := int32(-1), 0
+	if dst < g.NumJunctions() {
+		goal[0] = cand{uint32(dst), 0}
+	} else {
+		ed, k := g.nodeEdge(dst)
+		dstEdge, dstK = int32(ed), k
+		ax, _, _, bx := e.along(ed, k)
+		if ax != unreached {
+			goal[0] = cand{g.ea[ed], ax}
+		}
+		if bx != unreached {
+			goal[1] = cand{g.eb[ed], bx}
+		}
 	}
-	s.relax(src, 0, h(src))
-	s.parent[src] = src
+	h := func(v uint32) uint32 {
+		dx := (float64(g.lon[v]) - float64(tLon)) * cos
+		dy := float64(g.lat[v]) - float64(tLat)
+		geoB := uint32(math.Sqrt(dx*dx+dy*dy) * mPerUnit * perMetre)
+		lmB := uint64(unreached)
+		for _, c := range goal {
+			if c.node != none {
+				lmB = min(lmB, uint64(lm.bound(v, c.node))+uint64(c.off))
+			}
+		}
+		return max(geoB, uint32(min(lmB, unreached-1)))
+	}
+	best, via := uint64(unreached), uint32(none)
+	check := func(v uint32, d uint32) {
+		for _, c := range goal {
+			if c.node == v {
+				if t := uint64(d) + uint64(c.off); t < best {
+					best, via = t, v
+				}
+			}
+		}
+	}
+	seed := func(v uint32, d uint32) {
+		if s.relax(v, d, d+h(v)) {
+			s.parent[v], s.pcode[v] = v, none
+			check(v, d)
+		}
+	}
+	// The source: a junction, or the ends of its edge it leaves by.
+	srcEdge, srcK := int32(-1), 0
+	if src < g.NumJunctions() {
+		seed(uint32(src), 0)
+	} else {
+		ed, k := g.nodeEdge(src)
+		srcEdge, srcK = int32(ed), k
+		_, xb, xa, _ := e.along(ed, k)
+		if xb != unreached {
+			seed(g.eb[ed], xb)
+		}
+		if xa != unreached {
+			seed(g.ea[ed], xa)
+		}
+	}
+	// Both on one edge: the trip along it.
+	direct := uint64(unreached)
+	if src == dst {
+		direct = 0
+	} else if srcEdge >= 0 && srcEdge == dstEdge {
+		if c := e.direct(uint32(srcEdge), srcK, dstK, 0); c != unreached {
+			direct = uint64(c)
+		}
+	}
 	for {
 		en, ok := s.pop()
-		if !ok || en.key >= s.distance(dst) {
+		if !ok || uint64(en.key) >= min(best, direct) {
 			break
 		}
 		u := en.node
 		du := s.ns[u].dist
-	arcs:
-		for i := first[u]; i < first[u+1]; i++ {
-			v, d := head[i], du+cost[i]
-			if d < du {
+		for _, a := range g.adj[g.adjFirst[u]:g.adjFirst[u+1]] {
+			c := cost[a.code]
+			d := du + c
+			if c == unreached || d < du {
 				continue
 			}
-			prev := u
-			for inner[v>>6]&(1<<(v&63)) != 0 && v != dst {
-				if !s.label(v, d) {
-					continue arcs
-				}
-				s.parent[v] = prev
-				next := false
-				for j := first[v]; j < first[v+1]; j++ {
-					if w := head[j]; w != prev {
-						nd := d + cost[j]
-						if nd < d {
-							continue arcs
-						}
-						prev, v, d = v, w, nd
-						next = true
-						break
-					}
-				}
-				if !next {
-					continue arcs
-				}
-			}
-			if s.relax(v, d, d+h(v)) {
-				s.parent[v] = prev
+			if s.relax(a.head, d, d+h(a.head)) {
+				s.parent[a.head], s.pcode[a.head] = u, a.code
+				check(a.head, d)
 			}
 		}
 	}
-	if s.distance(dst) == unreached {
+	if direct <= best && direct != unreached {
+		return e.edgeStretch(uint32(max(srcEdge, 0)), src, dst, srcK, dstK), uint32(direct)
+	}
+	if best == unreached {
 		return nil, 0
 	}
-	var path []uint32
-	for v := dst; ; v = s.parent[v] {
-		path = append(path, v)
-		if v == src {
+	// The junctions from the source's to the target's, then every node.
+	var js []uint32
+	for v := via; ; v = s.parent[v] {
+		js = append(js, v)
+		if s.parent[v] == v {
 			break
 		}
 	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
+	slices.Reverse(js)
+	var path []int
+	if srcEdge >= 0 { // from the source along its edge to the first junction
+		ed := uint32(srcEdge)
+		_, xb, _, _ := e.along(ed, srcK)
+		if js[0] == g.eb[ed] && xb != unreached && s.ns[js[0]].dist == xb {
+			path = e.shapeRun(ed, srcK, true, path)
+		} else {
+			path = e.shapeRun(ed, srcK, false, path)
+		}
 	}
-	return path, s.ns[dst].dist
+	path = append(path, int(js[0]))
+	for _, v := range js[1:] {
+		code := s.pcode[v]
+		ed := code >> 1
+		nj := g.NumJunctions()
+		lo, hi := int(g.shapeFirst[ed]), int(g.shapeFirst[ed+1])
+		if code&1 == 0 {
+			for x := lo; x < hi; x++ {
+				path = append(path, nj+x)
+			}
+		} else {
+			for x := hi - 1; x >= lo; x-- {
+				path = append(path, nj+x)
+			}
+		}
+		path = append(path, int(v))
+	}
+	if dstEdge >= 0 { // from the last junction along the target's edge
+		ed := uint32(dstEdge)
+		lo, nj := int(g.shapeFirst[ed]), g.NumJunctions()
+		if via == g.ea[ed] && goal[0].node == via && uint64(s.ns[via].dist)+uint64(goal[0].off) == best {
+			for x := 0; x <= dstK; x++ {
+				path = append(path, nj+lo+x)
+			}
+		} else {
+			n := int(g.shapeFirst[ed+1]) - lo
+			for x := n - 1; x >= dstK; x-- {
+				path = append(path, nj+lo+x)
+			}
+		}
+	}
+	return path, uint32(best)
 }
 
-// RouteBetween reads the PBF file at path and returns the route between two
-// points for mode (e.g. travel.DefaultModes().Get("walk")): what
-// `maillage route --osm F --from … --to … --mode M` prints as
-// {"minutes": r.Seconds/60, "meters": r.Meters}. With --engine crowfly, use
-// travel.NewCrowFly(mode, nil).Route(from, to) instead. Callers that route
-// several times should keep the graph (ReadPBFFile or UnmarshalGraph) and an
-// Engine. Errors wrap ErrBadPBF, ErrNoRoads, ErrUnknownNetwork or
-// travel.ErrOffNetwork.
-func RouteBetween(ctx context.Context, path string, mode travel.Mode, from, to orb.Point) (travel.Route, error) {
-	g, _, err := ReadPBFFile(ctx, path, Options{})
-	if err != nil {
-		return travel.Route{}, err
+// shapeRun appends to path the nodes of edge ed from its shape point k
+// (included) to the end it leaves by (towardsB: to b, else to a), ends
+// excluded.
+func (e *Engine) shapeRun(ed uint32, k int, towardsB bool, path []int) []int {
+	g := e.g
+	lo, nj := int(g.shapeFirst[ed]), g.NumJunctions()
+	n := int(g.shapeFirst[ed+1]) - lo
+	if towardsB {
+		for x := k; x < n; x++ {
+			path = append(path, nj+lo+x)
+		}
+	} else {
+		for x := k; x >= 0; x-- {
+			path = append(path, nj+lo+x)
+		}
 	}
-	e, err := NewEngine(g, mode, nil, EngineOptions{})
-	if err != nil {
-		return travel.Route{}, err
+	return path
+}
+
+// edgeStretch returns the nodes from src to dst along one edge (both shape
+// points of ed, or the same node).
+func (e *Engine) edgeStretch(ed uint32, src, dst, k, j int) []int {
+	if src == dst {
+		return []int{src}
 	}
-	return e.Route(from, to)
+	lo, nj := int(e.g.shapeFirst[ed]), e.g.NumJunctions()
+	var path []int
+	step := 1
+	if j < k {
+		step = -1
+	}
+	for x := k; ; x += step {
+		path = append(path, nj+lo+x)
+		if x == j {
+			break
+		}
+	}
+	return path
 }

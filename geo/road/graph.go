@@ -8,6 +8,7 @@ import (
 
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 // Errors returned by the readers and the engine.
@@ -56,7 +57,9 @@ type Stats struct {
 	RoutableWays  int           // ways open to at least one profile
 	MissingRefs   int           // references of routable ways to nodes absent from the data
 	DuplicateRefs int           // consecutive references to the same node, skipped
-	Nodes         int           // graph nodes kept
+	Nodes         int           // graph nodes kept (junctions and shape points)
+	Junctions     int           // junctions kept
+	Edges         int           // edges kept (junction to junction)
 	Networks      []NetworkStats
 }
 
@@ -74,8 +77,8 @@ type NetworkStats struct {
 
 // String summarises the statistics on one line per network.
 func (s *Stats) String() string {
-	out := fmt.Sprintf("read %d nodes, %d ways (%d routable), %d missing node refs; %d graph nodes; %d bytes in %v",
-		s.NodesRead, s.WaysRead, s.RoutableWays, s.MissingRefs, s.Nodes, s.Bytes, s.Duration.Round(time.Millisecond))
+	out := fmt.Sprintf("read %d nodes, %d ways (%d routable), %d missing node refs; %d graph nodes (%d junctions, %d edges); %d bytes in %v",
+		s.NodesRead, s.WaysRead, s.RoutableWays, s.MissingRefs, s.Nodes, s.Junctions, s.Edges, s.Bytes, s.Duration.Round(time.Millisecond))
 	for _, n := range s.Networks {
 		out += fmt.Sprintf("\n  %s: %d nodes, %d arcs (%d one-way), %d components, %d fragments dropped (%d nodes), largest %d",
 			n.Name, n.Nodes, n.Arcs, n.OneWaySegments, n.Components, n.FragmentsDropped, n.NodesDropped, n.LargestNodes)
@@ -83,24 +86,26 @@ func (s *Stats) String() string {
 	return out
 }
 
-// csr is a compressed sparse row adjacency: the arcs leaving node v are
-// first[v] .. first[v+1]-1, going to head[i] at cost[i] milliseconds.
-type csr struct {
-	first []uint32
-	head  []uint32
-	cost  []uint32
+// adjEntry is one end of an edge seen from a junction: the junction at the
+// other end and the edge's code, e<<1 | 0 when leaving from the edge's
+// first end (travelling a→b), e<<1 | 1 from its last end (b→a). The code
+// indexes a network's costs: cost[code] is the time of that traversal.
+type adjEntry struct {
+	head uint32
+	code uint32
 }
 
-func (c *csr) arcs() int { return len(c.head) }
-
-// network is one profile's graph, forward and reversed.
+// network is one profile's costs on the shared edges.
 type network struct {
 	name   string
 	refKmh float64 // the profile's RefKmh: costs scale with the mode speed when > 0
-	maxKmh float64 // the fastest arc speed, km/h (A* bound)
-	fwd    csr
-	rev    csr      // the transpose of fwd
-	inner  []uint64 // bitset of the inner (chain) nodes, see markInner
+	maxKmh float64 // the fastest speed used, km/h (A* bound)
+	// cost[2e] is the time along edge e from a to b, cost[2e+1] from b to
+	// a, in milliseconds at the profile's speeds; unreached when that
+	// direction is closed to the profile (or the edge was dropped as part
+	// of a fragment).
+	cost []uint32
+	arcs int // directed node-to-node arcs (segments × open directions)
 
 	idxOnce sync.Once
 	idx     *Index
@@ -109,20 +114,56 @@ type network struct {
 	lm     *landmarks
 }
 
-// Graph is a routable road network: node coordinates in spatial (Hilbert)
-// order and, per profile, CSR arrays of arcs with their costs. A Graph is
-// immutable once built and safe for concurrent use.
+// open reports whether the network uses edge e in some direction.
+func (n *network) open(e uint32) bool { return n.cost[2*e] != unreached || n.cost[2*e+1] != unreached }
+
+// Graph is a routable road network in junction-to-junction form: junctions
+// (OSM nodes where ways meet or end, or change speeds) in spatial (Hilbert)
+// order, edges between them carrying every OSM node along the way as shape
+// points, and per profile the travel time of each edge in each direction.
+// A Graph is immutable once built and safe for concurrent use.
+//
+// Nodes are numbered 0 … NumNodes()-1: the junctions first (0 …
+// NumJunctions()-1), then the shape points, edge after edge.
 type Graph struct {
-	lat, lon []int32 // 1e-7 degrees
-	nets     []*network
+	lat, lon   []int32    // junctions, 1e-7 degrees
+	adjFirst   []uint32   // edges at junction v: adj[adjFirst[v]:adjFirst[v+1]]
+	adj        []adjEntry // both ends of every edge
+	ea, eb     []uint32   // edge e runs from junction ea[e] to eb[e] (way direction)
+	shapeFirst []uint32   // edge e's inner nodes: shape points shapeFirst[e] … shapeFirst[e+1]-1, from a to b
+	slat, slon []int32    // shape points, 1e-7 degrees
+	class      []uint16   // edge e's speeds: classes[2*P*class[e] + 2*p + {0 a→b, 1 b→a}], km/h
+	classes    []float32
+	nets       []*network
 }
 
-// NumNodes returns the number of graph nodes.
-func (g *Graph) NumNodes() int { return len(g.lat) }
+// NumNodes returns the number of graph nodes: junctions and shape points,
+// every OSM node of the kept roads.
+func (g *Graph) NumNodes() int { return len(g.lat) + len(g.slat) }
 
-// Node returns the position of node v.
+// NumJunctions returns the number of junctions.
+func (g *Graph) NumJunctions() int { return len(g.lat) }
+
+// NumEdges returns the number of edges (junction to junction, every
+// profile's together).
+func (g *Graph) NumEdges() int { return len(g.ea) }
+
+// Node returns the position of node v (a junction below NumJunctions, a
+// shape point above).
 func (g *Graph) Node(v int) orb.Point {
-	return orb.Point{float64(g.lon[v]) / coordScale, float64(g.lat[v]) / coordScale}
+	if v < len(g.lat) {
+		return orb.Point{float64(g.lon[v]) / coordScale, float64(g.lat[v]) / coordScale}
+	}
+	v -= len(g.lat)
+	return orb.Point{float64(g.slon[v]) / coordScale, float64(g.slat[v]) / coordScale}
+}
+
+// nodeLatLon returns node v's fixed-point position.
+func (g *Graph) nodeLatLon(v int) (int32, int32) {
+	if v < len(g.lat) {
+		return g.lat[v], g.lon[v]
+	}
+	return g.slat[v-len(g.lat)], g.slon[v-len(g.lat)]
 }
 
 // Networks returns the names of the graph's networks ("car", "foot", …).
@@ -134,38 +175,37 @@ func (g *Graph) Networks() []string {
 	return out
 }
 
-// NumArcs returns the number of directed arcs of the named network, -1 if
-// the graph has none.
+// NumArcs returns the number of directed node-to-node arcs of the named
+// network (each segment between two consecutive OSM nodes counts once per
+// open direction), -1 if the graph has none.
 func (g *Graph) NumArcs(network string) int {
 	n := g.net(network)
 	if n == nil {
 		return -1
 	}
-	return n.fwd.arcs()
+	return n.arcs
 }
 
 // Bound returns the bounding box of the graph's nodes.
 func (g *Graph) Bound() orb.Bound {
-	if len(g.lat) == 0 {
+	if g.NumNodes() == 0 {
 		return orb.Bound{}
 	}
 	b := orb.Bound{Min: g.Node(0), Max: g.Node(0)}
-	for v := range g.lat {
+	for v := range g.NumNodes() {
 		b = b.Extend(g.Node(v))
 	}
 	return b
 }
 
-// MemoryBytes returns the size in bytes of the graph's arrays (coordinates,
-// forward and reverse CSR, chain bitsets; not the lazily built snapping
-// index and landmark tables).
+// MemoryBytes returns the size in bytes of the graph's arrays (junctions,
+// adjacency, edges, shapes, per-network costs; not the lazily built
+// snapping index and landmark tables).
 func (g *Graph) MemoryBytes() int {
-	b := 8 * len(g.lat)
+	b := 8*len(g.lat) + 4*len(g.adjFirst) + 8*len(g.adj) + 8*len(g.ea) + 4*len(g.shapeFirst) +
+		8*len(g.slat) + 2*len(g.class) + 4*len(g.classes)
 	for _, n := range g.nets {
-		for _, c := range []*csr{&n.fwd, &n.rev} {
-			b += 4*len(c.first) + 8*len(c.head)
-		}
-		b += 8 * len(n.inner)
+		b += 4 * len(n.cost)
 	}
 	return b
 }
@@ -177,4 +217,66 @@ func (g *Graph) net(name string) *network {
 		}
 	}
 	return nil
+}
+
+// speeds returns edge e's speeds for profile p, km/h, a→b and b→a.
+func (g *Graph) speeds(e uint32, p int) (float32, float32) {
+	P := len(g.nets)
+	i := 2*P*int(g.class[e]) + 2*p
+	return g.classes[i], g.classes[i+1]
+}
+
+// edgeNodes calls fn with the nodes of edge e from a to b: the junction a,
+// the shape points, the junction b (node numbers as Node takes them).
+func (g *Graph) edgeNodes(e uint32, fn func(v int)) {
+	fn(int(g.ea[e]))
+	nj := len(g.lat)
+	for s := g.shapeFirst[e]; s < g.shapeFirst[e+1]; s++ {
+		fn(nj + int(s))
+	}
+	fn(int(g.eb[e]))
+}
+
+// segCosts calls fn with the cost, ms, of each segment of edge e from a to b
+// at kmh (segment i joins the edge's node i to node i+1): the figures whose
+// sum is the edge's cost, computed from the stored positions exactly as the
+// build did.
+func (g *Graph) segCosts(e uint32, kmh float32, fn func(i int, c uint32)) {
+	i := 0
+	var plat, plon int32
+	first := true
+	g.edgeNodes(e, func(v int) {
+		lat, lon := g.nodeLatLon(v)
+		if !first {
+			fn(i, costMillis(float64(segMetres(plat, plon, lat, lon)), float64(kmh)))
+			i++
+		}
+		first = false
+		plat, plon = lat, lon
+	})
+}
+
+// segMetres is the great-circle length of a segment between fixed-point
+// positions, as stored in the build (float32 metres).
+func segMetres(lat1, lon1, lat2, lon2 int32) float32 {
+	return float32(geo.Distance(
+		orb.Point{float64(lon1) / coordScale, float64(lat1) / coordScale},
+		orb.Point{float64(lon2) / coordScale, float64(lat2) / coordScale}))
+}
+
+// nodeEdge returns the edge and shape index of a shape point v (v ≥
+// NumJunctions), by binary search on shapeFirst.
+func (g *Graph) nodeEdge(v int) (e uint32, k int) {
+	s := uint32(v - len(g.lat))
+	// The first edge whose shape range ends after s.
+	lo, hi := 0, len(g.ea)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.shapeFirst[m+1] <= s {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return uint32(lo), int(s - g.shapeFirst[lo])
 }

@@ -264,7 +264,7 @@ func checkAgainstBaseline(t *testing.T, g *Graph, name string, max float64, minR
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := newBaseline(e.search, e.scale)
+	base := newBaseline(e)
 	places := randomPoints(g, 5, 11)
 	var nodes []int
 	var seeds []float64
@@ -333,14 +333,14 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(g.lat, h.lat) || !slices.Equal(g.lon, h.lon) || len(g.nets) != len(h.nets) {
-		t.Fatal("coordinates differ after a round trip")
+	if !slices.Equal(g.lat, h.lat) || !slices.Equal(g.lon, h.lon) || !slices.Equal(g.slat, h.slat) || !slices.Equal(g.slon, h.slon) ||
+		!slices.Equal(g.ea, h.ea) || !slices.Equal(g.eb, h.eb) || !slices.Equal(g.shapeFirst, h.shapeFirst) ||
+		!slices.Equal(g.class, h.class) || !slices.Equal(g.classes, h.classes) || !slices.Equal(g.adj, h.adj) || len(g.nets) != len(h.nets) {
+		t.Fatal("the graph differs after a round trip")
 	}
 	for i, n := range g.nets {
 		m := h.nets[i]
-		if n.name != m.name || n.refKmh != m.refKmh || n.maxKmh != m.maxKmh ||
-			!slices.Equal(n.fwd.head, m.fwd.head) || !slices.Equal(n.fwd.cost, m.fwd.cost) ||
-			!slices.Equal(n.rev.head, m.rev.head) || !slices.Equal(n.inner, m.inner) {
+		if n.name != m.name || n.refKmh != m.refKmh || n.maxKmh != m.maxKmh || n.arcs != m.arcs || !slices.Equal(n.cost, m.cost) {
 			t.Errorf("network %s differs after a round trip", n.name)
 		}
 	}

@@ -21,16 +21,20 @@ type Index struct {
 
 // newIndex indexes the nodes v of g for which keep(v) is true.
 func newIndex(g *Graph, keep func(v int) bool) *Index {
-	var sumLat float64
+	// The mean latitude of every node (summed exactly in integers).
+	var sumLat int64
 	for _, l := range g.lat {
-		sumLat += float64(l)
+		sumLat += int64(l)
+	}
+	for _, l := range g.slat {
+		sumLat += int64(l)
 	}
 	meanLat := 0.0
-	if len(g.lat) > 0 {
-		meanLat = sumLat / float64(len(g.lat)) / coordScale
+	if n := g.NumNodes(); n > 0 {
+		meanLat = float64(sumLat) / float64(n) / coordScale
 	}
 	ix := &Index{cos: math.Max(math.Cos(meanLat*math.Pi/180), 0.01), g: g}
-	for v := range g.lat {
+	for v := range g.NumNodes() {
 		if keep(v) {
 			p := ix.proj(g.Node(v))
 			ix.tr.Insert(p, p, uint32(v))

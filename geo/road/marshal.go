@@ -14,29 +14,47 @@ var ErrCorrupt = errors.New("road: corrupt encoded graph")
 
 const (
 	magic         = "MLGRAPH\x00"
-	formatVersion = 1
+	formatVersion = 2
 )
 
-// MarshalBinary encodes the graph: a versioned header, the node coordinates
-// and every network's forward CSR arrays (reverse arrays are rebuilt on
-// decoding), little-endian, followed by a CRC-32 of everything before it.
+// MarshalBinary encodes the graph as it is held, so that loading it is
+// reading arrays (only the adjacency index, a counting sort over the edge
+// ends, is recomputed): a versioned header, the junctions, the edges, the
+// shape points, the speed classes and every network's edge costs,
+// little-endian, followed by a CRC-32 of everything before it.
 func (g *Graph) MarshalBinary() ([]byte, error) {
-	n := len(g.lat)
-	size := 8 + 12 + 8*n + 4
+	nj, ne, ns := len(g.lat), len(g.ea), len(g.slat)
+	P := len(g.nets)
+	size := 8 + 24 + 8*nj + 12*ne + 4 + 8*ns + 2*ne + 4*len(g.classes) + 4
 	for _, net := range g.nets {
-		size += 2 + len(net.name) + 16 + 4 + 4*(n+1) + 8*net.fwd.arcs()
+		size += 2 + len(net.name) + 24 + 8*ne
 	}
 	b := make([]byte, 0, size)
 	le := binary.LittleEndian
 	b = append(b, magic...)
-	b = le.AppendUint32(b, formatVersion)
-	b = le.AppendUint32(b, uint32(n))
-	b = le.AppendUint32(b, uint32(len(g.nets)))
-	for _, v := range g.lat {
+	for _, v := range []int{formatVersion, nj, ne, ns, len(g.classes), P} {
 		b = le.AppendUint32(b, uint32(v))
 	}
-	for _, v := range g.lon {
-		b = le.AppendUint32(b, uint32(v))
+	for _, a := range [][]int32{g.lat, g.lon} {
+		for _, v := range a {
+			b = le.AppendUint32(b, uint32(v))
+		}
+	}
+	for _, a := range [][]uint32{g.ea, g.eb, g.shapeFirst} {
+		for _, v := range a {
+			b = le.AppendUint32(b, v)
+		}
+	}
+	for _, a := range [][]int32{g.slat, g.slon} {
+		for _, v := range a {
+			b = le.AppendUint32(b, uint32(v))
+		}
+	}
+	for _, v := range g.class {
+		b = le.AppendUint16(b, v)
+	}
+	for _, v := range g.classes {
+		b = le.AppendUint32(b, math.Float32bits(v))
 	}
 	for _, net := range g.nets {
 		if len(net.name) > 255 {
@@ -46,14 +64,8 @@ func (g *Graph) MarshalBinary() ([]byte, error) {
 		b = append(b, net.name...)
 		b = le.AppendUint64(b, math.Float64bits(net.refKmh))
 		b = le.AppendUint64(b, math.Float64bits(net.maxKmh))
-		b = le.AppendUint32(b, uint32(net.fwd.arcs()))
-		for _, v := range net.fwd.first {
-			b = le.AppendUint32(b, v)
-		}
-		for _, v := range net.fwd.head {
-			b = le.AppendUint32(b, v)
-		}
-		for _, v := range net.fwd.cost {
+		b = le.AppendUint64(b, uint64(net.arcs))
+		for _, v := range net.cost {
 			b = le.AppendUint32(b, v)
 		}
 	}
@@ -106,7 +118,7 @@ func (d *decoder) u32s(k int) []uint32 {
 // UnmarshalGraph decodes a graph encoded by MarshalBinary. Any defect gives
 // an error wrapping ErrCorrupt; it never panics on bad input.
 func UnmarshalGraph(data []byte) (*Graph, error) {
-	if len(data) < 8+12+4 {
+	if len(data) < 8+24+4 {
 		return nil, fmt.Errorf("%w: %d bytes is too short", ErrCorrupt, len(data))
 	}
 	if string(data[:8]) != magic {
@@ -118,64 +130,98 @@ func UnmarshalGraph(data []byte) (*Graph, error) {
 	}
 	d := &decoder{b: body[8:]}
 	if v := d.u32(); v != formatVersion {
-		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorrupt, v, formatVersion)
+		return nil, fmt.Errorf("%w: format version %d, want %d (re-run ingest with this version)", ErrCorrupt, v, formatVersion)
 	}
-	n := int(d.u32())
-	nn := int(d.u32())
-	if nn > 8 {
-		return nil, fmt.Errorf("%w: %d networks", ErrCorrupt, nn)
+	nj, ne, ns, ncl, P := int(d.u32()), int(d.u32()), int(d.u32()), int(d.u32()), int(d.u32())
+	if P < 1 || P > 8 || ncl%(2*P) != 0 {
+		return nil, fmt.Errorf("%w: %d networks, %d class speeds", ErrCorrupt, P, ncl)
 	}
-	lat, lon := d.u32s(n), d.u32s(n)
+	g := &Graph{}
+	i32 := func(k int) []int32 {
+		u := d.u32s(k)
+		if u == nil {
+			return nil
+		}
+		out := make([]int32, k)
+		for i, v := range u {
+			out[i] = int32(v)
+		}
+		return out
+	}
+	g.lat, g.lon = i32(nj), i32(nj)
+	g.ea, g.eb, g.shapeFirst = d.u32s(ne), d.u32s(ne), d.u32s(ne+1)
+	g.slat, g.slon = i32(ns), i32(ns)
+	if p := d.take(2 * ne); p != nil {
+		g.class = make([]uint16, ne)
+		for i := range g.class {
+			g.class[i] = binary.LittleEndian.Uint16(p[2*i:])
+		}
+	}
+	cls := d.u32s(ncl)
 	if d.err != nil {
 		return nil, d.err
 	}
-	g := &Graph{lat: make([]int32, n), lon: make([]int32, n)}
-	for i := range n {
-		g.lat[i], g.lon[i] = int32(lat[i]), int32(lon[i])
-		if g.lat[i] < -90*coordScale || g.lat[i] > 90*coordScale || g.lon[i] < -180*coordScale || g.lon[i] > 180*coordScale {
-			return nil, fmt.Errorf("%w: node %d at lat %d lon %d", ErrCorrupt, i, g.lat[i], g.lon[i])
+	g.classes = make([]float32, ncl)
+	for i, v := range cls {
+		f := math.Float32frombits(v)
+		if !(f >= 0 && f < 1000) {
+			return nil, fmt.Errorf("%w: speed %v km/h", ErrCorrupt, f)
+		}
+		g.classes[i] = f
+	}
+	inRange := func(lat, lon []int32) error {
+		for i := range lat {
+			if lat[i] < -90*coordScale || lat[i] > 90*coordScale || lon[i] < -180*coordScale || lon[i] > 180*coordScale {
+				return fmt.Errorf("%w: node %d at lat %d lon %d", ErrCorrupt, i, lat[i], lon[i])
+			}
+		}
+		return nil
+	}
+	if err := inRange(g.lat, g.lon); err != nil {
+		return nil, err
+	}
+	if err := inRange(g.slat, g.slon); err != nil {
+		return nil, err
+	}
+	for e := range ne {
+		if int(g.ea[e]) >= nj || int(g.eb[e]) >= nj {
+			return nil, fmt.Errorf("%w: edge %d joins junctions %d and %d of %d", ErrCorrupt, e, g.ea[e], g.eb[e], nj)
+		}
+		if int(g.class[e])*2*P >= ncl {
+			return nil, fmt.Errorf("%w: edge %d has speed class %d of %d", ErrCorrupt, e, g.class[e], ncl/(2*P))
+		}
+		if g.shapeFirst[e+1] < g.shapeFirst[e] {
+			return nil, fmt.Errorf("%w: shape offsets decrease at edge %d", ErrCorrupt, e)
 		}
 	}
-	for range nn {
+	if g.shapeFirst[0] != 0 || int(g.shapeFirst[ne]) != ns {
+		return nil, fmt.Errorf("%w: shape offsets do not span the %d shape points", ErrCorrupt, ns)
+	}
+	for range P {
 		var ln uint16
 		if p := d.take(2); p != nil {
 			ln = binary.LittleEndian.Uint16(p)
 		}
 		net := &network{name: string(d.take(int(ln)))}
-		if p := d.take(16); p != nil {
+		var arcs uint64
+		if p := d.take(24); p != nil {
 			net.refKmh = math.Float64frombits(binary.LittleEndian.Uint64(p))
 			net.maxKmh = math.Float64frombits(binary.LittleEndian.Uint64(p[8:]))
+			arcs = binary.LittleEndian.Uint64(p[16:])
 		}
-		m := int(d.u32())
-		net.fwd.first = d.u32s(n + 1)
-		net.fwd.head = d.u32s(m)
-		net.fwd.cost = d.u32s(m)
+		net.cost = d.u32s(2 * ne)
 		if d.err != nil {
 			return nil, d.err
 		}
-		if !(net.refKmh >= 0 && net.refKmh < 1000) || !(net.maxKmh >= 0 && net.maxKmh < 1000) {
-			return nil, fmt.Errorf("%w: network %q speeds %v, %v", ErrCorrupt, net.name, net.refKmh, net.maxKmh)
+		if !(net.refKmh >= 0 && net.refKmh < 1000) || !(net.maxKmh >= 0 && net.maxKmh < 1000) || arcs > uint64(2*(ne+ns)) {
+			return nil, fmt.Errorf("%w: network %q speeds %v, %v, %d arcs", ErrCorrupt, net.name, net.refKmh, net.maxKmh, arcs)
 		}
-		f := net.fwd.first
-		if f[0] != 0 || int(f[n]) != m {
-			return nil, fmt.Errorf("%w: network %q offsets do not span its %d arcs", ErrCorrupt, net.name, m)
-		}
-		for v := range n {
-			if f[v+1] < f[v] {
-				return nil, fmt.Errorf("%w: network %q offsets decrease at node %d", ErrCorrupt, net.name, v)
-			}
-		}
-		for _, h := range net.fwd.head {
-			if int(h) >= n {
-				return nil, fmt.Errorf("%w: network %q arc to node %d of %d", ErrCorrupt, net.name, h, n)
-			}
-		}
-		net.rev = transpose(net.fwd, n)
-		net.inner = markInner(&net.fwd, &net.rev, n)
+		net.arcs = int(arcs)
 		g.nets = append(g.nets, net)
 	}
 	if len(d.b) != 0 {
 		return nil, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(d.b))
 	}
+	g.buildAdjacency()
 	return g, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -44,7 +45,8 @@ func ReadPBFFile(ctx context.Context, path string, opts Options) (*Graph, *Stats
 // ErrBadPBF (and so does one whose second pass does not read the bytes of
 // the first: a file truncated or changed in between); one without usable
 // roads, ErrNoRoads, right after the first pass; one whose EstimateMemory
-// exceeds Options.MaxMemory, ErrTooLarge, before anything is read. Stats is
+// exceeds Options.MaxMemory, ErrTooLarge, before anything is read, and so
+// does one whose EstimateMemoryRefs exceeds it, after the first pass. Stats is
 // returned with the error when reading went far enough to fill it.
 func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats, error) {
 	t0 := time.Now()
@@ -58,32 +60,39 @@ func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats
 				ErrTooLarge, float64(size)/1e6, float64(est)/1e6, float64(opts.MaxMemory)/1e6)
 		}
 	}
+	// Decoding makes garbage at the pace of the file's decompressed size,
+	// and each pass's decoder holds a 32 MB read buffer it mostly never
+	// touches, which the default pacing (collect when the heap doubles)
+	// counts as live: the heap would grow to several times what the build
+	// holds. The build holds no pointers, so frequent collections are cheap:
+	// collect at 10 % growth while reading, and hand the first pass's
+	// memory back to the system before the second.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	b := newBuilder(opts)
 	procs := opts.Procs
 	if procs <= 0 {
 		procs = 2
 	}
 	var ways, nodes atomic.Int64
-	// Pass 1: the ways. The filter drops unroutable ways inside the
-	// decoders, so only the kept ones are allocated and handed over, in file
-	// order.
+	// Pass 1: the ways. The filter records the routable ways inside the
+	// decoders (addWay is safe for concurrent use) and hands nothing over,
+	// so the decoders reuse every way's memory.
 	pass1, err := scanPass(ctx, r, 1, size, procs, opts.Progress, func(sc *osmpbf.Scanner) {
 		sc.SkipNodes = true
 		sc.FilterWay = func(w *osm.Way) bool {
 			ways.Add(1)
-			return b.routable(w.Tags)
-		}
-	}, func(o osm.Object) {
-		if w, ok := o.(*osm.Way); ok {
-			b.addWay(w.Tags, func(yield func(int64) bool) {
-				for _, wn := range w.Nodes {
-					if !yield(int64(wn.ID)) {
-						return
+			if b.routable(w.Tags) {
+				b.addWay(int64(w.ID), w.Tags, func(yield func(int64) bool) {
+					for _, wn := range w.Nodes {
+						if !yield(int64(wn.ID)) {
+							return
+						}
 					}
-				}
-			})
+				})
+			}
+			return false
 		}
-	})
+	}, func(osm.Object) {})
 	b.st.Bytes = pass1.bytes
 	b.st.WaysRead = int(ways.Load())
 	if err != nil {
@@ -92,9 +101,14 @@ func ReadPBF(ctx context.Context, r io.ReadSeeker, opts Options) (*Graph, *Stats
 	if pass1.blocks == 0 {
 		return nil, &b.st, fmt.Errorf("%w: no OSM data block in %d bytes", ErrBadPBF, pass1.bytes)
 	}
+	if est := EstimateMemoryRefs(len(b.refs)); opts.MaxMemory > 0 && est > opts.MaxMemory {
+		return nil, &b.st, fmt.Errorf("%w: its %d routable ways reference %d nodes, which need up to %.0f MB to build, over the limit of %.0f MB",
+			ErrTooLarge, b.st.RoutableWays, len(b.refs), float64(est)/1e6, float64(opts.MaxMemory)/1e6)
+	}
 	if err := b.indexNodes(); err != nil {
 		return nil, &b.st, err
 	}
+	debug.FreeOSMemory()
 	// Pass 2: the nodes. The filter records the wanted positions inside the
 	// decoders (addNode is safe for concurrent use) and hands nothing over.
 	pass2, err := scanPass(ctx, r, 2, size, procs, opts.Progress, func(sc *osmpbf.Scanner) {
@@ -168,7 +182,7 @@ func FromOSM(o *osm.OSM, opts Options) (*Graph, *Stats, error) {
 	}
 	b := newBuilder(opts)
 	for _, w := range o.Ways {
-		b.addWay(w.Tags, func(yield func(int64) bool) {
+		b.addWay(int64(w.ID), w.Tags, func(yield func(int64) bool) {
 			for _, wn := range w.Nodes {
 				if !yield(int64(wn.ID)) {
 					return

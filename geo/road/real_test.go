@@ -423,14 +423,23 @@ func FuzzReadPBF(f *testing.F) {
 	})
 }
 
-// TestRouteBetween is the `maillage route` path on a real file (a walk in
-// central Paris), and the errors for points elsewhere.
-func TestRouteBetween(t *testing.T) {
+// TestRouteRealFile is the `maillage route --osm` path on a real file (a
+// walk in central Paris: the PBF read, an engine without demand points, one
+// route), and the errors for points elsewhere.
+func TestRouteRealFile(t *testing.T) {
 	p := shareddata.Path(t, "osm/paris-3e-10e-11e-clipped.osm.pbf")
 	// Place de la République to the Bataclan area, ≈ 900 m apart.
 	from, to := orb.Point{2.3636, 48.8675}, orb.Point{2.3707, 48.8631}
 	walk, _ := travel.DefaultModes().Get("walk")
-	r, err := RouteBetween(context.Background(), p, walk, from, to)
+	pg, _, err := ReadPBFFile(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(pg, walk, nil, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Route(from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +448,7 @@ func TestRouteBetween(t *testing.T) {
 		t.Errorf("walk %.0f m in %.0f s for %.0f m crow-fly", r.Meters, r.Seconds, d)
 	}
 	bordeaux := orb.Point{-0.5792, 44.8378}
-	if _, err := RouteBetween(context.Background(), p, walk, bordeaux, to); !errors.Is(err, travel.ErrOffNetwork) {
+	if _, err := e.Route(bordeaux, to); !errors.Is(err, travel.ErrOffNetwork) {
 		t.Errorf("from Bordeaux: %v, want ErrOffNetwork", err)
 	}
 	g := cachedExtract(t, "paris-3e-10e-11e-clipped")

@@ -24,7 +24,8 @@ type nodeState struct {
 // equals gen, so starting a search costs nothing per node.
 type scratch struct {
 	ns     []nodeState
-	parent []uint32
+	parent []uint32 // Route: the junction a junction was reached from (itself for a seed)
+	pcode  []uint32 // Route: the adjacency code of the edge it was reached by
 	gen    uint32
 	heap   []entry // indexed 4-ary min-heap on key
 
@@ -153,38 +154,15 @@ func (s *scratch) down(i int) {
 	s.ns[e.node].pos = int32(i)
 }
 
-// label offers label d to v reached along a chain (v is not queued unless
-// it was seeded); it returns false when v already had a label ≤ d.
-func (s *scratch) label(v, d uint32) bool {
-	if s.ns[v].stamp != s.gen {
-		s.ns[v].stamp = s.gen
-		s.ns[v].dist = d
-		s.ns[v].pos = -1
-		s.labelled++
-		if s.track {
-			s.touched = append(s.touched, v)
-		}
-		return true
-	}
-	if d >= s.ns[v].dist {
-		return false
-	}
-	if s.ns[v].pos >= 0 { // a seed still queued
-		return s.relax(v, d, d)
-	}
-	s.ns[v].dist = d
-	return true
-}
-
-// run is Dijkstra over graph c from the seeded nodes, up to bound: it stops
-// when the heap is empty or its least key exceeds bound. Only junctions go
-// through the heap: from a settled node, each arc is followed along its
-// chain of inner nodes (two neighbours, see network.inner), labelling them on
-// the way, to the next junction, which is queued. Labels ≤ bound are exact
-// when run returns. It returns the number of heap pops.
-func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
+// run is Dijkstra over the junctions of g from the seeded ones, up to
+// bound: it stops when the heap is empty or its least key exceeds bound.
+// An arc's cost is cost[code^flip] (see adjEntry): flip 0 follows the
+// arcs (times from the seeds), flip 1 the reversed arcs (times to the
+// seeds). Labels ≤ bound are exact when run returns. It returns the number
+// of heap pops.
+func (s *scratch) run(g *Graph, cost []uint32, flip uint32, bound uint32) int {
 	pops := 0
-	first, head, cost := c.first, c.head, c.cost
+	adjFirst, adj := g.adjFirst, g.adj
 	ns, gen := s.ns, s.gen
 	for {
 		e, ok := s.pop()
@@ -193,46 +171,13 @@ func (s *scratch) run(c *csr, inner []uint64, bound uint32) int {
 		}
 		pops++
 		u, du := e.node, e.key
-	arcs:
-		for i := first[u]; i < first[u+1]; i++ {
-			v, d := head[i], du+cost[i]
-			if d < du || d > bound { // overflow or beyond the bound
+		for _, a := range adj[adjFirst[u]:adjFirst[u+1]] {
+			c := cost[a.code^flip]
+			d := du + c
+			if c == unreached || d < du || d > bound { // closed, overflow or beyond the bound
 				continue
 			}
-			prev := u
-			for inner[v>>6]&(1<<(v&63)) != 0 {
-				// s.label(v, d), inlined: this is the hottest loop.
-				st := &ns[v]
-				switch {
-				case st.stamp != gen:
-					*st = nodeState{gen, d, -1}
-					s.labelled++
-					if s.track {
-						s.touched = append(s.touched, v)
-					}
-				case d >= st.dist:
-					continue arcs
-				case st.pos >= 0:
-					s.relax(v, d, d)
-				default:
-					st.dist = d
-				}
-				next := false
-				for j := first[v]; j < first[v+1]; j++ {
-					if w := head[j]; w != prev {
-						nd := d + cost[j]
-						if nd < d || nd > bound {
-							continue arcs
-						}
-						prev, v, d = v, w, nd
-						next = true
-						break
-					}
-				}
-				if !next {
-					continue arcs
-				}
-			}
+			v := a.head
 			if st := &ns[v]; st.stamp == gen && (d >= st.dist || st.pos < 0) {
 				continue // the common case of relax, inlined
 			}

@@ -72,7 +72,7 @@ func Synthetic(n int, seed int64) *Graph {
 		var refs []int64
 		flush := func() {
 			if len(refs) >= 2 {
-				b.addWay(tags, func(yield func(int64) bool) {
+				b.addWay(int64(len(b.wayEnd)+1), tags, func(yield func(int64) bool) {
 					for _, r := range refs {
 						if !yield(r) {
 							return

@@ -59,7 +59,7 @@ var (
 
 // loadBordeaux returns the shared Bordeaux territory and planner; it skips
 // (or fails under MAILLAGE_REQUIRE_SHARED_DATA=1) when a file is missing.
-func loadBordeaux(t *testing.T) bordeaux {
+func loadBordeaux(t testing.TB) bordeaux {
 	t.Helper()
 	files := map[string]string{}
 	for _, rel := range []string{gridFile, cd33File, fsFile, communesFile} {

@@ -30,16 +30,23 @@ type Evaluation struct {
 // computed) and compares the result with the base. A scenario without Base
 // is taken to be on the planner's territory.
 func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, error) {
+	ev, _, _, err := p.evaluate(s, profile)
+	return ev, err
+}
+
+// evaluate is Evaluate, also returning the base and the scenario's coverage
+// states (the base is shared: do not modify it).
+func (p *Planner) evaluate(s scenario.Scenario, profile string) (*Evaluation, *coverage.State, *coverage.State, error) {
 	if s.Base == "" {
 		s.Base = p.t.Name
 	}
 	eff, err := p.scen.Resolve(p.t, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	base, err := p.State(profile)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	st := base.Clone()
 	ev := &Evaluation{Profile: profile, Edits: map[string]int{}}
@@ -56,14 +63,14 @@ func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, er
 			ev.Edits["added"]++
 		}
 		if err != nil {
-			return nil, fmt.Errorf("planner: scenario %q: place %q: %w", s.Name, e.ID, err)
+			return nil, nil, nil, fmt.Errorf("planner: scenario %q: place %q: %w", s.Name, e.ID, err)
 		}
 	}
 	if ev.Base, err = p.result(base, 0, "base"); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if ev.After, err = p.result(st, s.ID, s.Name); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	ev.Delta = scenario.Compare(ev.Base, ev.After)
 	ev.Summary = st.Summary()
@@ -71,7 +78,7 @@ func (p *Planner) Evaluate(s scenario.Scenario, profile string) (*Evaluation, er
 		ev.Warnings = append(ev.Warnings, fmt.Sprintf("scenario %q was made on another version of territory %q (%s; this one is %s): its changes apply to data it was not made on",
 			s.Name, p.t.Name, s.BaseDigest, d))
 	}
-	return ev, nil
+	return ev, base, st, nil
 }
 
 // Digest returns the fingerprint of the planner's territory (data.Digest),

@@ -23,12 +23,12 @@ import (
 	"strings"
 )
 
-// ErrMILPSolution reports a solver solution file that cannot be read.
-var ErrMILPSolution = errors.New("propose: bad MILP solution")
+// errMILPSolution reports a solver solution file that cannot be read.
+var errMILPSolution = errors.New("propose: bad MILP solution")
 
-// WriteMILP writes the maximal-covering problem for in and k sites in CPLEX
+// writeMILP writes the maximal-covering problem for in and k sites in CPLEX
 // LP format (readable by CBC, GLPK's glpsol --lp, HiGHS, SCIP).
-func WriteMILP(w io.Writer, in *CoverInstance, k int) error {
+func writeMILP(w io.Writer, in *CoverInstance, k int) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
@@ -120,22 +120,22 @@ func (l *milpLineWriter) end() {
 	l.n = 0
 }
 
-// MILPSolution is a solver's answer to the model written by WriteMILP.
-type MILPSolution struct {
+// milpSolution is a solver's answer to the model written by writeMILP.
+type milpSolution struct {
 	Status    string  // first word(s) of the solution file, e.g. "Optimal"
 	Optimal   bool    // the solver proved optimality
 	Objective float64 // as reported by the solver
 	Sites     []int   // candidates with x_j = 1, in increasing order
 }
 
-// ReadCBCSolution reads a CBC solution file (written by `cbc model.lp solve
+// readCBCSolution reads a CBC solution file (written by `cbc model.lp solve
 // solu FILE`): a status line "Optimal - objective value V" then one line per
 // non-zero variable "index name value reduced-cost". Errors wrap
-// ErrMILPSolution and name the line.
-func ReadCBCSolution(r io.Reader) (*MILPSolution, error) {
+// errMILPSolution and name the line.
+func readCBCSolution(r io.Reader) (*milpSolution, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	sol := &MILPSolution{}
+	sol := &milpSolution{}
 	line := 0
 	for sc.Scan() {
 		line++
@@ -143,13 +143,13 @@ func ReadCBCSolution(r io.Reader) (*MILPSolution, error) {
 		if line == 1 {
 			status, val, ok := strings.Cut(text, "objective value")
 			if !ok {
-				return nil, fmt.Errorf("%w: line 1: no objective value in %q", ErrMILPSolution, milpClip(text))
+				return nil, fmt.Errorf("%w: line 1: no objective value in %q", errMILPSolution, milpClip(text))
 			}
 			sol.Status = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(status), "-"))
 			sol.Optimal = strings.HasPrefix(sol.Status, "Optimal")
 			v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 			if err != nil {
-				return nil, fmt.Errorf("%w: line 1: objective: %v", ErrMILPSolution, err)
+				return nil, fmt.Errorf("%w: line 1: objective: %v", errMILPSolution, err)
 			}
 			sol.Objective = v
 			continue
@@ -162,11 +162,11 @@ func ReadCBCSolution(r io.Reader) (*MILPSolution, error) {
 			f = f[1:]
 		}
 		if len(f) < 3 {
-			return nil, fmt.Errorf("%w: line %d: want index, name, value in %q", ErrMILPSolution, line, milpClip(text))
+			return nil, fmt.Errorf("%w: line %d: want index, name, value in %q", errMILPSolution, line, milpClip(text))
 		}
 		v, err := strconv.ParseFloat(f[2], 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: value: %v", ErrMILPSolution, line, err)
+			return nil, fmt.Errorf("%w: line %d: value: %v", errMILPSolution, line, err)
 		}
 		name := f[1]
 		if !strings.HasPrefix(name, "x") || v < 0.5 {
@@ -174,15 +174,15 @@ func ReadCBCSolution(r io.Reader) (*MILPSolution, error) {
 		}
 		j, err := strconv.Atoi(name[1:])
 		if err != nil || j < 0 {
-			return nil, fmt.Errorf("%w: line %d: bad variable name %q", ErrMILPSolution, line, milpClip(name))
+			return nil, fmt.Errorf("%w: line %d: bad variable name %q", errMILPSolution, line, milpClip(name))
 		}
 		sol.Sites = append(sol.Sites, j)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMILPSolution, err)
+		return nil, fmt.Errorf("%w: %v", errMILPSolution, err)
 	}
 	if line == 0 {
-		return nil, fmt.Errorf("%w: empty file", ErrMILPSolution)
+		return nil, fmt.Errorf("%w: empty file", errMILPSolution)
 	}
 	slices.Sort(sol.Sites)
 	return sol, nil

@@ -1,0 +1,62 @@
+// The one way the page talks to the server. Reads are public; a write
+// (scenarios only) answered 401 or 403 asks the user for the API key in a
+// dialog and is retried with it, the draft staying in memory meanwhile.
+
+let key = sessionStorage.getItem('maillage-cle') || '';
+
+/** An answer the server refused: status and its JSON error text. */
+export class APIError extends Error {
+  constructor(status, body) {
+    super(body?.error || `erreur ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function send(method, path, body, signal) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (key && method !== 'GET') headers.Authorization = 'Bearer ' + key;
+  const res = await fetch(path, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = { error: text }; }
+  if (!res.ok) throw new APIError(res.status, json);
+  return json;
+}
+
+/** GET path as JSON. */
+export function get(path, signal) { return send('GET', path, undefined, signal); }
+
+/** POST for answers that write nothing (evaluations, proposals). */
+export function ask(path, body, signal) { return send('POST', path, body, signal); }
+
+/** A write (POST, PUT, DELETE on scenarios): on 401/403 it asks for the key and retries. */
+export async function write(method, path, body) {
+  for (;;) {
+    try {
+      return await send(method, path, body);
+    } catch (e) {
+      if (!(e instanceof APIError) || (e.status !== 401 && e.status !== 403)) throw e;
+      const k = await askKey(e.status === 403
+        ? 'La clé donnée est refusée (' + e.message + '). Votre brouillon est conservé.'
+        : 'Ce serveur demande une clé pour enregistrer. Votre brouillon est conservé.');
+      if (!k) throw e;
+      key = k;
+      sessionStorage.setItem('maillage-cle', k);
+    }
+  }
+}
+
+function askKey(text) {
+  const dlg = document.getElementById('cle');
+  document.getElementById('cle-texte').textContent = text;
+  const input = document.getElementById('cle-valeur');
+  input.value = '';
+  return new Promise(resolve => {
+    dlg.addEventListener('close', () => resolve(dlg.returnValue === 'ok' ? input.value.trim() : ''), { once: true });
+    dlg.showModal();
+    input.focus();
+  });
+}
