@@ -535,6 +535,37 @@ func TestBrowserDemo(t *testing.T) {
 		t.Errorf("a permanence in the most populous uncovered cell covers %.1f more", ev.Delta.Total.Covered)
 	}
 
+	// 4b. Someone else changes the stored scenario: saving the draft is a
+	// 409, explained, with the draft kept; replacing it saves version 3.
+	var stored map[string]any
+	getJSON(t, fmt.Sprintf("%s/api/v1/scenarios/%d", base, id), &stored)
+	stored["description"] = "modifié par un collègue"
+	raw, _ := json.Marshal(stored)
+	req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s/api/v1/scenarios/%d", base, id), bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("PUT by a colleague: %v %v", res, err)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`#enregistrer button[type=submit]`)))
+	b.poll(t, `!document.getElementById('conflit').hidden`, 10*time.Second)
+	if txt := b.text(t, "#conflit"); !strings.Contains(txt, "modifié ailleurs") || !strings.Contains(txt, "version 1") || !strings.Contains(txt, "conservé") {
+		t.Errorf("409: the page says %q", txt)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll('#changements > li').length`); n != 1 {
+		t.Errorf("after the 409 the draft lists %d changes, want 1", n)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`#conflit [data-a=ecraser]`)))
+	b.poll(t, `document.getElementById('message').textContent.includes('version 3')`, 10*time.Second)
+	b.noErrors(t, "status of 409")
+
+	// 4c. Compared with the base: side-by-side figures equal the diff's.
+	b.do(t, chromedp.SetValue(chromedp.CSS("#cmp-a"), "0"), chromedp.SetValue(chromedp.CSS("#cmp-b"), fmt.Sprint(id)),
+		chromedp.Click(chromedp.CSS(`#comparer button[type=submit]`)))
+	b.settle(t)
+	if txt := b.text(t, "#comparaison"); !strings.Contains(txt, frSigned(ev.Delta.Total.Covered)) || !strings.Contains(txt, frNumber(ev.After.Total.Covered)) {
+		t.Errorf("comparison with the base shows %q, want %s more covered (%s)", txt, frSigned(ev.Delta.Total.Covered), frNumber(ev.After.Total.Covered))
+	}
+
 	// 5. A 3-site proposal, and one of its sites added to the draft.
 	b.do(t, chromedp.Click(chromedp.CSS("#t-propositions")), chromedp.SetValue(chromedp.CSS("#prop-k"), "3"),
 		chromedp.Click(chromedp.CSS("#lancer")))
@@ -552,9 +583,9 @@ func TestBrowserDemo(t *testing.T) {
 		t.Errorf("draft lists %d changes after adding a proposed site, want 2", changes)
 	}
 	b.screenshot(t, out, "demo-proposal.png")
-	// Saved again: the same scenario, version 2.
+	// Saved again: the same scenario, version 4.
 	b.do(t, chromedp.Click(chromedp.CSS("#t-scenario")), chromedp.Click(chromedp.CSS(`#enregistrer button[type=submit]`)))
-	b.poll(t, `document.getElementById('message').textContent.includes('version 2')`, 10*time.Second)
+	b.poll(t, `document.getElementById('message').textContent.includes('version 4')`, 10*time.Second)
 	b.noErrors(t)
 
 	// 6. Bad input: the server's error text, never a blank panel.
