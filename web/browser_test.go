@@ -198,21 +198,28 @@ func outputDir(t *testing.T) string {
 // liveServer serves p with a fresh scenario store on a loopback port.
 func liveServer(t *testing.T, p *planner.Planner) string {
 	t.Helper()
+	return liveServerConfig(t, p, Config{})
+}
+
+// liveServerConfig is liveServer with cfg (its Addr is set).
+func liveServerConfig(t *testing.T, p *planner.Planner, cfg Config) string {
+	t.Helper()
 	tr := p.Territory()
-	cfg := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
-	cfg.Options = p.ScenarioOptions()
-	cfg.Synchronous = "NORMAL"
-	cfg.Territory = func(name string) *maillage.Territory {
+	sc := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
+	sc.Options = p.ScenarioOptions()
+	sc.Synchronous = "NORMAL"
+	sc.Territory = func(name string) *maillage.Territory {
 		if name == "" || name == tr.Name {
 			return tr
 		}
 		return nil
 	}
-	st, err := sqlite.OpenConfig(cfg)
+	st, err := sqlite.OpenConfig(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewServer(Config{Addr: "127.0.0.1:0"}, p, st)
+	cfg.Addr = "127.0.0.1:0"
+	s := NewServer(cfg, p, st)
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +304,31 @@ func checkCellsInView(t *testing.T, b *browser, p *planner.Planner, access featu
 		t.Errorf("%s: no API cell in view at zoom 13", what)
 	}
 	t.Logf("%s: at zoom 13, %d cells drawn, %d of the API's with their centre in view, all drawn", what, len(got.H3), inView)
+}
+
+// TestBrowserAPIKey: on a server whose writes need a key, saving asks for
+// it in a dialog (the draft kept), a wrong key is refused with the server's
+// word and asked again, and the right one saves.
+func TestBrowserAPIKey(t *testing.T) {
+	b := newBrowser(t)
+	base := liveServerConfig(t, mustPlanner(t), Config{APIKeys: testKeys(t)})
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitReady(t)
+	b.do(t, chromedp.Click(chromedp.CSS("#t-scenario")), chromedp.SetValue(chromedp.CSS("#nom-scenario"), "Avec clé"),
+		chromedp.Click(chromedp.CSS(`#enregistrer button[type=submit]`)))
+	b.poll(t, `document.getElementById('cle').open`, 10*time.Second)
+	b.do(t, chromedp.SetValue(chromedp.CSS("#cle-valeur"), "mauvaise-clé"), chromedp.Click(chromedp.CSS(`#form-cle button[value=ok]`)))
+	b.poll(t, `document.getElementById('cle').open && document.getElementById('cle-texte').textContent.includes('refusée')`, 10*time.Second)
+	b.do(t, chromedp.SetValue(chromedp.CSS("#cle-valeur"), testKey), chromedp.Click(chromedp.CSS(`#form-cle button[value=ok]`)))
+	b.poll(t, `document.getElementById('message').textContent.includes('« Avec clé » enregistré')`, 10*time.Second)
+	var list struct {
+		Total int `json:"total"`
+	}
+	getJSON(t, base+"/api/v1/scenarios", &list)
+	if list.Total != 1 {
+		t.Errorf("%d scenarios stored after saving with the key, want 1", list.Total)
+	}
+	b.noErrors(t, "status of 401", "status of 403")
 }
 
 // clickToAdd zooms on the most populous uncovered cell of access, clicks
