@@ -86,6 +86,7 @@ var errorTable = []sentinel{
 	{"travel.ErrUnknownMode", travel.ErrUnknownMode, http.StatusBadRequest},
 	{"planner.ErrBadEngine", planner.ErrBadEngine, http.StatusBadRequest},
 	{"planner.ErrFormat", planner.ErrFormat, http.StatusBadRequest},
+	{"planner.ErrInvalid", planner.ErrInvalid, http.StatusBadRequest},
 	{"layer.ErrInvalid", layer.ErrInvalid, http.StatusBadRequest},
 	{"labels.ErrLang", labels.ErrLang, http.StatusBadRequest},
 	{"geo.ErrInvalidCell", geo.ErrInvalidCell, http.StatusBadRequest},
