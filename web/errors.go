@@ -109,6 +109,7 @@ var errorTable = []sentinel{
 
 	{"web.ErrUnavailable", ErrUnavailable, http.StatusServiceUnavailable},
 	{"web.ErrBusy", ErrBusy, http.StatusServiceUnavailable},
+	{"planner.ErrNoStore", planner.ErrNoStore, http.StatusServiceUnavailable},
 	{"web.ErrUnauthorized", ErrUnauthorized, http.StatusUnauthorized},
 	{"web.ErrForbidden", ErrForbidden, http.StatusForbidden},
 	{"web.ErrUnsupportedMedia", ErrUnsupportedMedia, http.StatusUnsupportedMediaType},

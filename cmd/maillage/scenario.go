@@ -147,28 +147,12 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		m.warn(ev.Warnings)
 		return writeJSON(m.Stdout, ev)
 	case "diff":
-		res := make([]scenario.Result, 2)
-		for i, id := range nums {
-			if id == 0 {
-				ev, err := p.Evaluate(p.BaseScenario(), profile)
-				if err != nil {
-					return err
-				}
-				res[i] = ev.Base
-				continue
-			}
-			s, err := st.Get(ctx, id)
-			if err != nil {
-				return err
-			}
-			ev, err := p.Evaluate(*s, profile)
-			if err != nil {
-				return err
-			}
-			m.warn(ev.Warnings)
-			res[i] = ev.After
+		d, warnings, err := p.Diff(ctx, st, nums[0], nums[1], profile)
+		if err != nil {
+			return err
 		}
-		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
+		m.warn(warnings)
+		return writeJSON(m.Stdout, d)
 	}
 	return nil
 }
