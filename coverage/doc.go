@@ -70,9 +70,10 @@
 //
 // Gaps groups the uncovered cells into contiguous zones (H3 neighbours)
 // with their outline (RFC 7946 winding), persons by age band, weighted
-// demand, communes and the time to the nearest place; WriteGapsGeoJSON and
-// WriteGapsCSV write them. Summary and Summarize give the per-commune and
-// overall figures in the JSON shape of `maillage coverage --json`, with the
-// distance to the national 30-minute target stated plainly;
-// WriteAccessGeoJSON, WriteAccessCSV and WriteSummaryCSV write the rest.
+// demand, communes and the time to the nearest place; the layers of
+// internal/planner (gaps-{profile}, coverage-{profile}) encode them and the
+// per-cell coverage through internal/layer. Summary and Summarize give the
+// per-commune and overall figures in the JSON shape of `maillage coverage
+// --json`, with the distance to the national 30-minute target stated
+// plainly; WriteSummaryCSV writes them as CSV.
 package coverage

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,7 @@ import (
 const ListSeparator = "|"
 
 // Text returns v as CSV, vector tiles and GeoPackage text columns write it:
-// "" for nil, numbers in the shortest exact decimal form, lists joined by
+// "" for nil (and NaN or ±Inf), numbers in the shortest exact decimal form, lists joined by
 // ListSeparator.
 func Text(v any) string {
 	switch v := v.(type) {
@@ -27,6 +28,9 @@ func Text(v any) string {
 	case int:
 		return strconv.Itoa(v)
 	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return ""
+		}
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case bool:
 		return strconv.FormatBool(v)

@@ -2,6 +2,7 @@ package layer
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -36,7 +37,7 @@ func CheckTile(z, x, y int) (maptile.Tile, error) {
 // Tile encodes the features of l in tile t as a Mapbox Vector Tile 2.1 with
 // one layer named l.ID (extent 4096): geometry projected to the tile,
 // clipped TileBuffer units beyond its edge and simplified by one unit, the
-// fields as tags (nil left out, lists joined by ListSeparator), NumID as
+// fields as tags (nil, NaN and ±Inf left out, lists joined by ListSeparator), NumID as
 // the feature id. It returns nil and 0 features when the tile is empty.
 func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
 	fc := geojson.NewFeatureCollection()
@@ -65,6 +66,10 @@ func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
 			switch v := f.Values[i].(type) {
 			case []string:
 				gf.Properties[fd.Name] = Text(v)
+			case float64:
+				if !math.IsNaN(v) && !math.IsInf(v, 0) {
+					gf.Properties[fd.Name] = v
+				}
 			default:
 				gf.Properties[fd.Name] = v
 			}
