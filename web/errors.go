@@ -77,6 +77,7 @@ var errorTable = []sentinel{
 	{"scenario.ErrInvalid", scenario.ErrInvalid, http.StatusBadRequest},
 	{"coverage.ErrUnknownProfile", coverage.ErrUnknownProfile, http.StatusBadRequest},
 	{"coverage.ErrBadProfile", coverage.ErrBadProfile, http.StatusBadRequest},
+	{"planner.ErrUnknownCommune", planner.ErrUnknownCommune, http.StatusBadRequest},
 	{"coverage.ErrLevel", coverage.ErrLevel, http.StatusBadRequest},
 	{"data.ErrCandidates", data.ErrCandidates, http.StatusBadRequest},
 	{"data.ErrHoursEmpty", data.ErrHoursEmpty, http.StatusBadRequest},

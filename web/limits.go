@@ -110,8 +110,20 @@ func plainPath(p string) bool {
 
 // clientKey is the address a client is counted under: gin's ClientIP,
 // which reads X-Forwarded-For only from the trusted proxies given to the
-// engine (none by default).
-func clientKey(c *gin.Context) string { return c.ClientIP() }
+// engine (none by default); an IPv6 client counts by its /64 (one site:
+// a host can take any address of its /64).
+func clientKey(c *gin.Context) string {
+	ip := c.ClientIP()
+	if a, err := netip.ParseAddr(ip); err == nil && a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return ip
+}
+
+// maxClients bounds the token buckets held at once: past it, an arbitrary
+// one is forgotten for each new client.
+const maxClients = 1 << 16
 
 // rateLimiter holds one token bucket per client address. Clients idle for
 // longer than idle are forgotten, so memory stays bounded by the number of
@@ -151,6 +163,12 @@ func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
 		l.sweep = now
 	}
 	b := l.clients[key]
+	if b == nil && len(l.clients) >= maxClients {
+		for k := range l.clients { // map order: an arbitrary bucket
+			delete(l.clients, k)
+			break
+		}
+	}
 	if b == nil {
 		b = &clientBucket{lim: rate.NewLimiter(l.limit, l.burst)}
 		l.clients[key] = b

@@ -112,6 +112,18 @@ func TestRateLimit(t *testing.T) {
 	if code, _, _ := from("192.0.2.2:1000"); code != 200 {
 		t.Fatalf("another client: %d", code)
 	}
+	// IPv6 clients count by /64.
+	for i := range 3 {
+		if code, _, _ := from(fmt.Sprintf("[2001:db8:1:2::%x]:1000", i+1)); code != 200 {
+			t.Fatalf("IPv6 request %d: %d", i+1, code)
+		}
+	}
+	if code, _, _ := from("[2001:db8:1:2:ffff::9]:1000"); code != 429 {
+		t.Fatalf("another address of the same /64: %d, want 429", code)
+	}
+	if code, _, _ := from("[2001:db8:1:3::1]:1000"); code != 200 {
+		t.Fatalf("another /64: %d", code)
+	}
 	req, _ := http.NewRequest("GET", "/healthz", nil)
 	req.RemoteAddr = "192.0.2.1:1000"
 	rec := httptest.NewRecorder()
@@ -257,5 +269,43 @@ func TestDisconnectCancelsProposal(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "status=200") && strings.Contains(logs.String(), "route=/api/v1/proposals path=/api/v1/proposals status=200") {
 		t.Fatal("the proposal ran to its end")
+	}
+}
+
+// TestRateLimiterBounded: the buckets held stay within maxClients however
+// many addresses come, and idle ones are forgotten.
+func TestRateLimiterBounded(t *testing.T) {
+	l := newRateLimiter(1, 1)
+	now := time.Now()
+	for i := range maxClients + 100 {
+		l.allow(fmt.Sprint(i), now)
+	}
+	if len(l.clients) != maxClients {
+		t.Fatalf("%d buckets, want at most %d", len(l.clients), maxClients)
+	}
+	l.allow("late", now.Add(l.idle+time.Second))
+	if len(l.clients) != 1 {
+		t.Fatalf("%d buckets after the idle time, want 1", len(l.clients))
+	}
+}
+
+// TestOGCLinksBehindProxy: the OGC API's links use the forwarded scheme,
+// host and prefix behind a trusted proxy, and the request's own otherwise.
+func TestOGCLinksBehindProxy(t *testing.T) {
+	h := newTestServer(t, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, mustDemo(t)).Handler()
+	for remote, want := range map[string]string{
+		"10.0.0.5:1":  `"https://sig.example.fr/maillage/ogc`,
+		"192.0.2.1:1": `"http://example.com/ogc`,
+	} {
+		req := httptest.NewRequest("GET", "/ogc", nil)
+		req.RemoteAddr = remote
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-Host", "sig.example.fr")
+		req.Header.Set("X-Forwarded-Prefix", "/maillage")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/ogc from %s: %d, want links starting %s:\n%.600s", remote, rec.Code, want, rec.Body.String())
+		}
 	}
 }

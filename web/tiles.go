@@ -25,20 +25,11 @@ const mvtType = "application/vnd.mapbox-vector-tile"
 // serve a re-ingested one (the ETag then differs).
 const tileCacheControl = "public, max-age=300"
 
-// externalBase returns the scheme and host clients reach this server at,
-// e.g. "http://127.0.0.1:8080", from the request alone.
-//
-// Seam for the trusted-proxy setting: X-Forwarded-Proto and
-// X-Forwarded-Host are to be honoured only behind a configured trusted
-// proxy; until that setting exists they are ignored, so a client cannot
-// make the server write links to another host.
-func (s *Server) externalBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// externalBase returns the scheme and host (and path prefix) clients reach
+// this server at, e.g. "http://127.0.0.1:8080": ExternalBase, which believes
+// X-Forwarded-Proto, -Host and -Prefix only from a configured trusted proxy,
+// so a client cannot make the server write links to another host.
+func (s *Server) externalBase(r *http.Request) string { return s.ExternalBase(r) }
 
 // layerOf returns the planner's layer id as a web error (404 when unknown).
 func (s *Server) layerOf(id string) (*layer.Layer, error) {

@@ -70,6 +70,8 @@ func TestGoldenText(t *testing.T) {
 		{"gaps.en", []string{"gaps", "--format", "text", "--top", "6", "--lang", "en"}, []string{"Gaps — Aged 65 and over, 20 min on foot", "connected areas"}},
 		{"propose.fr", []string{"propose", "--profile", "seniors-20min-walk", "-k", "4", "--format", "text"}, []string{"Proposition : 4 nouveaux sites (couverture maximale)", "Site 1 — Valmoraine, près de", "de l'optimum"}},
 		{"propose.en", []string{"propose", "--profile", "seniors-20min-walk", "-k", "4", "--format", "text", "--lang", "en"}, []string{"Proposal: 4 new sites (maximal covering)", "Site 1 — Valmoraine, near"}},
+		{"venues.fr", []string{"venues", "--commune", "Valmoraine"}, []string{"9 lieux localisés", "demo-ccas-4", "CCAS de Valmoraine", "inconnues"}},
+		{"venues.en", []string{"venues", "--commune", "99001", "--lang", "en"}, []string{"9 places located", "demo-ccas-4", "unknown"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

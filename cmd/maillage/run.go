@@ -18,7 +18,7 @@ import (
 )
 
 // ErrUsage is returned for a bad command line.
-var ErrUsage = errors.New("usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, export, health, report")
+var ErrUsage = errors.New("usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, report")
 
 const usage = `maillage plans where digital-mediation help should be in a French territory.
 
@@ -29,9 +29,10 @@ Usage:
                                                       build a territory file from open data
   maillage route    (--osm F | --territory T) --from LAT,LON --to LAT,LON --mode walk|car [--engine road|crowfly] [--json]
   maillage coverage [--territory T] [--profiles F] [--profile NAME...] [--json]
-  maillage gaps     [--territory T] [--profile NAME] [--format geojson|csv]
+  maillage gaps     [--territory T] [--profile NAME] [--format geojson|csv|text]
   maillage access   [--territory T] [--profile NAME] [--format geojson|csv]
-  maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv]
+  maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv|text] [--save-scenario NAME]
+  maillage venues   [--territory T] [--commune C] [--format text|csv|geojson]   the places and their ids
   maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
   maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
                                                       every layer in one GeoPackage
@@ -109,6 +110,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.propose(ctx, args[1:])
 	case "route":
 		return m.route(ctx, args[1:])
+	case "venues":
+		return m.venues(ctx, args[1:])
 	case "scenario":
 		return m.scenario(ctx, args[1:])
 	case "export":

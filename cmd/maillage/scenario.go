@@ -72,6 +72,14 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A scenario to create is read and checked before the database is
+	// opened: a bad one writes nothing, not even an empty database.
+	var created *scenario.Scenario
+	if sub == "create" {
+		if created, err = m.readScenario(p, file); err != nil {
+			return err
+		}
+	}
 	st, err := openStore(p, dbPath)
 	if err != nil {
 		return err
@@ -80,31 +88,11 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 
 	switch sub {
 	case "create":
-		var r io.Reader = os.Stdin
-		if file == "" {
-			return fmt.Errorf("scenario create: --file is required: %w", ErrUsage)
-		}
-		if file != "-" {
-			f, err := os.Open(file)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			r = f
-		}
-		raw, err := io.ReadAll(io.LimitReader(r, scenario.DefaultMaxBytes+1))
-		if err != nil {
+		if err := st.Create(ctx, created); err != nil {
 			return err
 		}
-		s, err := p.DecodeScenario(raw)
-		if err != nil {
-			return err
-		}
-		if err := st.Create(ctx, &s); err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stderr, "created scenario %d %q (%d changes)\n", s.ID, s.Name, len(s.Changes))
-		return writeJSON(m.Stdout, s)
+		fmt.Fprintf(m.Stderr, "created scenario %d %q (%d changes)\n", created.ID, created.Name, len(created.Changes))
+		return writeJSON(m.Stdout, created)
 	case "list":
 		list, total, err := st.List(ctx, scenario.Filter{Limit: 1000})
 		if err != nil {
@@ -155,6 +143,32 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, d)
 	}
 	return nil
+}
+
+// readScenario reads and validates the scenario JSON in file ("-": standard
+// input).
+func (m *Main) readScenario(p *planner.Planner, file string) (*scenario.Scenario, error) {
+	var r io.Reader = os.Stdin
+	if file == "" {
+		return nil, fmt.Errorf("scenario create: --file is required: %w", ErrUsage)
+	}
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, scenario.DefaultMaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	s, err := p.DecodeScenario(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &s, nil
 }
 
 // openStore opens the scenario database at dbPath (created if missing) for

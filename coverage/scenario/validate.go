@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -74,9 +75,35 @@ func jsonProblem(err error) Problem {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if f, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		return Problem{Change: -1, Field: cut(strings.Trim(f, `"`)), Reason: "unknown field"}
+		f = strings.Trim(f, `"`)
+		reason := "unknown field; a scenario has " + strings.Join(jsonFields(Scenario{}), ", ") +
+			"; a change has " + strings.Join(jsonFields(Change{}), ", ") +
+			"; an hours span has " + strings.Join(jsonFields(DaySpan{}), ", ")
+		switch strings.ToLower(f) {
+		case "type", "action", "kind", "operation":
+			reason += ` (the kind of change is "op": add, remove, hours, services or move)`
+		case "id", "venue", "place":
+			reason += ` (the place a change is about is "venue_id")`
+		}
+		return Problem{Change: -1, Field: cut(f), Reason: reason}
 	}
 	return Problem{Change: -1, Field: "body", Reason: cut(msg)}
+}
+
+// jsonFields lists the JSON names of v's struct fields, in order (the ones
+// a person may write: id, created and updated are the store's).
+func jsonFields(v any) []string {
+	t := reflect.TypeOf(v)
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		switch name {
+		case "", "-", "id", "created", "updated":
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // cut shortens a message that may repeat an input value to about

@@ -106,6 +106,9 @@ var serviceTerms = []struct{ fr, en, shortFR, shortEN string }{
 	{"Acquisition de matériel informatique à prix solidaire", "Low-cost computers", "matériel à prix solidaire", "low-cost computers"},
 }
 
+// ServiceCount is the number of services of the national schema.
+const ServiceCount = 9
+
 // Service returns the label of one service bit (the schema's label in
 // French), or "" for a value that is not one service.
 func (l Lang) Service(s maillage.Service) string {
