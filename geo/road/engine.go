@@ -648,8 +648,7 @@ func (e *Engine) astar(s *scratch, src, dst int) ([]int, uint32) {
 	net.lmOnce.Do(func() { net.lm = buildLandmarks(g, net) })
 	lm := net.lm
 	// The junctions the target is reached through (along the arcs).
-	var goal [2]cand
-	goal = [2]cand{{none, 0}, {none, 0}}
+	goal := [2]cand{{none, 0}, {none, 0}}
 	dstEdge, dstK := int32(-1), 0
 	if dst < g.NumJunctions() {
 		goal[0] = cand{uint32(dst), 0}

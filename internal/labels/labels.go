@@ -15,6 +15,7 @@ package labels
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/maillage/maillage"
 )
@@ -371,11 +372,8 @@ func (l Lang) Severity(s string) string {
 // De returns "de name", elided before a vowel or a mute h: "d'Espace
 // numérique", "de Cenon" (French).
 func De(name string) string {
-	for _, r := range strings.ToLower(name) {
-		if strings.ContainsRune("aeiouyhàâäéèêëîïôöûüÿœæ", r) {
-			return "d'" + name
-		}
-		break
+	if first, _ := utf8.DecodeRuneInString(strings.ToLower(name)); strings.ContainsRune("aeiouyhàâäéèêëîïôöûüÿœæ", first) {
+		return "d'" + name
 	}
 	return "de " + name
 }
