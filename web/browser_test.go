@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
@@ -241,6 +242,63 @@ func frNumber(n float64) string { return labels.FR.Int(n) }
 func frSigned(n float64) string { return labels.FR.Signed(n, 0) }
 func frShare(s float64) string  { return labels.FR.Percent(s) }
 
+// checkCellsInView zooms on the most populous cell of access (zoom 13) and
+// checks that the cells drawn there are exactly the API's: each one drawn
+// is an API cell, and every API cell whose centre is in view is drawn. The
+// view is put back.
+func checkCellsInView(t *testing.T, b *browser, p *planner.Planner, access featureCollection, what string) {
+	t.Helper()
+	if n := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3)).size`); n == 0 {
+		t.Fatalf("%s: no cell drawn", what)
+	}
+	api := map[string]bool{}
+	best, bestPersons := "", -1.0
+	for _, f := range access.Features {
+		h, _ := f.Properties["h3"].(string)
+		api[h] = true
+		if v, _ := f.Properties["persons"].(float64); v > bestPersons {
+			best, bestPersons = h, v
+		}
+	}
+	centre := map[string][2]float64{}
+	for _, c := range p.Territory().Cells {
+		if api[c.H3.String()] {
+			centre[c.H3.String()] = [2]float64{c.Center.Lon(), c.Center.Lat()}
+		}
+	}
+	c := centre[best]
+	got := eval[struct {
+		H3     []string
+		Bounds [2][2]float64
+	}](t, b, fmt.Sprintf(`new Promise(r => { const m = window.maillage.map, back = {center: m.getCenter(), zoom: m.getZoom()};
+		m.once('idle', () => {
+			const out = {H3: [...new Set(m.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3))], Bounds: m.getBounds().toArray()};
+			m.once('idle', () => r(out)); m.jumpTo(back);
+		});
+		m.jumpTo({center: [%f, %f], zoom: 13}); })`, c[0], c[1]))
+	b.waitReady(t)
+	drawn := map[string]bool{}
+	for _, h := range got.H3 {
+		drawn[h] = true
+		if !api[h] {
+			t.Errorf("%s: cell %s drawn at zoom 13 is not one of the API's", what, h)
+		}
+	}
+	inView := 0
+	for h, pt := range centre {
+		if pt[0] >= got.Bounds[0][0] && pt[0] <= got.Bounds[1][0] && pt[1] >= got.Bounds[0][1] && pt[1] <= got.Bounds[1][1] {
+			inView++
+			if !drawn[h] {
+				t.Errorf("%s: cell %s has its centre in view at zoom 13 and is not drawn", what, h)
+			}
+		}
+	}
+	if inView == 0 {
+		t.Errorf("%s: no API cell in view at zoom 13", what)
+	}
+	t.Logf("%s: at zoom 13, %d cells drawn, %d of the API's with their centre in view, all drawn", what, len(got.H3), inView)
+}
+
 // clickToAdd zooms on the most populous uncovered cell of access, clicks
 // its centre, asks « Ajouter une permanence ici » and fills the form (two
 // half-days) without sending it; it returns the cell's centre and pixel.
@@ -396,29 +454,25 @@ func TestBrowserDemo(t *testing.T) {
 	getJSON(t, base+"/api/v1/access?profile="+profile, &access)
 	getJSON(t, base+"/api/v1/venues", &venues)
 	getJSON(t, base+"/api/v1/gaps?profile="+profile, &gaps)
-	counts := eval[struct{ Cells, Venues, Gaps int }](t, b, `(() => {
+	counts := eval[struct{ Venues, Gaps int }](t, b, `(() => {
 		const m = window.maillage.map, u = (layer, key) => new Set(m.queryRenderedFeatures({layers: [layer]}).map(f => f.properties[key])).size;
-		return {Cells: u('cellules', 'h3'), Venues: u('lieux', 'id'), Gaps: u('zones-contour', 'rank')};
+		return {Venues: u('lieux', 'id'), Gaps: u('zones-contour', 'rank')};
 	})()`)
-	if counts.Cells == 0 || counts.Venues == 0 || counts.Gaps == 0 {
+	if counts.Venues == 0 || counts.Gaps == 0 {
 		t.Fatalf("rendered: %+v, want cells, places and gap zones", counts)
 	}
 	// Every place is drawn (icons may overlap): all of the API's are in view.
 	if counts.Venues != len(venues.Features) {
 		t.Errorf("%d places rendered, the API has %d (all in view)", counts.Venues, len(venues.Features))
 	}
-	dbg := eval[map[string]any](t, b, `(() => { const m = window.maillage.map, bd = m.getBounds();
-		const r = new Set(m.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3));
-		const src = m.querySourceFeatures('acces');
-		return {bounds: bd.toArray(), src: new Set(src.map(f => f.properties.h3)).size, zoom: m.getZoom(), canvas: [m.getCanvas().clientWidth, m.getCanvas().clientHeight]}; })()`)
-	t.Logf("debug %v", dbg)
-	if counts.Cells != len(access.Features) {
-		t.Errorf("%d cells rendered, the API has %d (all in view)", counts.Cells, len(access.Features))
+	if n := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3)).size`); n != len(access.Features) {
+		t.Errorf("%d cells drawn, the API has %d (all in view)", n, len(access.Features))
 	}
+	checkCellsInView(t, b, p, access, "seniors")
 	if counts.Gaps != len(gaps.Features) {
 		t.Errorf("%d gap zones rendered, the API has %d (all in view)", counts.Gaps, len(gaps.Features))
 	}
-	t.Logf("rendered %d cells, %d places, %d gap zones", counts.Cells, counts.Venues, counts.Gaps)
+	t.Logf("rendered %d places, %d gap zones (all of the API's)", counts.Venues, counts.Gaps)
 	b.screenshot(t, out, "demo-map.png")
 
 	// 2. Switch profile.
@@ -431,10 +485,7 @@ func TestBrowserDemo(t *testing.T) {
 	if !strings.Contains(legend, "30 min") {
 		t.Errorf("legend after switching to the 30-min car profile: %q", legend)
 	}
-	fsCells := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3)).size`)
-	if fsCells != len(fsAccess.Features) {
-		t.Errorf("after the switch %d cells rendered, the API has %d", fsCells, len(fsAccess.Features))
-	}
+	checkCellsInView(t, b, p, fsAccess, "after the switch")
 	b.noErrors(t)
 	// Back to seniors for the rest.
 	b.do(t, chromedp.SetValue(chromedp.CSS("#profil"), profile))
@@ -536,6 +587,26 @@ func TestBrowserDemo(t *testing.T) {
 	}
 	b.noErrors(t, "status of 400", "status of 404") // the unknown scenario, and the late log of the refused evaluation
 
+	// Keyboard: the first Tab reaches the skip link, and the arrow keys move
+	// between the panel's tabs.
+	b.do(t, chromedp.KeyEvent(kb.Tab))
+	if cls := eval[string](t, b, `document.activeElement.className`); cls != "skip" {
+		t.Errorf("the first Tab focuses %q, want the skip link", cls)
+	}
+	b.do(t, chromedp.Focus(chromedp.CSS("#t-carte")), chromedp.KeyEvent(kb.ArrowRight))
+	if id := eval[string](t, b, `document.activeElement.id + ' ' + document.getElementById('t-zones').getAttribute('aria-selected') + ' ' + document.getElementById('p-zones').hidden`); id != "t-zones true false" {
+		t.Errorf("ArrowRight on the first tab: %q, want the gap zones' tab focused, selected and shown", id)
+	}
+
+	// A tablet in portrait: the panel goes under the map.
+	b.do(t, chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+"/"))
+	b.waitReady(t)
+	if h := eval[float64](t, b, `document.getElementById('map').getBoundingClientRect().height`); h < 300 {
+		t.Errorf("on a tablet the map is %.0f px high", h)
+	}
+	b.screenshot(t, out, "demo-tablet.png")
+	b.do(t, chromedp.EmulateViewport(1280, 800))
+
 	// 8. The report, printed to PDF.
 	b.do(t, chromedp.Navigate(fmt.Sprintf("%s/report?scenario=%d&profile=%s", base, id, profile)))
 	b.do(t, chromedp.WaitVisible(chromedp.CSS("table")))
@@ -555,5 +626,5 @@ func TestBrowserDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("report: %d bytes of PDF, %d page(s)", len(pdf), pages)
-	b.noErrors(t)
+	b.noErrors(t, "status of 400") // the draft, kept in localStorage across visits, still holds the refused change
 }

@@ -21,7 +21,7 @@ const (
 	// third of the nodes on roads): about 3 measured, 4 with a margin.
 	estimatePerByte = 4
 	// estimatePerRef is the peak per node reference of the routable ways:
-	// 87 bytes measured on the synthetic département, 75 on Porto.
+	// 66 bytes measured on the synthetic département, about 75 on Porto.
 	estimatePerRef = 100
 )
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -233,13 +234,9 @@ func (b *builder) build() (*Graph, error) {
 			return nil, err
 		}
 	}
-	// Resolve references, cut ways at missing nodes, number the used nodes
-	// in order of first reference.
-	compact := make([]int32, len(b.ids))
-	for i := range compact {
-		compact[i] = -1
-	}
-	var used []int32 // compact index -> index into ids
+	// Resolve references and cut ways at missing nodes. A node is numbered
+	// by its place among the ids (a node never read has no segment and is
+	// left out by contract).
 	segs := make([]segment, 0, len(b.refIdx))
 	start := int32(0)
 	for w, end := range b.wayEnd {
@@ -250,34 +247,28 @@ func (b *builder) build() (*Graph, error) {
 				prev = -1
 				continue
 			}
-			if compact[r] < 0 {
-				compact[r] = int32(len(used))
-				used = append(used, r)
-			}
-			c := compact[r]
 			if prev >= 0 {
-				if prev == c {
+				if prev == r {
 					b.st.DuplicateRefs++
 					continue
 				}
-				segs = append(segs, segment{a: uint32(prev), b: uint32(c), way: int32(w)})
+				segs = append(segs, segment{a: uint32(prev), b: uint32(r), way: int32(w)})
 			}
-			prev = c
+			prev = r
 		}
 		start = end
 	}
-	b.refIdx, compact = nil, nil
+	b.refIdx = nil
 	if len(segs) == 0 {
 		return nil, fmt.Errorf("%w: %d routable ways but no segment with both nodes present (%d missing refs)",
 			ErrNoRoads, b.st.RoutableWays, b.st.MissingRefs)
 	}
-	n := len(used)
-	lat := make([]int32, n)
-	lon := make([]int32, n)
-	for c, r := range used {
-		lat[c], lon[c] = b.lat[r], b.lon[r]
-	}
-	b.lat, b.lon, b.have, b.ids, b.find, used = nil, nil, nil, nil, nil, nil
+	n := len(b.ids)
+	lat, lon := b.lat, b.lon
+	b.lat, b.lon, b.have, b.ids, b.find = nil, nil, nil, nil, nil
+	// Return what the references held before the build's own arrays grow
+	// (the build holds no pointers: a collection is cheap).
+	debug.FreeOSMemory()
 	for i := range segs {
 		s := &segs[i]
 		s.m = segMetres(lat[s.a], lon[s.a], lat[s.b], lon[s.b])
@@ -306,6 +297,7 @@ func (b *builder) build() (*Graph, error) {
 	}
 	classOf = nil
 	c := b.contract(n, lat, lon, segs, classes)
+	debug.FreeOSMemory()
 	segs, lat, lon = nil, nil, nil
 	return b.finish(c, classes)
 }
@@ -368,8 +360,32 @@ func (b *builder) contract(n int, lat, lon []int32, segs []segment, classes []fl
 		}
 	}
 	isJ := func(v uint32) bool { return junction[v>>6]&(1<<(v&63)) != 0 }
+	// Sizes known in advance (pure cycles add a few edges): the arrays are
+	// allocated once, without the doubling of append.
+	nJ, nShape, nEdges := 0, 0, 0
+	for v := range n {
+		deg := int(incFirst[v+1] - incFirst[v])
+		switch {
+		case deg == 0:
+		case isJ(uint32(v)):
+			nJ++
+			for _, x := range inc[incFirst[v]:incFirst[v+1]] {
+				if x&1 == 0 {
+					nEdges++
+				}
+			}
+		default:
+			nShape++
+		}
+	}
+	nEdges += 16
 	jid := make([]int32, n)
-	c := &chains{cost: make([][]uint32, P), shapeFirst: []uint32{0}}
+	c := &chains{cost: make([][]uint32, P), shapeFirst: make([]uint32, 1, nEdges+1),
+		jlat: make([]int32, 0, nJ), jlon: make([]int32, 0, nJ), ea: make([]uint32, 0, nEdges), eb: make([]uint32, 0, nEdges),
+		class: make([]uint16, 0, nEdges), slat: make([]int32, 0, nShape), slon: make([]int32, 0, nShape)}
+	for p := range P {
+		c.cost[p] = make([]uint32, 0, 2*nEdges)
+	}
 	for v := range n {
 		jid[v] = -1
 	}

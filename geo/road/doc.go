@@ -104,12 +104,16 @@
 // # Building memory, and the national case
 //
 // ReadPBF's peak grows with the references of the routable ways (about
-// one per road node), not with the file: 87 bytes a reference measured on
-// the synthetic département (682 MB for 7.8 M references, 7.9 CPU-seconds),
-// 75 on Porto (40 MB peak). It holds 8 bytes a reference after pass 1 and
-// no memory per node of anything else. A national extract (600 M nodes) of
-// 150–200 M road nodes would build at 13–17 GB and serve a graph of
-// 4–5 GB; see BenchmarkSynthetic100M for the run at 100 M nodes.
+// one per road node), not with the file: 66 bytes a reference measured on
+// the synthetic département (BenchmarkSynthetic20M: 516 MB for 7.8 M
+// references, 7.7 CPU-seconds), about 75 on Porto (39 MB peak, of which
+// some 15 MB is the runtime and the decoder's buffers). It holds 8 bytes a
+// reference after pass 1 and no memory per node of anything else.
+// BenchmarkSynthetic100M (98 M nodes, 38 M on roads) peaked at 3.5 GB, 92
+// bytes a reference, before the build stopped renumbering nodes and
+// pre-sized its edge arrays (the change that took the 20 M case from 682 to
+// 516 MB). A national extract (600 M nodes) of 150–200 M road nodes would
+// build at 10–13 GB on that measure and serve a graph of 4–5.4 GB.
 //
 // Graph and Engine are safe for concurrent use once built.
 package road

@@ -138,13 +138,17 @@ func UnmarshalGraph(data []byte) (*Graph, error) {
 	}
 	g := &Graph{}
 	i32 := func(k int) []int32 {
-		u := d.u32s(k)
-		if u == nil {
+		if k < 0 || uint64(k)*4 > uint64(len(d.b)) {
+			d.take(len(d.b) + 1)
+			return nil
+		}
+		p := d.take(4 * k)
+		if p == nil {
 			return nil
 		}
 		out := make([]int32, k)
-		for i, v := range u {
-			out[i] = int32(v)
+		for i := range out {
+			out[i] = int32(binary.LittleEndian.Uint32(p[4*i:]))
 		}
 		return out
 	}

@@ -372,7 +372,7 @@ func (l Lang) Severity(s string) string {
 // De returns "de name", elided before a vowel or a mute h: "d'Espace
 // numérique", "de Cenon" (French).
 func De(name string) string {
-	if first, _ := utf8.DecodeRuneInString(strings.ToLower(name)); strings.ContainsRune("aeiouyhàâäéèêëîïôöûüÿœæ", first) {
+	if r, _ := utf8.DecodeRuneInString(strings.ToLower(name)); strings.ContainsRune("aeiouyhàâäéèêëîïôöûüÿœæ", r) {
 		return "d'" + name
 	}
 	return "de " + name
