@@ -309,3 +309,52 @@ func TestOGCLinksBehindProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestManySlowClientsCut: 50 clients trickling a body one byte at a time
+// are all disconnected by the read timeout, and /healthz answers meanwhile.
+func TestManySlowClientsCut(t *testing.T) {
+	const readTimeout = 700 * time.Millisecond
+	s := newTestServer(t, Config{Addr: "127.0.0.1:0", ReadTimeout: readTimeout}, mustDemo(t))
+	base := openTest(t, s)
+	const n = 50
+	cut := make(chan time.Duration, n)
+	start := time.Now()
+	for range n {
+		conn, err := net.Dial("tcp", s.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		io.WriteString(conn, "POST /api/v1/scenarios HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+		go func() {
+			done := make(chan struct{})
+			go func() {
+				conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+				io.Copy(io.Discard, conn)
+				close(done)
+			}()
+			for {
+				select {
+				case <-done:
+					cut <- time.Since(start)
+					return
+				case <-time.After(100 * time.Millisecond):
+					conn.Write([]byte(" "))
+				}
+			}
+		}()
+	}
+	for range 5 {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("/healthz with %d slow clients: %v", n, err)
+		}
+		resp.Body.Close()
+		time.Sleep(50 * time.Millisecond)
+	}
+	for range n {
+		if d := <-cut; d < readTimeout/2 || d > readTimeout+10*time.Second {
+			t.Fatalf("a slow client was cut after %v (read timeout %v)", d, readTimeout)
+		}
+	}
+}

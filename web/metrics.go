@@ -95,8 +95,15 @@ func (m *metrics) handler() gin.HandlerFunc {
 	return gin.WrapH(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 }
 
-// observe counts a finished request.
+// observe counts a finished request. A method outside HTTP's usual ones
+// counts as "other", so that clients cannot grow the label set.
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+	default:
+		method = "other"
+	}
 	st := strconv.Itoa(status)
 	m.requests.WithLabelValues(route, method, st).Inc()
 	m.latency.WithLabelValues(route, method, st).Observe(d.Seconds())

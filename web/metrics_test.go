@@ -48,6 +48,8 @@ func TestMetricsMove(t *testing.T) {
 	send(t, h, "GET", "/api/v1/gaps?profile=nope", "")
 	send(t, h, "HEAD", "/api/v1/venues", "")
 	send(t, h, "GET", "/no/such/thing", "")
+	send(t, h, "BREW", "/api/v1/territory", "")
+	send(t, h, "X-Y-Z", "/api/v1/territory", "")
 	if code, _, b := send(t, h, "POST", "/api/v1/proposals", `{"profiles":["seniors-20min-walk"],"k":2}`, "Content-Type", "application/json"); code != 200 {
 		t.Fatalf("proposal: %d %s", code, b)
 	}
@@ -70,6 +72,7 @@ func TestMetricsMove(t *testing.T) {
 		`maillage_http_requests_total{method="GET",route="/api/v1/gaps",status="400"}`:                      1,
 		`maillage_http_requests_total{method="HEAD",route="/api/v1/venues",status="200"}`:                   1,
 		`maillage_http_requests_total{method="GET",route="unmatched",status="404"}`:                         1,
+		`maillage_http_requests_total{method="other",route="unmatched",status="405"}`:                       2,
 		`maillage_http_requests_total{method="POST",route="/api/v1/proposals",status="200"}`:                1,
 		`maillage_http_requests_total{method="GET",route="/metrics",status="200"}`:                          1,
 		`maillage_proposal_duration_seconds_count`:                                                          1,
