@@ -124,6 +124,7 @@ var errorTable = []sentinel{
 	{"gpkg.ErrGeometry", gpkg.ErrGeometry, http.StatusInternalServerError},
 	{"sqlite.ErrSchemaTooNew", sqlite.ErrSchemaTooNew, http.StatusInternalServerError},
 	{"sqlite.ErrCorrupt", sqlite.ErrCorrupt, http.StatusInternalServerError},
+	{"sqlite.ErrNotStore", sqlite.ErrNotStore, http.StatusInternalServerError}, // --db at start-up
 	{"geo.ErrResolution", geo.ErrResolution, http.StatusInternalServerError},
 	{"geo.ErrSquare", geo.ErrSquare, http.StatusInternalServerError},
 	{"road.ErrNoRoads", road.ErrNoRoads, http.StatusInternalServerError},

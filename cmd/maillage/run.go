@@ -18,7 +18,7 @@ import (
 )
 
 // ErrUsage is returned for a bad command line.
-var ErrUsage = errors.New("usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, report")
+var ErrUsage = errors.New("usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, backup, report")
 
 const usage = `maillage plans where digital-mediation help should be in a French territory.
 
@@ -37,6 +37,7 @@ Usage:
   maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
                                                       every layer in one GeoPackage
   maillage health   [--url http://127.0.0.1:8080/healthz]  check a running server (Docker HEALTHCHECK)
+  maillage backup   --db F --out G                      copy the scenario database, even while serve runs
   maillage report --out rapport.html [--pdf rapport.pdf] [--scenario ID] [--profile P]
 Without --territory, commands use the built-in fictional demo territory.
 Run "maillage <command> -h" for a command's flags.
@@ -118,6 +119,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.export(ctx, args[1:])
 	case "health":
 		return m.health(ctx, args[1:])
+	case "backup":
+		return m.backup(ctx, args[1:])
 	case "report":
 		return m.report(ctx, args[1:])
 	case "help", "-h", "-help", "--help":

@@ -156,7 +156,7 @@ func scanPass(ctx context.Context, r io.ReadSeeker, pass int, size int64, procs 
 	for sc.Scan() {
 		each(sc.Object())
 	}
-	res := passResult{bytes: cr.n}
+	res := passResult{bytes: cr.n.Load()}
 	if sc.FullyScannedBytes() > 0 {
 		res.blocks = 1
 	}
@@ -165,10 +165,10 @@ func scanPass(ctx context.Context, r io.ReadSeeker, pass int, size int64, procs 
 			return res, fmt.Errorf("road: reading PBF: %w", ctx.Err())
 		}
 		what := [3]string{"", "ways", "nodes"}[pass]
-		return res, fmt.Errorf("%w: pass %d (%s), after %d of %d bytes: %w", ErrBadPBF, pass, what, cr.n, size, err)
+		return res, fmt.Errorf("%w: pass %d (%s), after %d of %d bytes: %w", ErrBadPBF, pass, what, cr.n.Load(), size, err)
 	}
 	if progress != nil {
-		progress(pass, cr.n, size)
+		progress(pass, cr.n.Load(), size)
 	}
 	return res, nil
 }
@@ -206,10 +206,12 @@ func FromOSM(o *osm.OSM, opts Options) (*Graph, *Stats, error) {
 	return g, &b.st, nil
 }
 
-// countingReader counts the bytes read and reports them.
+// countingReader counts the bytes read and reports them. The osmpbf
+// decoder reads from its own goroutine while the scan loop reads the
+// count: n is atomic (go test -race found the plain int64).
 type countingReader struct {
 	r        io.Reader
-	n        int64
+	n        atomic.Int64
 	pass     int
 	total    int64
 	progress func(pass int, read, total int64)
@@ -217,9 +219,9 @@ type countingReader struct {
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	read := c.n.Add(int64(n))
 	if c.progress != nil && n > 0 {
-		c.progress(c.pass, c.n, c.total)
+		c.progress(c.pass, read, c.total)
 	}
 	return n, err
 }

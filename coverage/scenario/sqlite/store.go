@@ -102,6 +102,9 @@ func OpenConfig(cfg Config) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("sqlite: synchronous %q: want FULL, NORMAL or EXTRA", cfg.Synchronous)
 	}
+	if err := precheck(context.Background(), cfg.Path); err != nil {
+		return nil, err
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
