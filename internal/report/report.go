@@ -295,7 +295,7 @@ func drawMap(p *planner.Planner, ev *planner.DraftEvaluation, sc *scenario.Scena
 		}
 		cb.WriteString("Z")
 	}
-	for i, fill := range []string{"#2166ac", "#e9b3a8", "#f59e0b", "#111827"} {
+	for i, fill := range []string{"#2166ac", "#e9b3a8", "#f59e0b", "#6b7280"} {
 		fmt.Fprintf(&out, `<path d="%s" fill="%s" stroke="none"/>`, classes[i].String(), fill)
 	}
 	removed := map[string]bool{}

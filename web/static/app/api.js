@@ -17,7 +17,15 @@ async function send(method, path, body, signal) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key && method !== 'GET') headers.Authorization = 'Bearer ' + key;
-  const res = await fetch(path, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
+  let res;
+  // A busy server (503 or 429 with Retry-After: its first coverage
+  // computations, or its limits) is asked again, a few times.
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(path, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
+    const wait = Number(res.headers.get('Retry-After'));
+    if ((res.status !== 503 && res.status !== 429) || !(wait >= 0) || attempt >= 5) break;
+    await new Promise(r => setTimeout(r, Math.min(wait, 10) * 1000 || 500));
+  }
   if (res.status === 204) return null;
   const text = await res.text();
   let json = null;

@@ -41,16 +41,6 @@ function message(text, kind = 'info') {
 
 async function start() {
   const params = new URLSearchParams(location.search);
-  // The map and the data load at the same time.
-  const b = cfg.bounds;
-  const map = new maplibregl.Map({
-    container: 'map', style: layers.baseStyle(cfg), bounds: [[b[0], b[1]], [b[2], b[3]]],
-    fitBoundsOptions: { padding: 20 }, attributionControl: false, locale: mapLocale,
-  });
-  ctx.map = map;
-  hooks.map = map;
-  busy++;
-  const loaded = new Promise(r => map.on('load', () => { performance.mark('maillage:carte-chargée'); r(); }));
   const coverage = get('/api/v1/coverage');
   const [profiles, venues] = await Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
   ctx.profiles = profiles.profiles;
@@ -63,6 +53,16 @@ async function start() {
   ctx.profile = first || ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0];
   const layerData = fetchProfile();
   fillProfiles();
+  figures(); // with placeholders: the header has its height before the map takes the rest
+  const b = cfg.bounds;
+  const map = new maplibregl.Map({
+    container: 'map', style: layers.baseStyle(cfg), bounds: [[b[0], b[1]], [b[2], b[3]]],
+    fitBoundsOptions: { padding: 20 }, attributionControl: false, locale: mapLocale,
+  });
+  ctx.map = map;
+  hooks.map = map;
+  busy++;
+  const loaded = new Promise(r => map.on('load', () => { performance.mark('maillage:carte-chargée'); r(); }));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
@@ -76,13 +76,16 @@ async function start() {
   wire();
   try {
     await loadProfile(layerData);
+    const height = document.getElementById('map').clientHeight;
     ctx.coverage = await coverage;
     figures();
     communeList();
     gapList(0);
-    // The key figures changed the header's height: fit the territory again.
-    map.resize();
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
+    // Should the figures have changed the header's height, fit the territory again.
+    if (document.getElementById('map').clientHeight !== height) {
+      map.resize();
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
+    }
     proposals.init(ctx, maplibregl);
     const sc = params.get('scenario');
     if (sc) await draft.open(Number(sc), notes);
@@ -118,18 +121,21 @@ function fillProfiles() {
 
 /** The key figures, always visible: population, share covered per profile, distance to the 30-min target. */
 function figures() {
-  const rows = ctx.coverage.profiles;
-  const pop = rows[0]?.population;
-  let html = `<div><dt>Population</dt><dd>${nombre(pop)}</dd></div>`;
+  const rows = ctx.coverage ? ctx.coverage.profiles : ctx.profiles.map(p => ({ name: p.name }));
+  const pop = ctx.coverage ? rows[0]?.population : null;
+  const wait = '…';
+  let html = `<div><dt>Population</dt><dd>${pop == null ? wait : nombre(pop)}</dd></div>`;
   for (const r of rows) {
     const p = ctx.profileByName(r.name);
     const cur = r.name === ctx.profile.name ? ' class="actuel"' : '';
-    html += `<div${cur}><dt>${esc(p ? labels.profile(p) : r.name)}</dt><dd>${part(r.covered_share)} couverts</dd></div>`;
+    html += `<div${cur}><dt>${esc(p ? labels.profile(p) : r.name)}</dt><dd>${r.covered_share == null ? wait : part(r.covered_share)} couverts</dd></div>`;
   }
-  const fs = rows.find(r => r.name === 'france-services-30min-car');
+  const fs = ctx.coverage ? rows.find(r => r.name === 'france-services-30min-car') : null;
   if (fs) {
     const miss = fs.population - fs.covered;
     html += `<div class="cible${miss < 0.5 ? ' atteint' : ''}"><dt>Objectif national : tous à 30 min d'une France Services</dt><dd>${miss < 0.5 ? 'atteint' : nombre(miss) + ' personnes au-delà'}</dd></div>`;
+  } else if (ctx.profileByName('france-services-30min-car')) {
+    html += `<div class="cible"><dt>Objectif national : tous à 30 min d'une France Services</dt><dd>${wait}</dd></div>`;
   }
   document.getElementById('chiffres').innerHTML = html;
 }
@@ -164,9 +170,11 @@ async function repaint() {
   document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, ctx.access, ctx.cells);
 }
 
+let venuesDrawn = false;
+/** Draws the places once, then greys those the draft removes or moves (feature state: no redraw of the data). */
 function showVenues() {
+  if (!venuesDrawn) { ctx.map.getSource('lieux').setData(ctx.venues); venuesDrawn = true; }
   const extra = draft.venueStates();
-  ctx.map.getSource('lieux').setData(ctx.venues);
   ctx.map.removeFeatureState({ source: 'lieux' });
   for (const id of extra.removed) ctx.map.setFeatureState({ source: 'lieux', id }, { retire: true });
 }
