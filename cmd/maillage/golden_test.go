@@ -84,3 +84,25 @@ func TestGoldenText(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenScenarioText: scenario apply and diff in text, on the README's
+// scenario of all changes, in French and English.
+func TestGoldenScenarioText(t *testing.T) {
+	ex, _ := readmeExamples(t)
+	dir := t.TempDir()
+	file, db := filepath.Join(dir, "all.json"), filepath.Join(dir, "s.db")
+	if err := os.WriteFile(file, []byte(ex["all"]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "scenario", "create", "--file", file, "--db", db)
+	out := golden(t, "scenario-apply.fr", "scenario", "apply", "1", "--db", db, "--format", "text")
+	for _, want := range []string{"Scénario 1 « Réorganisation »", "1 ajouté, 1 supprimé, 2 modifiés", "Saumont (99006)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply lacks %q", want)
+		}
+	}
+	out = golden(t, "scenario-diff.en", "scenario", "diff", "0", "1", "--db", db, "--format", "text", "--lang", "en")
+	if !strings.Contains(out, "Scenario 1 compared with 0") || !strings.Contains(out, "whose coverage changes") {
+		t.Errorf("diff:\n%s", out)
+	}
+}

@@ -171,7 +171,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "usage: maillage"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"stats", "--bogus"}, "maillage stats: usage"},
+		{[]string{"stats", "--bogus"}, "maillage stats: bad flags (usage above)"},
 		{[]string{"stats", "extra"}, `unexpected argument "extra"`},
 		{[]string{"stats", "--territory", filepath.Join(dir, "missing")}, "no such file"},
 		{[]string{"stats", "--territory", grid}, "not a maillage territory file"},
@@ -190,6 +190,13 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("err %v, want %q", err, tc.want)
 			}
 		})
+	}
+	// A missing flag prints that command's usage, not the list of commands.
+	var usageOut bytes.Buffer
+	err := Run(context.Background(), []string{"propose"}, io.Discard, &usageOut)
+	if !errors.Is(err, ErrUsage) || strings.Contains(err.Error(), "commands:") || !strings.Contains(err.Error(), "--profile is required") ||
+		!strings.HasPrefix(usageOut.String(), "usage: maillage propose") || !strings.Contains(usageOut.String(), "-save-scenario") {
+		t.Errorf("propose without --profile: %v; stderr %.200q", err, usageOut.String())
 	}
 	var out bytes.Buffer
 	if err := Run(context.Background(), []string{"help"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "maillage ingest --grid") {

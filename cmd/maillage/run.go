@@ -58,6 +58,9 @@ type Main struct {
 	// LookupEnv reads the environment (os.LookupEnv); serve takes its
 	// flags' defaults from MAILLAGE_* variables through it. Nil: none.
 	LookupEnv func(string) (string, bool)
+	// fs is the flag set of the command being run, whose usage a usage
+	// error prints.
+	fs *flag.FlagSet
 	// Now is the clock of the reports ("records older than two years");
 	// nil is time.Now. Golden-file tests fix it.
 	Now func() time.Time
@@ -90,8 +93,34 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if errors.Is(err, errHelp) {
 		return nil
 	}
+	if errors.Is(err, ErrUsage) && m.fs != nil {
+		// A command's own usage, not the list of commands: the flag
+		// package printed it already for a flag it could not parse.
+		if !errors.Is(err, errUsagePrinted) {
+			m.fs.SetOutput(m.Stderr)
+			m.fs.Usage()
+		}
+		return commandUsageError{err}
+	}
 	return err
 }
+
+// commandUsageError is a usage error of one command, whose usage was printed
+// on stderr: its message stops before the list of commands.
+type commandUsageError struct{ err error }
+
+func (e commandUsageError) Error() string {
+	msg := strings.TrimSuffix(e.err.Error(), ": "+ErrUsage.Error())
+	if m, ok := strings.CutSuffix(msg, ": "+errUsagePrinted.Error()); ok {
+		msg = m + ": bad flags"
+	}
+	return msg + " (usage above)"
+}
+
+func (e commandUsageError) Unwrap() error { return e.err }
+
+// errUsagePrinted marks a usage error whose usage the flag package printed.
+var errUsagePrinted = errors.New("usage printed")
 
 func (m *Main) dispatch(ctx context.Context, args []string) error {
 	switch args[0] {
@@ -136,6 +165,7 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet("maillage "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	m.fs = fs
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: maillage %s %s\n", name, synopsis)
 		fs.PrintDefaults()
@@ -149,7 +179,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
-		return fmt.Errorf("%s: %w", fs.Name(), ErrUsage)
+		return fmt.Errorf("%s: %w: %w", fs.Name(), errUsagePrinted, ErrUsage)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q: %w", fs.Name(), fs.Arg(0), ErrUsage)

@@ -34,13 +34,14 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	}
 	sub := args[0]
 	var pf plannerFlags
-	var file string
+	var file, format string
 	dbPath, profile := "maillage-scenarios.db", "seniors-20min-walk"
 	fs := m.newFlagSet("scenario "+sub, "(see \"maillage scenario help\")")
 	pf.register(fs)
 	fs.StringVar(&dbPath, "db", dbPath, "scenario database (SQLite, created if missing)")
 	fs.StringVar(&file, "file", "", "create: the scenario JSON file (- for standard input)")
 	fs.StringVar(&profile, "profile", profile, "apply, diff: the demand profile to evaluate")
+	fs.StringVar(&format, "format", "json", "apply, diff: json, or text (for people, in --lang)")
 	// Positional ids may come before or after the flags.
 	var ids []string
 	rest := args[1:]
@@ -51,6 +52,9 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", fs.Name(), ErrUsage)
 	}
 	ids = append(ids, fs.Args()...)
+	if format != "json" && format != "text" {
+		return fmt.Errorf("scenario %s: --format %q: want json or text: %w", sub, format, ErrUsage)
+	}
 	want := map[string]int{"create": 0, "list": 0, "show": 1, "apply": 1, "diff": 2, "export": 1, "delete": 1}
 	n, ok := want[sub]
 	if !ok {
@@ -133,6 +137,9 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			return err
 		}
 		m.warn(ev.Warnings)
+		if format == "text" {
+			return m.writeDeltaText(pf.Lang, p, profile, fmt.Sprintf("%d « %s »", s.ID, s.Name), ev.Edits, ev.Delta)
+		}
 		return writeJSON(m.Stdout, ev)
 	case "diff":
 		res := make([]scenario.Result, 2)
@@ -156,7 +163,11 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			m.warn(ev.Warnings)
 			res[i] = ev.After
 		}
-		return writeJSON(m.Stdout, scenario.Compare(res[0], res[1]))
+		d := scenario.Compare(res[0], res[1])
+		if format == "text" {
+			return m.writeDeltaText(pf.Lang, p, profile, pf.Lang.Sprintf("%d comparé à %d", "%d compared with %d", nums[1], nums[0]), nil, d)
+		}
+		return writeJSON(m.Stdout, d)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"time"
 
@@ -76,7 +77,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 		}
 		st, err := sqlite.OpenConfig(sc)
 		if err != nil {
-			return err
+			return fmt.Errorf("cannot open the scenario database %s: %w; choose another path with --db FILE (or MAILLAGE_DB), or serve without scenarios with --db \"\"", cfg.DB, err)
 		}
 		defer st.Close()
 		store = st
@@ -86,7 +87,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	if err := s.Open(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "maillage: serving %q on http://%s\n", t.Name, s.Addr())
+	fmt.Fprintf(m.Stdout, "maillage: serving %q on %s\n", t.Name, clickableURL(s.Addr()))
 	fmt.Fprintf(m.Stdout, "maillage: %s\n", s.AccessNote())
 	<-ctx.Done()
 	if err := s.Close(); err != nil {
@@ -106,4 +107,19 @@ func (m *Main) serveLogger() *slog.Logger {
 		}
 	}
 	return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+}
+
+// clickableURL is the address a person can open in a browser for a server
+// listening on addr: a wildcard host (":8080", "[::]:8080", "0.0.0.0")
+// becomes localhost: "http://localhost:8080/".
+func clickableURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
+	}
+	switch host {
+	case "", "::", "0.0.0.0", "[::]":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -292,4 +293,53 @@ func writeProposalText(w io.Writer, l labels.Lang, p *planner.Planner, prop *pro
 	}
 	writeLimits(w, l, p, lim)
 	return nil
+}
+
+// writeDeltaText writes a scenario's effect for people: the changes, the
+// persons covered before and after, then the communes whose coverage moves.
+func (m *Main) writeDeltaText(l labels.Lang, p *planner.Planner, profile, title string, edits map[string]int, d scenario.Delta) error {
+	pr, err := p.Profile(profile)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(m.Stdout)
+	fmt.Fprintf(w, "%s %s — %s  [%s]\n", l.Pick("Scénario", "Scenario"), title, l.Profile(pr.Facts()).Label, profile)
+	if edits != nil {
+		var parts []string
+		for _, k := range []string{"added", "removed", "changed"} {
+			if n := edits[k]; n > 0 {
+				word := l.Kind(k)
+				if n > 1 && l != labels.EN {
+					word += "s" // ajoutés, supprimés, modifiés
+				}
+				parts = append(parts, fmt.Sprintf("%s %s", l.Int(float64(n)), word))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{l.Pick("aucun", "none")}
+		}
+		fmt.Fprintf(w, "  %s %s\n", l.Pick("lieux :", "places:"), strings.Join(parts, ", "))
+	}
+	tot := d.Total
+	fmt.Fprintf(w, l.Pick("  couverts : %s → %s sur %s (%s) ; part %s → %s (%s)\n", "  covered: %s → %s of %s (%s); share %s → %s (%s)\n"),
+		l.Int(tot.A.Covered), l.Int(tot.B.Covered), l.Count(tot.B.Population, "persons"), l.Signed(tot.Covered, 0),
+		l.Percent(tot.A.Share()), l.Percent(tot.B.Share()), l.Points(tot.Share))
+	fmt.Fprintf(w, l.Pick("  demande pondérée couverte : %s → %s (%s)\n", "  weighted demand covered: %s → %s (%s)\n"),
+		l.Int(tot.A.WeightedCovered), l.Int(tot.B.WeightedCovered), l.Signed(tot.WeightedCovered, 0))
+	var rows [][]string
+	for _, c := range d.Communes {
+		if math.Abs(c.Covered) < 0.5 && math.Abs(c.Share) < 0.0005 {
+			continue
+		}
+		rows = append(rows, []string{areaName(l, c.Name, c.Code), l.Int(c.A.Covered), l.Int(c.B.Covered), l.Signed(c.Covered, 0),
+			l.Percent(c.A.Share()), l.Percent(c.B.Share())})
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(w, l.Pick("  aucune commune ne change.", "  no commune changes."))
+	} else {
+		fmt.Fprintf(w, "\n  %s\n", l.Sprintf("%s dont la couverture change :", "%s whose coverage changes:", l.Count(float64(len(rows)), "communes")))
+		table(w, []string{l.Pick("commune", "commune"), l.Pick("avant", "before"), l.Pick("après", "after"), l.Pick("écart", "change"),
+			l.Pick("part avant", "share before"), l.Pick("part après", "share after")}, rows, 0)
+	}
+	return w.Flush()
 }
