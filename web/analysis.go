@@ -240,7 +240,7 @@ func (s *Server) handleAccess(c *gin.Context) {
 type ProposalRequest struct {
 	Profiles []string  `json:"profiles"`
 	Mix      []float64 `json:"mix,omitempty"` // one coefficient ≥ 0 per profile; empty: equal shares
-	// K new sites (maximal covering, 1..MaxProposalK), or, when Target > 0,
+	// K new sites (maximal covering, 1..planner.MaxProposalK), or, when Target > 0,
 	// the fewest sites reaching Target, a share in (0, 1] (K is then ignored).
 	K          int              `json:"k"`
 	Target     float64          `json:"target"`
@@ -262,12 +262,6 @@ type CandidateChoice struct {
 	// optional properties name and hours (weekly hours).
 	Sites json.RawMessage `json:"sites,omitempty"`
 }
-
-// Limits of a proposal request.
-const (
-	MaxProposalK        = 500
-	maxProposalProfiles = 16
-)
 
 // DecodeProposal reads a ProposalRequest from r (unknown fields and trailing
 // data rejected) and checks it. Errors wrap ErrInvalid, are a
@@ -294,42 +288,10 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 	bad := func(format string, a ...any) (planner.ProposeRequest, error) {
 		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: " + fmt.Sprintf(format, a...)}
 	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-	switch {
-	case len(pr.Profiles) == 0:
-		return bad("profiles: at least one profile is needed")
-	case len(pr.Profiles) > maxProposalProfiles:
-		return bad("profiles: %d profiles, at most %d", len(pr.Profiles), maxProposalProfiles)
-	case len(pr.Mix) > 0 && len(pr.Mix) != len(pr.Profiles):
-		return bad("mix: %d coefficients for %d profiles", len(pr.Mix), len(pr.Profiles))
-	case !finite(pr.Target) || pr.Target < 0 || pr.Target > 1:
-		return bad("target: %g is not in [0, 1]", pr.Target)
-	case pr.Target == 0 && (pr.K < 1 || pr.K > MaxProposalK):
-		return bad("k: %d is not in 1..%d", pr.K, MaxProposalK)
-	case pr.Target > 0 && (pr.K < 0 || pr.K > MaxProposalK):
-		return bad("k: %d is not in 0..%d", pr.K, MaxProposalK)
-	case !finite(pr.Hours) || pr.Hours < 0 || pr.Hours > 168:
-		return bad("hours: %g is not in [0, 168]", pr.Hours)
-	case !finite(pr.PerHour) || pr.PerHour < 0:
-		return bad("per_hour: %g is not a finite number ≥ 0", pr.PerHour)
-	}
-	for i, m := range pr.Mix {
-		if !finite(m) || m < 0 {
-			return bad("mix[%d]: %g is not a finite number ≥ 0", i, m)
-		}
-	}
-	for i, p := range pr.Profiles {
-		if p == "" {
-			return bad("profiles[%d]: empty name", i)
-		}
-	}
 	req := planner.ProposeRequest{Profiles: pr.Profiles, Mix: pr.Mix, K: pr.K, Target: pr.Target,
 		Hours: pr.Hours, PerHour: pr.PerHour}
 	if len(req.Mix) == 0 {
 		req.Mix = nil
-	}
-	if pr.Target > 0 {
-		req.K = 0
 	}
 	if cc := pr.Candidates; cc != nil {
 		var user []data.CandidateSite
@@ -345,11 +307,14 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		if !cc.Cells && !cc.Communes && !cc.Venues && len(user) == 0 {
 			return bad("candidates: choose at least one of cells, communes, venues, sites")
 		}
-		if !finite(cc.MinPersons) || cc.MinPersons < 0 {
-			return bad("candidates.min_persons: %g is not a finite number ≥ 0", cc.MinPersons)
-		}
 		req.Candidates = propose.CandidateOptions{Cells: cc.Cells, Communes: cc.Communes, Venues: cc.Venues,
 			MinPersons: cc.MinPersons, AllowedCommunes: cc.AllowedCommunes, User: user}
+	}
+	if err := req.Validate(); err != nil { // the planner's limits, shared with the CLI
+		return planner.ProposeRequest{}, fmt.Errorf("proposal: %w", err)
+	}
+	if req.Target > 0 {
+		req.K = 0 // the fewest sites reaching the target
 	}
 	return req, nil
 }

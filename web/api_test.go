@@ -544,7 +544,7 @@ func FuzzDecodeProposal(f *testing.F) {
 			}
 			return
 		}
-		if len(req.Profiles) == 0 || req.Target < 0 || req.Target > 1 || (req.Target == 0 && (req.K < 1 || req.K > MaxProposalK)) ||
+		if len(req.Profiles) == 0 || req.Target < 0 || req.Target > 1 || (req.Target == 0 && (req.K < 1 || req.K > planner.MaxProposalK)) ||
 			req.Hours < 0 || req.PerHour < 0 || (req.Mix != nil && len(req.Mix) != len(req.Profiles)) {
 			t.Fatalf("%q accepted as %+v", s, req)
 		}

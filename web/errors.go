@@ -87,6 +87,7 @@ var errorTable = []sentinel{
 	{"travel.ErrUnknownMode", travel.ErrUnknownMode, http.StatusBadRequest},
 	{"planner.ErrBadEngine", planner.ErrBadEngine, http.StatusBadRequest},
 	{"planner.ErrFormat", planner.ErrFormat, http.StatusBadRequest},
+	{"planner.ErrInvalid", planner.ErrInvalid, http.StatusBadRequest},
 	{"layer.ErrInvalid", layer.ErrInvalid, http.StatusBadRequest},
 	{"labels.ErrLang", labels.ErrLang, http.StatusBadRequest},
 	{"geo.ErrInvalidCell", geo.ErrInvalidCell, http.StatusBadRequest},
@@ -109,6 +110,7 @@ var errorTable = []sentinel{
 
 	{"web.ErrUnavailable", ErrUnavailable, http.StatusServiceUnavailable},
 	{"web.ErrBusy", ErrBusy, http.StatusServiceUnavailable},
+	{"planner.ErrNoStore", planner.ErrNoStore, http.StatusServiceUnavailable},
 	{"web.ErrUnauthorized", ErrUnauthorized, http.StatusUnauthorized},
 	{"web.ErrForbidden", ErrForbidden, http.StatusForbidden},
 	{"web.ErrUnsupportedMedia", ErrUnsupportedMedia, http.StatusUnsupportedMediaType},

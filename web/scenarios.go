@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -263,43 +264,25 @@ func (s *Server) handleScenarioDiff(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var res [2]scenario.Result
+	var ids [2]int64
 	for i, name := range []string{"a", "b"} {
-		id, err := ParseID(name, c.Query(name), 0)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if res[i], err = s.evaluated(c, id, profile); err != nil {
+		if ids[i], err = ParseID(name, c.Query(name), 0); err != nil {
 			s.fail(c, err)
 			return
 		}
 	}
-	c.JSON(http.StatusOK, scenario.Compare(res[0], res[1]))
-}
-
-// evaluated returns the result of scenario id (0: the base territory) for
-// profile.
-func (s *Server) evaluated(c *gin.Context, id int64, profile string) (scenario.Result, error) {
-	if id == 0 {
-		ev, err := s.evaluate(s.p.BaseScenario(), profile)
-		if err != nil {
-			return scenario.Result{}, err
-		}
-		return ev.Base, nil
+	d, err := timed(s.metrics.evaluations, func() (scenario.Delta, error) {
+		d, _, err := s.p.Diff(c.Request.Context(), s.store, ids[0], ids[1], profile)
+		return d, err
+	})
+	if errors.Is(err, planner.ErrNoStore) {
+		err = &reqError{ErrUnavailable, err.Error() + "; start `maillage serve` with --db FILE"}
 	}
-	if s.store == nil {
-		return scenario.Result{}, &reqError{ErrUnavailable, fmt.Sprintf("scenario %d: no scenario store configured (start `maillage serve` with --db FILE); 0, the base territory, needs none", id)}
-	}
-	sc, err := s.store.Get(c.Request.Context(), id)
 	if err != nil {
-		return scenario.Result{}, err
+		s.fail(c, err)
+		return
 	}
-	ev, err := s.evaluate(*sc, profile)
-	if err != nil {
-		return scenario.Result{}, err
-	}
-	return ev.After, nil
+	c.JSON(http.StatusOK, d)
 }
 
 // evaluate is the planner's Evaluate, timed.

@@ -234,24 +234,12 @@ func (m *Main) propose(ctx context.Context, args []string) error {
 	fs.BoolVar(&tour, "tour", false, "plan an itinerant permanence (one mediator or bus) instead of fixed sites")
 	fs.Float64Var(&tr.BudgetHours, "budget-hours", 35, "--tour: weekly hours of the mediator, stops plus driving")
 	fs.IntVar(&tr.Stops, "stops", 8, "--tour: most half-day stops a week")
-	fs.Float64Var(&tr.StopHours, "stop-hours", 3.5, "--tour: hours of one stop")
+	fs.Float64Var(&tr.StopHours, "stop-hours", propose.DefaultStopHours, "--tour: hours of one stop")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("propose: --profile is required: %w", ErrUsage)
-	}
-	switch {
-	case req.Hours < 0 || req.Hours > 168:
-		return fmt.Errorf("propose: --hours %g: want 0 (default 7) to 168 hours a week: %w", req.Hours, ErrUsage)
-	case req.PerHour < 0:
-		return fmt.Errorf("propose: --per-hour %g: want ≥ 0: %w", req.PerHour, ErrUsage)
-	case req.Target < 0 || req.Target > 1:
-		return fmt.Errorf("propose: --target %g: want a share in (0, 1]: %w", req.Target, ErrUsage)
-	case req.Target == 0 && !tour && (req.K < 1 || req.K > 500):
-		return fmt.Errorf("propose: -k %d: want 1 to 500: %w", req.K, ErrUsage)
-	case tour && (tr.Stops < 1 || tr.BudgetHours <= 0 || tr.BudgetHours > 168 || tr.StopHours <= 0 || tr.StopHours > tr.BudgetHours):
-		return fmt.Errorf("propose --tour: want --stops ≥ 1, 0 < --stop-hours ≤ --budget-hours ≤ 168: %w", ErrUsage)
 	}
 	if tour && (len(names) != 1 || format == "csv") {
 		return fmt.Errorf("propose --tour: one --profile, and --format json or geojson: %w", ErrUsage)
@@ -273,6 +261,16 @@ func (m *Main) propose(ctx context.Context, args []string) error {
 		}
 	}
 	req.Candidates = propose.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
+	// The planner's limits, shared with the API, checked before any file is
+	// read or computed (errors name the API fields: k, hours, per_hour…).
+	if tour {
+		tr.Profile = names[0]
+		if err := tr.Validate(); err != nil {
+			return fmt.Errorf("propose --tour: %w: %w", err, ErrUsage)
+		}
+	} else if err := req.Validate(); err != nil {
+		return fmt.Errorf("propose: %w: %w", err, ErrUsage)
+	}
 	if candFile != "" {
 		r, err := os.Open(candFile)
 		if err != nil {

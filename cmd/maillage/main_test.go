@@ -21,7 +21,6 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
-	"github.com/paulmach/orb/geojson"
 )
 
 func TestMain(m *testing.M) {
@@ -208,108 +207,42 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// TestIngest runs ingest with fake readers serving the demo territory's
-// data: the grid reader names the communes in reverse order and without
-// outlines, and --communes gives the outlines, so the cells' communes must be
-// remapped; the written file must read back with the same people and venues.
+// TestIngest: ingest passes its flags to data.Build (fake readers serving
+// the demo territory's cells and venues: TestBuild in package data checks
+// the build itself), writes the file, which stats reads back, and writes
+// nothing when a reader fails.
 func TestIngest(t *testing.T) {
 	want, _, err := demo.Territory(demo.DefaultSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	touch := func(name string) string {
-		p := filepath.Join(dir, name)
+	grid, venues := filepath.Join(dir, "a.csv"), filepath.Join(dir, "lieux.csv")
+	for _, p := range []string{grid, venues} {
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return p
 	}
-	gridA, gridB, venues := touch("a.csv"), touch("b.csv"), touch("lieux.csv")
-	fc := geojson.NewFeatureCollection()
-	for _, c := range want.Communes {
-		f := geojson.NewFeature(c.Geometry)
-		f.Properties = geojson.Properties{"code": c.Code, "nom": c.Name}
-		fc.Append(f)
-	}
-	b, _ := json.Marshal(fc)
-	communes := filepath.Join(dir, "communes.geojson")
-	os.WriteFile(communes, b, 0o644)
-
-	n := len(want.Communes)
-	var gotGrids []string
 	var gotRes int
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, DemoSeed: demo.DefaultSeed, Readers: data.Readers{
-		Cells: func(_ context.Context, grids []string, res int, bar data.Counter) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
-			gotGrids, gotRes = grids, res
-			cells := slices.Clone(want.Cells)
-			rev := make([]maillage.Commune, n)
-			for i, c := range want.Communes {
-				rev[n-1-i] = maillage.Commune{Code: c.Code}
-			}
-			for i := range cells {
-				cells[i].Commune = int32(n-1) - cells[i].Commune
-				cells[i].PartStart, cells[i].PartEnd = 2, 2
-				bar.Add(1)
-			}
-			// Cell 0 straddles its commune and one code the boundaries do
-			// not know: two parts (the demo's cells have none).
-			rev = append(rev, maillage.Commune{Code: "98001"})
-			half := cells[0].Pop
-			for a := range half {
-				half[a] /= 2
-			}
-			parts := []maillage.Part{{Cell: 0, Commune: int32(n), Pop: half}, {Cell: 0, Commune: cells[0].Commune, Pop: half}}
-			cells[0].PartStart = 0
-			return cells, parts, rev, []maillage.Finding{{File: "a.csv", Line: 3, Field: "Ind", Reason: "negative", Severity: maillage.Rejected}}, nil
+		Cells: func(_ context.Context, _ []string, res int, _ data.Counter) ([]maillage.Cell, []maillage.Part, []maillage.Commune, []maillage.Finding, error) {
+			gotRes = res
+			return slices.Clone(want.Cells), nil, slices.Clone(want.Communes), nil, nil
 		},
-		Venues: func(path string) ([]maillage.Venue, []maillage.Finding, error) {
-			vs := slices.Clone(want.Venues)
-			for i := range vs {
-				vs[i].Commune = "" // ingest places them
-			}
-			return vs, []maillage.Finding{
-				{File: "lieux.csv", Line: 7, Field: "latitude", Reason: "outside France", Severity: maillage.Rejected},
-				{File: "lieux.csv", Line: 7, Field: "services", Reason: "unknown", Severity: maillage.Rejected},
-				{File: "lieux.csv", Line: 9, Field: "horaires", Reason: "unparseable", Severity: maillage.Warning},
-			}, nil
-		},
+		Venues: func(string) ([]maillage.Venue, []maillage.Finding, error) { return slices.Clone(want.Venues), nil, nil },
 	}}
 	out := filepath.Join(dir, "test.territory")
-	err = m.Run(context.Background(), []string{"ingest", "--grid", gridA, "--grid", gridB, "--venues", venues,
-		"--communes", communes, "--res", "9", "--out", out})
-	if err != nil {
+	if err := m.Run(context.Background(), []string{"ingest", "--grid", grid, "--venues", venues, "--res", "8", "--out", out}); err != nil {
 		t.Fatal(err)
-	}
-	if !slices.Equal(gotGrids, []string{gridA, gridB}) || gotRes != 9 {
-		t.Fatalf("grid reader got %v res %d", gotGrids, gotRes)
 	}
 	got, err := data.ReadTerritoryFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "test" || got.Fictional || len(got.Cells) != len(want.Cells) || len(got.Communes) != n+1 || got.Communes[n].Code != "98001" {
-		t.Fatalf("territory %q: %d cells, %d communes", got.Name, len(got.Cells), len(got.Communes))
+	if gotRes != 8 || got.Name != "test" || got.Resolution != 8 || len(got.Cells) != len(want.Cells) || len(got.Venues) != len(want.Venues) ||
+		!slices.Equal(got.Sources, []string{"a.csv", "lieux.csv"}) {
+		t.Fatalf("res %d; territory %q res %d: %d cells, %d venues, sources %v", gotRes, got.Name, got.Resolution, len(got.Cells), len(got.Venues), got.Sources)
 	}
-	for i, c := range got.Cells {
-		if got.Communes[c.Commune].Code != want.Communes[want.Cells[i].Commune].Code || c.Pop != want.Cells[i].Pop {
-			t.Fatalf("cell %d: commune %s, want %s", i, got.Communes[c.Commune].Code, want.Communes[want.Cells[i].Commune].Code)
-		}
-	}
-	if len(got.Parts) != 2 || got.Parts[0].Commune != int32(n) || got.Communes[got.Parts[1].Commune].Code != want.Communes[want.Cells[0].Commune].Code {
-		t.Fatalf("parts not remapped")
-	}
-	for i, v := range got.Venues {
-		if v.Commune != want.Venues[i].Commune && v.Located {
-			t.Fatalf("venue %s placed in %q, want %s", v.ID, v.Commune, want.Venues[i].Commune)
-		}
-	}
-	if got.VenuesRead != len(want.Venues)+1 || len(got.Findings) != 4 ||
-		!slices.Equal(got.Sources, []string{"communes.geojson", "a.csv", "b.csv", "lieux.csv"}) {
-		t.Fatalf("read %d, %d findings, sources %v", got.VenuesRead, len(got.Findings), got.Sources)
-	}
-
-	// stats reads it back.
 	var js bytes.Buffer
 	m.Stdout = &js
 	if err := m.Run(context.Background(), []string{"stats", "--territory", out, "--json"}); err != nil {
@@ -319,7 +252,7 @@ func TestIngest(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Venues.Rejected != 1 || s.Venues.Read != len(want.Venues)+1 || s.Communes != n+1 || s.Fictional {
+	if s.Venues.Read != len(want.Venues) || s.Communes != len(want.Communes) || s.Fictional {
 		t.Fatalf("stats %+v", s.Venues)
 	}
 
@@ -327,7 +260,7 @@ func TestIngest(t *testing.T) {
 		m.Readers.Venues = func(string) ([]maillage.Venue, []maillage.Finding, error) {
 			return nil, nil, errors.New("lieux.csv: line 1: wrong column count")
 		}
-		err := m.Run(context.Background(), []string{"ingest", "--grid", gridA, "--venues", venues, "--out", filepath.Join(dir, "x.territory")})
+		err := m.Run(context.Background(), []string{"ingest", "--grid", grid, "--venues", venues, "--out", filepath.Join(dir, "x.territory")})
 		if err == nil || !strings.Contains(err.Error(), "wrong column count") {
 			t.Fatalf("err %v", err)
 		}

@@ -142,28 +142,11 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		}
 		return writeJSON(m.Stdout, ev)
 	case "diff":
-		res := make([]scenario.Result, 2)
-		for i, id := range nums {
-			if id == 0 {
-				ev, err := p.Evaluate(p.BaseScenario(), profile)
-				if err != nil {
-					return err
-				}
-				res[i] = ev.Base
-				continue
-			}
-			s, err := st.Get(ctx, id)
-			if err != nil {
-				return err
-			}
-			ev, err := p.Evaluate(*s, profile)
-			if err != nil {
-				return err
-			}
-			m.warn(ev.Warnings)
-			res[i] = ev.After
+		d, warnings, err := p.Diff(ctx, st, nums[0], nums[1], profile)
+		if err != nil {
+			return err
 		}
-		d := scenario.Compare(res[0], res[1])
+		m.warn(warnings)
 		if format == "text" {
 			return m.writeDeltaText(pf.Lang, p, profile, pf.Lang.Sprintf("%d comparé à %d", "%d compared with %d", nums[1], nums[0]), nil, d)
 		}

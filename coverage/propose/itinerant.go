@@ -33,11 +33,15 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
+// DefaultStopHours is the length of one stop of a tour when none is given:
+// a half-day permanence.
+const DefaultStopHours = 3.5
+
 // TourOptions configures PlanTour.
 type TourOptions struct {
 	BudgetHours float64 // weekly hours available: stop hours + driving
 	Stops       int     // maximum number of half-day stops a week
-	StopHours   float64 // hours of one stop (default 3.5)
+	StopHours   float64 // hours of one stop (0: DefaultStopHours)
 	FullHours   float64 // weekly hours at which a stop fully covers its catchment (default StopHours)
 	// Depot, when HasDepot, is where the loop starts and ends (WGS84).
 	Depot    orb.Point
@@ -237,7 +241,7 @@ func PlanTour(in *CoverInstance, sites []orb.Point, eng travel.Engine, opts Tour
 		return nil, fmt.Errorf("%w: %d positions for %d candidates", ErrCoverInstance, len(sites), len(in.Sets))
 	}
 	if opts.StopHours == 0 {
-		opts.StopHours = 3.5
+		opts.StopHours = DefaultStopHours
 	}
 	if opts.FullHours == 0 {
 		opts.FullHours = opts.StopHours

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	orbgeo "github.com/paulmach/orb/geo"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
@@ -84,83 +83,14 @@ func loadBordeaux(t testing.TB) bordeaux {
 	return bordeauxVal
 }
 
-// buildBordeaux mirrors cmd/maillage's ingest: grid → H3 res 9, Gironde
-// communes first then the grid's codes without outline, venues of both files
-// kept within bufferKm of the cells' bounding box (unlocated ones when their
-// commune or postcode is in Gironde, or when they have neither), merged
-// across sources, then placed in communes.
+// buildBordeaux builds the territory as `maillage ingest` does (data.Build):
+// grid → H3 res 9, Gironde communes, venues of both files near the cells,
+// merged across sources and placed in communes.
 func buildBordeaux(files map[string]string) (*maillage.Territory, error) {
-	g, err := data.ReadGrid(files[gridFile])
-	if err != nil {
-		return nil, err
-	}
-	cells, parts, codes, err := data.BuildCells(g.Squares, 9)
-	if err != nil {
-		return nil, err
-	}
-	communes, err := data.ReadCommunes(files[communesFile])
-	if err != nil {
-		return nil, err
-	}
-	index := map[string]int32{}
-	for i, c := range communes {
-		index[c.Code] = int32(i)
-	}
-	remap := make([]int32, len(codes))
-	for i, code := range codes {
-		j, ok := index[code]
-		if !ok {
-			j = int32(len(communes))
-			index[code] = j
-			communes = append(communes, maillage.Commune{Code: code})
-		}
-		remap[i] = j
-	}
-	at := func(i int32) int32 {
-		if i < 0 {
-			return -1
-		}
-		return remap[i]
-	}
-	for i := range cells {
-		cells[i].Commune = at(cells[i].Commune)
-	}
-	for i := range parts {
-		parts[i].Commune = at(parts[i].Commune)
-	}
-	t := &maillage.Territory{Name: "bordeaux-metropole", Resolution: 9, Cells: cells, Parts: parts, Communes: communes}
-
-	b := orb.Bound{Min: cells[0].Center, Max: cells[0].Center}
-	for _, c := range cells {
-		b = b.Extend(c.Center)
-	}
-	b = orbgeo.BoundPad(b, bufferKm*1000)
-	for _, rel := range []string{cd33File, fsFile} {
-		vs, _, err := data.ReadVenues(files[rel])
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range vs {
-			keep := b.Contains(v.Point)
-			if !v.Located {
-				known := len(v.Commune) >= 2 || len(v.Postcode) >= 2
-				keep = !known || strings.HasPrefix(v.Commune, "33") || strings.HasPrefix(v.Postcode, "33")
-			}
-			if keep {
-				t.Venues = append(t.Venues, v)
-			}
-		}
-	}
-	t.Venues, _ = data.MergeVenues(t.Venues)
-	ci := geo.NewCommuneIndex(communes)
-	for i := range t.Venues {
-		if v := &t.Venues[i]; v.Located {
-			if code, ok := ci.Code(v.Point); ok {
-				v.Commune = code
-			}
-		}
-	}
-	return t, nil
+	t, _, err := data.Build(context.Background(), data.Inputs{
+		Grids: []string{files[gridFile]}, Venues: []string{files[cd33File], files[fsFile]}, Communes: files[communesFile],
+	}, data.BuildOptions{Name: "bordeaux-metropole", Res: 9, BufferMetres: bufferKm * 1000})
+	return t, err
 }
 
 // square is one 200 m square read straight from the INSEE CSV, independently

@@ -1,8 +1,9 @@
 package planner
 
 import (
-	"github.com/maillage/maillage/data"
 	"testing"
+
+	"github.com/maillage/maillage/data"
 )
 
 // TestOpeningHoursFor: the weekly hours of a proposed site become an

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/propose"
@@ -66,11 +65,8 @@ func (p *Planner) Propose(req ProposeRequest) (*propose.Proposal, error) {
 // ProposeContext is Propose stopping once ctx is done (between candidate
 // catchments and between chosen sites), with an error wrapping ctx's.
 func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*propose.Proposal, error) {
-	if len(req.Profiles) == 0 {
-		return nil, fmt.Errorf("planner: a proposal needs a profile")
-	}
-	if req.Mix != nil && len(req.Mix) != len(req.Profiles) {
-		return nil, fmt.Errorf("planner: %d mix coefficients for %d profiles", len(req.Mix), len(req.Profiles))
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	demands := make([]propose.ProposalProfile, len(req.Profiles))
 	for i, name := range req.Profiles {
@@ -81,7 +77,7 @@ func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*prop
 		pr := s.Profile()
 		d := propose.ProposalProfile{Name: name, Weights: s.Weights(), Covered: s.CoveredCells(),
 			Engine: s.Engine(), MaxSeconds: pr.MaxSeconds(), Uncoverable: uncoverable(s, siteHours(req.Hours))}
-		if req.Mix != nil {
+		if len(req.Mix) > 0 {
 			d.Mix = req.Mix[i]
 		}
 		demands[i] = d
@@ -103,13 +99,16 @@ type TourRequest struct {
 	Candidates  propose.CandidateOptions // zero value: cells and commune centres
 	BudgetHours float64                  // weekly hours: stops + driving
 	Stops       int                      // most half-day stops a week
-	StopHours   float64                  // hours of one stop (default 3.5)
+	StopHours   float64                  // hours of one stop (0: propose.DefaultStopHours)
 }
 
 // Tour chooses the stops of an itinerant permanence for one profile over the
 // baseline coverage, and orders them into a weekly loop whose driving time
 // (by car, on the road network when the territory has one) fits the budget.
 func (p *Planner) Tour(req TourRequest) (*propose.Tour, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
 	s, err := p.State(req.Profile)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/maillage/maillage"
@@ -114,4 +116,42 @@ func (p *Planner) result(s *coverage.State, id int64, name string) (scenario.Res
 	}
 	r.Scenario, r.Name, r.Profile, r.Mode = id, name, pr.Name, pr.Mode.Name
 	return r, nil
+}
+
+// ErrNoStore is returned when a stored scenario is asked for and the
+// planner's caller has no scenario store.
+var ErrNoStore = errors.New("planner: no scenario store")
+
+// Diff compares scenarios a and b for one profile, where 0 is the base
+// territory (which needs no store) and any other id is read from st. It
+// returns the comparison and the warnings of the evaluations (a scenario
+// made on another version of the territory). Errors: st's
+// (scenario.ErrNotFound), ErrNoStore when st is nil, and Evaluate's.
+func (p *Planner) Diff(ctx context.Context, st scenario.Store, a, b int64, profile string) (scenario.Delta, []string, error) {
+	var res [2]scenario.Result
+	var warnings []string
+	for i, id := range [2]int64{a, b} {
+		if id == 0 {
+			ev, err := p.Evaluate(p.BaseScenario(), profile)
+			if err != nil {
+				return scenario.Delta{}, nil, err
+			}
+			res[i] = ev.Base
+			continue
+		}
+		if st == nil {
+			return scenario.Delta{}, nil, fmt.Errorf("%w: scenario %d cannot be read (0, the base territory, needs none)", ErrNoStore, id)
+		}
+		s, err := st.Get(ctx, id)
+		if err != nil {
+			return scenario.Delta{}, nil, err
+		}
+		ev, err := p.Evaluate(*s, profile)
+		if err != nil {
+			return scenario.Delta{}, nil, err
+		}
+		warnings = append(warnings, ev.Warnings...)
+		res[i] = ev.After
+	}
+	return scenario.Compare(res[0], res[1]), warnings, nil
 }
