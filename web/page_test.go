@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,6 +40,42 @@ func TestPageSize(t *testing.T) {
 		if b, err := static.ReadFile(f); err != nil || len(b) < 10_000 {
 			t.Errorf("vendored %s: %d bytes, %v (run web/ui/vendor.sh)", f, len(b), err)
 		}
+	}
+}
+
+// TestPageWritesOnlyScenarios reads the page's modules: fetch is called in
+// one place (api.js), and every write (POST, PUT, DELETE needing a key)
+// goes to /api/v1/scenarios; the other POSTs (evaluation, proposals) write
+// nothing on the server.
+func TestPageWritesOnlyScenarios(t *testing.T) {
+	files, err := fs.Glob(static, "static/app/*.js")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("%d modules, %v", len(files), err)
+	}
+	writes := regexp.MustCompile("write\\('(POST|PUT|DELETE)', [`']([^`']*)[`']")
+	asks := regexp.MustCompile("ask\\([`']([^`'?]*)")
+	nw, na := 0, 0
+	for _, f := range files {
+		b, _ := static.ReadFile(f)
+		src := string(b)
+		if strings.Contains(src, "fetch(") && !strings.HasSuffix(f, "/api.js") {
+			t.Errorf("%s calls fetch itself: requests go through api.js", f)
+		}
+		for _, m := range writes.FindAllStringSubmatch(src, -1) {
+			nw++
+			if !strings.HasPrefix(m[2], "/api/v1/scenarios") {
+				t.Errorf("%s writes %s %s: the page may write only scenarios", f, m[1], m[2])
+			}
+		}
+		for _, m := range asks.FindAllStringSubmatch(src, -1) {
+			na++
+			if m[1] != "/api/v1/evaluation" && m[1] != "/api/v1/proposals" {
+				t.Errorf("%s posts to %s, which is not a read-only POST", f, m[1])
+			}
+		}
+	}
+	if nw < 3 || na < 2 {
+		t.Errorf("found %d writes and %d read-only posts in the page: the pattern no longer matches its code", nw, na)
 	}
 }
 

@@ -109,7 +109,8 @@ const mapLocale = {
 };
 
 function attribution() {
-  return cfg.fictional ? 'Territoire fictif — données générées' : 'INSEE Filosofi, lieux de médiation numérique, France Services';
+  // The tiles' attribution names the real sources; a fictional territory says so too.
+  return cfg.fictional ? 'Territoire fictif — données générées' : undefined;
 }
 
 function fillProfiles() {
