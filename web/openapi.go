@@ -135,6 +135,13 @@ func openAPI() obj {
 				return o
 			}(),
 		},
+		"/api/v1/scenarios/from-proposal": obj{"post": func() obj {
+			o := op("proposer des sites et les enregistrer comme un scénario en une fois (les sites deviennent des ajouts)",
+				[]any{qparam("name", "nom du scénario", strSchema)},
+				obj{"201": answer("le scénario enregistré et la proposition", "application/json", anyObject)}, "400", "401", "403", "413", "415", "503")
+			o["requestBody"] = bodyJSON("la demande de proposition, comme POST /api/v1/proposals")
+			return o
+		}()},
 		"/api/v1/scenarios/diff": obj{"get": op("comparaison de deux scénarios", []any{
 			qparam("a", "identifiant (0 : le territoire de base)", intSchema), qparam("b", "identifiant", intSchema), profileArg},
 			okJSON("la comparaison", anyObject), "400", "404", "503")},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,9 +10,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -60,6 +63,50 @@ func (s *Server) handleScenarioCreate(c *gin.Context) {
 	}
 	c.Header("Location", fmt.Sprintf("/api/v1/scenarios/%d", sc.ID))
 	c.JSON(http.StatusCreated, sc)
+}
+
+// SavedProposal is the answer of POST /api/v1/scenarios/from-proposal: the
+// stored scenario and the proposal it was made from.
+type SavedProposal struct {
+	Scenario scenario.Scenario `json:"scenario"`
+	Proposal *propose.Proposal `json:"proposal"`
+}
+
+// handleScenarioFromProposal runs a proposal (the body of POST
+// /api/v1/proposals) and stores its sites as a scenario called by the name
+// query parameter: the CLI's propose --save-scenario.
+func (s *Server) handleScenarioFromProposal(c *gin.Context) {
+	name := strings.TrimSpace(c.Query("name"))
+	if name == "" {
+		s.fail(c, &reqError{ErrInvalid, "name: missing: want name=NAME, the scenario's name"})
+		return
+	}
+	req, err := DecodeProposal(c.Request.Body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var prop *propose.Proposal
+	err = s.expensive(c, "proposal", func(ctx context.Context) error {
+		var err error
+		prop, err = s.p.ProposeContext(ctx, req)
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sc, err := s.p.ProposalScenario(prop, name)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.Create(c.Request.Context(), &sc); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/scenarios/%d", sc.ID))
+	c.JSON(http.StatusCreated, SavedProposal{Scenario: sc, Proposal: prop})
 }
 
 // ScenarioPage is the answer of GET /api/v1/scenarios: summaries (no

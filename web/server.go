@@ -293,6 +293,7 @@ func (s *Server) router() *gin.Engine {
 	scw := s.writes(v1.Group("/scenarios"))
 	scw.Use(s.needStore)
 	scw.POST("", s.handleScenarioCreate)
+	scw.POST("/from-proposal", s.handleScenarioFromProposal)
 	scw.PUT("/:id", s.handleScenarioUpdate)
 	scw.DELETE("/:id", s.handleScenarioDelete)
 	sc.GET("/:id/evaluation", s.handleScenarioEvaluation)
