@@ -73,7 +73,7 @@ func TestSlowClientsCut(t *testing.T) {
 			}
 		}
 		conn.Close()
-		if took < c.limit*3/4 || took > c.limit+5*time.Second || healthy < 1 {
+		if took < c.limit/2 || took > c.limit+5*time.Second || healthy < 1 {
 			t.Errorf("%s trickled: cut after %v (timeout %v), /healthz answered %d times meanwhile", c.name, took, c.limit, healthy)
 		}
 	}
