@@ -205,25 +205,47 @@ func (s *Server) limitRate(c *gin.Context) {
 }
 
 // pool bounds the number of expensive computations (proposals, a first
-// coverage) running at once; a request finding it full is answered 503 at
-// once rather than queued.
+// coverage) running at once; a request finding it full waits at most wait
+// for a slot (a page's first load asks for coverage, access and gaps at
+// once), then is answered 503 rather than queued without end.
 type pool struct {
 	slots   chan struct{}
 	timeout time.Duration
+	wait    time.Duration
 }
 
+// poolWait is how long a request waits for a slot of a full pool.
+const poolWait = 3 * time.Second
+
 func newPool(n int, timeout time.Duration) *pool {
-	return &pool{slots: make(chan struct{}, n), timeout: timeout}
+	return &pool{slots: make(chan struct{}, n), timeout: timeout, wait: poolWait}
+}
+
+// acquire takes a slot, waiting at most p.wait or until ctx ends; it
+// reports whether it got one.
+func (p *pool) acquire(ctx context.Context) bool {
+	select {
+	case p.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(p.wait)
+	defer t.Stop()
+	select {
+	case p.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // expensive runs work in a slot of the pool with the request's context,
 // bounded by the pool's deadline and cancelled when the client goes away.
-// A full pool is a 503 with Retry-After; running past the deadline is a
-// 503 saying so.
+// A pool still full after its wait is a 503 with Retry-After; running past
+// the deadline is a 503 saying so.
 func (s *Server) expensive(c *gin.Context, what string, work func(ctx context.Context) error) error {
-	select {
-	case s.pool.slots <- struct{}{}:
-	default:
+	if !s.pool.acquire(c.Request.Context()) {
 		c.Header("Retry-After", strconv.Itoa(retryBusy))
 		return &reqError{ErrBusy, fmt.Sprintf("%s: the server is computing %d already; retry in %d s", what, cap(s.pool.slots), retryBusy)}
 	}

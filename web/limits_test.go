@@ -177,22 +177,29 @@ func TestExternalBase(t *testing.T) {
 	}
 }
 
-// TestProposalPoolFull: with every slot of the pool taken a proposal is
-// answered 503 with Retry-After at once; a slot freed, it is computed.
+// TestProposalPoolFull: with every slot of the pool taken a proposal waits
+// the pool's short wait, then is answered 503 with Retry-After; a slot
+// freed during the wait, it is computed.
 func TestProposalPoolFull(t *testing.T) {
 	logger, logs := testLogger()
 	s := newTestServer(t, Config{MaxExpensive: 2, Logger: logger}, mustDemo(t))
+	s.pool.wait = 200 * time.Millisecond
 	h := s.Handler()
 	body := `{"profiles":["seniors-20min-walk"],"k":3}`
 	s.pool.slots <- struct{}{}
 	s.pool.slots <- struct{}{}
+	start := time.Now()
 	code, hdr, b := send(t, h, "POST", "/api/v1/proposals", body, "Content-Type", "application/json")
+	if waited := time.Since(start); waited < s.pool.wait {
+		t.Errorf("full pool answered after %v, before its wait of %v", waited, s.pool.wait)
+	}
 	if code != 503 || hdr.Get("Retry-After") != strconv.Itoa(retryBusy) || !strings.Contains(errorOf(t, b).Error, "computing 2 already") {
 		t.Fatalf("full pool: %d Retry-After %q %s", code, hdr.Get("Retry-After"), b)
 	}
-	<-s.pool.slots
+	s.pool.wait = 10 * time.Second
+	go func() { time.Sleep(100 * time.Millisecond); <-s.pool.slots }()
 	if code, _, b := send(t, h, "POST", "/api/v1/proposals", body, "Content-Type", "application/json"); code != 200 {
-		t.Fatalf("a slot free: %d %s", code, b)
+		t.Fatalf("a slot freed during the wait: %d %s", code, b)
 	}
 	if len(s.pool.slots) != 1 {
 		t.Fatalf("%d slots taken after the proposal, want the 1 the test holds", len(s.pool.slots))
