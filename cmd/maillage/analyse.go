@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/maillage/maillage"
@@ -43,6 +44,11 @@ func (m *Main) openPlanner(f plannerFlags) (*planner.Planner, error) {
 		return nil, err
 	}
 	var cfg planner.Config
+	if f.Territory != "" {
+		if cfg.TerritoryFile, err = filepath.Abs(f.Territory); err != nil {
+			return nil, err
+		}
+	}
 	if f.Profiles != "" {
 		b, err := os.ReadFile(f.Profiles)
 		if err != nil {

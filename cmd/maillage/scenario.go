@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
+	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -22,7 +25,8 @@ const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|exp
   diff A B [--profile P]          compare two scenarios (0 is the base territory)
   export ID                       the scenario's places as GeoJSON
   delete ID                       remove a scenario
-common flags: --db F (default maillage-scenarios.db), --territory T, --profiles F, --fragility F`
+common flags: --db F (default maillage-scenarios.db), --territory T, --profiles F, --fragility F
+apply, diff and export without --territory read the territory file the scenario was made on, if it is unchanged`
 
 func (m *Main) scenario(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -72,9 +76,25 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		nums[i] = v
 	}
 
+	var remembered *scenario.Scenario // whose territory file stands for --territory
+	if pf.Territory == "" && (sub == "apply" || sub == "export" || sub == "diff") {
+		var err error
+		if remembered, err = m.rememberedTerritory(ctx, pf.Lang, dbPath, nums); err != nil {
+			return err
+		}
+		if remembered != nil {
+			pf.Territory = remembered.TerritoryFile
+		}
+	}
 	p, err := m.openPlanner(pf)
 	if err != nil {
 		return err
+	}
+	if remembered != nil && remembered.BaseDigest != "" && p.Digest() != remembered.BaseDigest {
+		return errors.New(pf.Lang.Sprintf(
+			"scénario %d : le fichier de territoire %s a changé depuis la création du scénario (empreinte %s, attendue %s) ; indiquez le territoire voulu avec --territory FICHIER",
+			"scenario %d: the territory file %s changed since the scenario was made (digest %s, want %s); name the territory with --territory FILE",
+			remembered.ID, remembered.TerritoryFile, p.Digest(), remembered.BaseDigest))
 	}
 	// A scenario to create is read and checked before the database is
 	// opened: a bad one writes nothing, not even an empty database.
@@ -153,6 +173,49 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return writeJSON(m.Stdout, d)
 	}
 	return nil
+}
+
+// rememberedTerritory returns the first scenario of ids (0, the base, aside)
+// when its territory file is still there, to evaluate it without
+// --territory (said on stderr), or nil when it was made on the demo. A
+// scenario whose file is gone, or made on another territory without a
+// recorded file, is an error asking for --territory.
+func (m *Main) rememberedTerritory(ctx context.Context, l labels.Lang, dbPath string, ids []int64) (*scenario.Scenario, error) {
+	id := int64(0)
+	for _, v := range ids {
+		if v != 0 {
+			id = v
+			break
+		}
+	}
+	if id == 0 {
+		return nil, nil
+	}
+	st, err := sqlite.Open(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	s, err := st.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case s.TerritoryFile == "" && s.Base == demo.Name:
+		return nil, nil
+	case s.TerritoryFile == "":
+		return nil, errors.New(l.Sprintf(
+			"scénario %d : il a été fait sur le territoire « %s », dont le fichier n'a pas été enregistré ; indiquez-le avec --territory FICHIER",
+			"scenario %d: it was made on territory %q, whose file was not recorded; name it with --territory FILE", s.ID, s.Base))
+	}
+	if _, err := os.Stat(s.TerritoryFile); err != nil {
+		return nil, errors.New(l.Sprintf(
+			"scénario %d : le fichier de territoire %s sur lequel il a été fait est introuvable (%v) ; indiquez le territoire avec --territory FICHIER",
+			"scenario %d: the territory file %s it was made on cannot be found (%v); name the territory with --territory FILE", s.ID, s.TerritoryFile, err))
+	}
+	fmt.Fprintln(m.Stderr, l.Sprintf("maillage : scénario %d : territoire lu dans %s, le fichier sur lequel il a été fait",
+		"maillage: scenario %d: territory read from %s, the file it was made on", s.ID, s.TerritoryFile))
+	return s, nil
 }
 
 // readScenario reads and validates the scenario JSON in file ("-": standard

@@ -79,11 +79,16 @@ type Scenario struct {
 	// scenario was made on; "" if unknown. Evaluated on a territory with
 	// another digest, the scenario's changes apply to data it was not made
 	// on, which the evaluation reports.
-	BaseDigest string    `json:"base_digest,omitempty"`
-	Changes    []Change  `json:"changes"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
-	Version    int64     `json:"version"`
+	BaseDigest string `json:"base_digest,omitempty"`
+	// TerritoryFile is the absolute path of the territory file the scenario
+	// was made against ("" for the demo or unknown), so that it can be
+	// evaluated again without naming the file; set by the program that
+	// stores the scenario, whatever its JSON said.
+	TerritoryFile string    `json:"territory_file,omitempty"`
+	Changes       []Change  `json:"changes"`
+	Created       time.Time `json:"created"`
+	Updated       time.Time `json:"updated"`
+	Version       int64     `json:"version"`
 }
 
 // Change is one change of a scenario. Which fields are used depends on Op:

@@ -35,12 +35,17 @@ type Config struct {
 	// MemoBytes is the memory budget of the answers kept by Answer
 	// (default DefaultMemoBytes).
 	MemoBytes int64
+	// TerritoryFile is the absolute path of the file the territory was
+	// read from ("" for the demo), recorded in the scenarios made on it
+	// (scenario.Scenario.TerritoryFile).
+	TerritoryFile string
 }
 
 // Planner answers coverage, gap, accessibility, proposal and scenario
 // questions about one territory.
 type Planner struct {
 	t        *maillage.Territory
+	file     string      // Config.TerritoryFile
 	graph    *road.Graph // nil when the territory has no road network
 	profiles []coverage.Profile
 	frag     map[string]float64
@@ -101,6 +106,7 @@ func New(t *maillage.Territory, cfg Config) (*Planner, error) {
 	}
 	p.profiles = profiles
 	p.scen = scenario.Options{ParseOpeningHours: data.ParseOpeningHours}
+	p.file = cfg.TerritoryFile
 	return p, nil
 }
 

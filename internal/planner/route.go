@@ -59,13 +59,17 @@ func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
 // DecodeScenario decodes a scenario's JSON with the planner's options; a
 // scenario that names no base is based on the planner's territory, and one
 // on the planner's territory without a base digest gets the territory's
-// (see Digest).
+// (see Digest); a scenario on the planner's territory records the
+// planner's territory file (Config.TerritoryFile), whatever its JSON said.
 func (p *Planner) DecodeScenario(raw []byte) (scenario.Scenario, error) {
 	o := p.scen
 	o.DefaultBase = p.t.Name
 	s, err := o.Decode(bytes.NewReader(raw))
 	if err == nil && s.BaseDigest == "" && s.Base == p.t.Name {
 		s.BaseDigest = p.Digest()
+	}
+	if err == nil && s.Base == p.t.Name {
+		s.TerritoryFile = p.file
 	}
 	return s, err
 }

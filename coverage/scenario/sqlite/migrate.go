@@ -42,6 +42,9 @@ var migrations = []string{
 	UPDATE scenarios SET size = length(CAST(name AS BLOB)) + length(CAST(description AS BLOB)) + length(CAST(changes AS BLOB));
 	CREATE INDEX scenarios_size ON scenarios (size);
 	CREATE INDEX scenarios_summary ON scenarios (id, base, name, description, base_digest, n_changes, created, updated, version);`,
+	// 4: the absolute path of the territory file a scenario was made
+	// against ('' for the demo and the scenarios of older files).
+	`ALTER TABLE scenarios ADD COLUMN territory_file TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate brings db to version len(migs), applying every missing migration

@@ -232,9 +232,9 @@ func (s *Store) Create(ctx context.Context, sc *scenario.Scenario) error {
 	// its end: a store that only created scenarios never checkpointed (the
 	// log reached 64 MB over a 4 KB database). The COMMIT below steps to its end.
 	res, err := tx.ExecContext(ctx, `INSERT INTO scenarios
-		(name, description, base, base_digest, changes, n_changes, size, created, updated, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), size, stamp, stamp)
+		(name, description, base, base_digest, territory_file, changes, n_changes, size, created, updated, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, sc.TerritoryFile, changes, len(sc.Changes), size, stamp, stamp)
 	if err != nil {
 		return fmt.Errorf("sqlite: create scenario: %w", err)
 	}
@@ -298,14 +298,14 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
-const columns = `id, name, description, base, base_digest, changes, created, updated, version`
+const columns = `id, name, description, base, base_digest, territory_file, changes, created, updated, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scan(row scanner) (*scenario.Scenario, error) {
 	var sc scenario.Scenario
 	var changes, created, updated string
-	if err := row.Scan(&sc.ID, &sc.Name, &sc.Description, &sc.Base, &sc.BaseDigest, &changes, &created, &updated, &sc.Version); err != nil {
+	if err := row.Scan(&sc.ID, &sc.Name, &sc.Description, &sc.Base, &sc.BaseDigest, &sc.TerritoryFile, &changes, &created, &updated, &sc.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(changes), &sc.Changes); err != nil {
@@ -440,8 +440,8 @@ func (s *Store) Update(ctx context.Context, sc *scenario.Scenario) error {
 	}
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, `UPDATE scenarios SET name = ?, description = ?, base = ?, base_digest = ?,
-		changes = ?, n_changes = ?, size = ?, updated = ?, version = version + 1 WHERE id = ?`,
-		sc.Name, sc.Description, sc.Base, sc.BaseDigest, changes, len(sc.Changes), size, now.Format(timeFormat), sc.ID); err != nil {
+		territory_file = ?, changes = ?, n_changes = ?, size = ?, updated = ?, version = version + 1 WHERE id = ?`,
+		sc.Name, sc.Description, sc.Base, sc.BaseDigest, sc.TerritoryFile, changes, len(sc.Changes), size, now.Format(timeFormat), sc.ID); err != nil {
 		return fmt.Errorf("sqlite: update scenario %d: %w", sc.ID, err)
 	}
 	if err := tx.Commit(); err != nil {

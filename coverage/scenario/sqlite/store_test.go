@@ -141,12 +141,23 @@ func TestMigrations(t *testing.T) {
 	if got := versions(s); !reflect.DeepEqual(got, all) {
 		t.Fatalf("version-1 file: versions %v, want %v", got, all)
 	}
-	if sc, err := s.Get(ctx, 1); err != nil || sc.Name != "kept" || sc.BaseDigest != "" {
+	if sc, err := s.Get(ctx, 1); err != nil || sc.Name != "kept" || sc.BaseDigest != "" || sc.TerritoryFile != "" {
 		t.Fatalf("scenario of the version-1 file: %+v, %v", sc, err)
 	}
 	// Migration 3 sized the old row in bytes: "kept" + "é" (2 bytes) + "[]".
 	if st, err := s.Stats(ctx); err != nil || st.Scenarios != 1 || st.Bytes != 8 {
 		t.Fatalf("stats of the migrated file: %+v, %v; want 1 scenario of 8 bytes", st, err)
+	}
+	// Migration 4 keeps the territory file of a new scenario.
+	nsc := &scenario.Scenario{Name: "new", Base: "demo", TerritoryFile: "/data/t.territory"}
+	if err := s.Create(ctx, nsc); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, nsc.ID); err != nil || got.TerritoryFile != "/data/t.territory" {
+		t.Fatalf("territory file of a new scenario: %+v, %v", got, err)
+	}
+	if err := s.Delete(ctx, nsc.ID); err != nil {
+		t.Fatal(err)
 	}
 	s.Close()
 
