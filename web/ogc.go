@@ -586,8 +586,8 @@ func (s *Server) answerOGC(c *gin.Context, html bool, jsonMedia string, doc any,
 // lists (the most recent pages of the store first, as it lists them).
 const maxScenarioCollections = 200
 
-// scenarioLayers returns the places layer of each saved scenario (none
-// without a store).
+// scenarioLayers returns, for each saved scenario (none without a store),
+// its places layer then its results layer for every profile.
 func (s *Server) scenarioLayers(c *gin.Context) ([]*layer.Layer, error) {
 	if s.store == nil {
 		return nil, nil
@@ -611,16 +611,28 @@ func (s *Server) scenarioLayers(c *gin.Context) ([]*layer.Layer, error) {
 			continue
 		}
 		out = append(out, l)
+		for _, pr := range s.p.Profiles() {
+			if l, err := s.p.ScenarioResults(*sc, pr.Name); err == nil {
+				out = append(out, l)
+			}
+		}
 	}
 	return out, nil
 }
 
-// scenarioLayer returns the collection scenario-{id}-places.
+// scenarioLayer returns the collection scenario-{id}-places or
+// scenario-{id}-results-{profile}.
 func (s *Server) scenarioLayer(c *gin.Context, id string) (*layer.Layer, error) {
-	num, ok := strings.CutSuffix(strings.TrimPrefix(id, "scenario-"), "-places")
+	num, rest, _ := strings.Cut(strings.TrimPrefix(id, "scenario-"), "-")
+	profile, results := strings.CutPrefix(rest, "results-")
 	n, err := strconv.ParseInt(num, 10, 64)
-	if !ok || err != nil || n <= 0 || planner.ScenarioLayerID(n) != id {
-		return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q (scenario collections are scenario-{id}-places)", id)}
+	if err != nil || n <= 0 || (planner.ScenarioLayerID(n) != id && (!results || planner.ScenarioResultsID(n, profile) != id)) {
+		return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q (scenario collections are scenario-{id}-places and scenario-{id}-results-{profile})", id)}
+	}
+	if results {
+		if _, err := s.p.Profile(profile); err != nil {
+			return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q: %v", id, err)}
+		}
 	}
 	if s.store == nil {
 		return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q: the server has no scenario store", id)}
@@ -628,6 +640,9 @@ func (s *Server) scenarioLayer(c *gin.Context, id string) (*layer.Layer, error) 
 	sc, err := s.store.Get(c.Request.Context(), n)
 	if err != nil {
 		return nil, err
+	}
+	if results {
+		return s.p.ScenarioResults(*sc, profile)
 	}
 	return s.p.ScenarioPlaces(*sc)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -12,7 +13,9 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/internal/layer"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 // itemsPage is a decoded /items answer.
@@ -387,6 +390,79 @@ func TestOGCLandingLinksTrustedProxy(t *testing.T) {
 		json.Unmarshal(rec.Body.Bytes(), &land)
 		if l := linkOf(land.Links, "data"); l == nil || l.Href != tc.want {
 			t.Fatalf("trusted %v: data link %+v, want %s", tc.trusted, l, tc.want)
+		}
+	}
+}
+
+// TestOGCScenarioResults: scenario-{id}-results-{profile} is listed, has one
+// feature per commune outline and carries the planner's evaluation; an
+// unknown scenario or profile is a 404.
+func TestOGCScenarioResults(t *testing.T) {
+	h, _ := scenarioServer(t)
+	p := mustPlanner(t)
+	tr := p.Territory()
+	const profile = "seniors-20min-walk"
+	code, _, body := do(t, h, "POST", "/api/v1/scenarios", strings.NewReader(`{"name":"close one","changes":[{"op":"remove","venue_id":"`+tr.Venues[0].ID+`"}]}`))
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var sc scenario.Scenario
+	json.Unmarshal(body, &sc)
+	id := planner.ScenarioResultsID(sc.ID, profile)
+
+	rec := getWith(t, h, "/ogc/collections", nil)
+	var cols struct{ Collections []struct{ ID string } }
+	json.Unmarshal(rec.Body.Bytes(), &cols)
+	listed := 0
+	for _, c := range cols.Collections {
+		for _, pr := range p.Profiles() {
+			if c.ID == planner.ScenarioResultsID(sc.ID, pr.Name) {
+				listed++
+			}
+		}
+	}
+	if listed != len(p.Profiles()) {
+		t.Fatalf("%d results collections listed, want %d (one per profile)", listed, len(p.Profiles()))
+	}
+
+	ev, err := p.Evaluate(sc, profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]scenario.RowDelta{}
+	for _, d := range ev.Delta.Communes {
+		want[d.Code] = d
+	}
+	outlines := 0
+	for i := range tr.Communes {
+		if tr.Communes[i].Geometry != nil {
+			outlines++
+		}
+	}
+	a := getItems(t, h, "/ogc/collections/"+id+"/items?limit=10000")
+	if a.NumberMatched != outlines || a.NumberReturned != outlines || outlines == 0 {
+		t.Fatalf("%d matched, %d returned, want %d communes", a.NumberMatched, a.NumberReturned, outlines)
+	}
+	changed := 0
+	for _, f := range a.Features {
+		d := want[f.Properties.MustString("commune")]
+		for name, w := range map[string]float64{"base_covered": d.A.Covered, "after_covered": d.B.Covered,
+			"after_share": d.B.Share(), "delta_weighted_covered": d.WeightedCovered, "delta_covered": d.Covered} {
+			if got := f.Properties.MustFloat64(name); math.Abs(got-w) > 1e-3 {
+				t.Fatalf("commune %v %s = %g, evaluation says %g", f.ID, name, got, w)
+			}
+		}
+		if d.Covered != 0 {
+			changed++
+		}
+	}
+	if changed == 0 && ev.Delta.Total.Covered != 0 {
+		t.Fatalf("no commune changed, total delta %g", ev.Delta.Total.Covered)
+	}
+	for _, target := range []string{"/ogc/collections/" + planner.ScenarioResultsID(sc.ID+99, profile) + "/items",
+		"/ogc/collections/" + planner.ScenarioResultsID(sc.ID, "nope"), "/ogc/collections/scenario-1-results-"} {
+		if rec := getWith(t, h, target, nil); rec.Code != 404 {
+			t.Errorf("%s: %d, want 404: %s", target, rec.Code, rec.Body.Bytes())
 		}
 	}
 }
