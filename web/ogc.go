@@ -164,10 +164,16 @@ func (s *Server) handleOGCConformance(c *gin.Context) {
 	s.answerOGC(c, html, jsonType, doc, "Conformité", links, [][]string{{confCore}, {confGeoJSON}, {confHTML}, {confOAS30}})
 }
 
-// ogcLayers returns the collections: the planner's layers then each saved
-// scenario's places.
+// ogcLayers returns the collections: the planner's layers, each profile's
+// default proposal (proposals-{profile}, computed when first read), then each
+// saved scenario's places and results.
 func (s *Server) ogcLayers(c *gin.Context) ([]*layer.Layer, error) {
 	ls := s.p.Layers()
+	for _, id := range s.p.ProposalLayerIDs() {
+		if l, err := s.p.Layer(id); err == nil {
+			ls = append(ls, l)
+		}
+	}
 	more, err := s.scenarioLayers(c)
 	if err != nil {
 		return nil, err

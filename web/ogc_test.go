@@ -138,7 +138,7 @@ func TestOGCCollections(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &cols); err != nil {
 		t.Fatal(err)
 	}
-	ids := s.p.LayerIDs()
+	ids := append(s.p.LayerIDs(), s.p.ProposalLayerIDs()...)
 	if len(cols.Collections) != len(ids) {
 		t.Fatalf("%d collections, want %d", len(cols.Collections), len(ids))
 	}
@@ -464,5 +464,36 @@ func TestOGCScenarioResults(t *testing.T) {
 		if rec := getWith(t, h, target, nil); rec.Code != 404 {
 			t.Errorf("%s: %d, want 404: %s", target, rec.Code, rec.Body.Bytes())
 		}
+	}
+}
+
+// TestOGCProposals: proposals-{profile} is the default proposal's sites,
+// with the planner's figures; an unknown profile is a 404.
+func TestOGCProposals(t *testing.T) {
+	h := newTestServer(t, Config{}, mustDemo(t)).Handler()
+	p := mustPlanner(t)
+	const profile = "seniors-20min-walk"
+	prop, err := p.Propose(planner.DefaultProposal(profile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := getItems(t, h, "/ogc/collections/proposals-"+profile+"/items?limit=100")
+	if a.NumberMatched != len(prop.Sites) || len(prop.Sites) != planner.ProposalLayerK {
+		t.Fatalf("%d items, proposal has %d sites, want %d", a.NumberMatched, len(prop.Sites), planner.ProposalLayerK)
+	}
+	cum := prop.CoveredBefore
+	for i, f := range a.Features {
+		s := prop.Sites[i]
+		cum += s.Gain
+		if f.Properties.MustInt("rank") != s.Rank || f.Properties.MustString("label") != s.Label ||
+			math.Abs(f.Properties.MustFloat64("gain")-s.Gain) > 1e-3 || math.Abs(f.Properties.MustFloat64("cumulative_covered")-cum) > 1e-3 {
+			t.Fatalf("site %d: %v, proposal says %+v (cumulative %g)", i, f.Properties, s, cum)
+		}
+	}
+	if math.Abs(cum-prop.CoveredAfter) > 1e-6*prop.Total {
+		t.Fatalf("cumulative %g, covered after %g", cum, prop.CoveredAfter)
+	}
+	if rec := getWith(t, h, "/ogc/collections/proposals-nope/items", nil); rec.Code != 404 {
+		t.Fatalf("unknown profile: %d", rec.Code)
 	}
 }

@@ -135,6 +135,10 @@ func (p *Planner) Layer(id string) (*layer.Layer, error) {
 		if _, err := p.Profile(strings.TrimPrefix(id, "coverage-")); err == nil {
 			l = p.coverageLayer(strings.TrimPrefix(id, "coverage-"))
 		}
+	case strings.HasPrefix(id, "proposals-"):
+		if _, err := p.Profile(strings.TrimPrefix(id, "proposals-")); err == nil {
+			l = p.proposalLayer(strings.TrimPrefix(id, "proposals-"))
+		}
 	case strings.HasPrefix(id, "gaps-"):
 		if _, err := p.Profile(strings.TrimPrefix(id, "gaps-")); err == nil {
 			l = p.gapLayer(strings.TrimPrefix(id, "gaps-"), 0)
