@@ -124,14 +124,25 @@ func (s *Server) selfAlt(c *gin.Context, html bool, q url.Values, jsonMedia stri
 	return []Link{j, h}
 }
 
-func (s *Server) handleOGCLanding(c *gin.Context) {
+// formatOnly checks a request that takes no parameter but f, and reports
+// whether HTML is asked for; on a bad request it answers the error and
+// reports false.
+func (s *Server) formatOnly(c *gin.Context) (html, ok bool) {
 	if err := onlyParams(c, "f"); err != nil {
 		s.fail(c, err)
-		return
+		return false, false
 	}
 	html, err := wantHTML(c)
 	if err != nil {
 		s.fail(c, err)
+		return false, false
+	}
+	return html, true
+}
+
+func (s *Server) handleOGCLanding(c *gin.Context) {
+	html, ok := s.formatOnly(c)
+	if !ok {
 		return
 	}
 	base := s.ExternalBase(c.Request)
@@ -150,13 +161,8 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 }
 
 func (s *Server) handleOGCConformance(c *gin.Context) {
-	if err := onlyParams(c, "f"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	html, err := wantHTML(c)
-	if err != nil {
-		s.fail(c, err)
+	html, ok := s.formatOnly(c)
+	if !ok {
 		return
 	}
 	links := s.selfAlt(c, html, nil, jsonType)
@@ -216,13 +222,8 @@ func (s *Server) collectionDoc(c *gin.Context, l *layer.Layer) map[string]any {
 }
 
 func (s *Server) handleOGCCollections(c *gin.Context) {
-	if err := onlyParams(c, "f"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	html, err := wantHTML(c)
-	if err != nil {
-		s.fail(c, err)
+	html, ok := s.formatOnly(c)
+	if !ok {
 		return
 	}
 	ls, err := s.ogcLayers(c)
@@ -242,13 +243,8 @@ func (s *Server) handleOGCCollections(c *gin.Context) {
 }
 
 func (s *Server) handleOGCCollection(c *gin.Context) {
-	if err := onlyParams(c, "f"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	html, err := wantHTML(c)
-	if err != nil {
-		s.fail(c, err)
+	html, ok := s.formatOnly(c)
+	if !ok {
 		return
 	}
 	l, err := s.ogcLayer(c, c.Param("id"))
@@ -480,13 +476,8 @@ func (s *Server) itemsPage(l *layer.Layer, iq ItemsQuery, each func(*layer.Featu
 }
 
 func (s *Server) handleOGCItem(c *gin.Context) {
-	if err := onlyParams(c, "f"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	html, err := wantHTML(c)
-	if err != nil {
-		s.fail(c, err)
+	html, ok := s.formatOnly(c)
+	if !ok {
 		return
 	}
 	l, err := s.ogcLayer(c, c.Param("id"))
