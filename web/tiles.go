@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,8 +60,11 @@ func (s *Server) sendCached(c *gin.Context, contentType string, body []byte) {
 		}
 	}
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) && len(body) > 512 {
+		zw := gzipWriters.Get().(*gzip.Writer)
+		defer gzipWriters.Put(zw)
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		buf.Grow(len(body) / 2)
+		zw.Reset(&buf)
 		zw.Write(body)
 		if err := zw.Close(); err == nil {
 			h.Set("Content-Encoding", "gzip")
@@ -69,6 +73,13 @@ func (s *Server) sendCached(c *gin.Context, contentType string, body []byte) {
 	}
 	c.Data(http.StatusOK, contentType, body)
 }
+
+// gzipWriters keeps gzip writers between responses: a new one allocates
+// and clears about a megabyte of compressor state.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 func acceptsGzip(ae string) bool {
 	for _, part := range strings.Split(ae, ",") {

@@ -242,3 +242,60 @@ func TestTile(t *testing.T) {
 		t.Fatalf("ocean: %d bytes, %d, %v", len(data), n, err)
 	}
 }
+
+// TestTileReuse checks that pooled encoders carry nothing from one tile to
+// the next (the same tile encodes to the same bytes after others), that a
+// shared geometry is left as it was, and that a polygon crossing the tile's
+// edge is clipped to its buffer while one inside keeps every vertex.
+func TestTileReuse(t *testing.T) {
+	square := orb.Polygon{{{-0.58, 44.83}, {-0.57, 44.83}, {-0.57, 44.84}, {-0.58, 44.84}, {-0.58, 44.83}}}
+	big := orb.Polygon{{{-1, 44}, {0, 44}, {0, 45}, {-1, 45}, {-1, 44}}}
+	keep := orb.Clone(big).(orb.Polygon)
+	l := &Layer{ID: "p", Geometry: Polygon, Fields: []Field{{Name: "name", Kind: String}, {Name: "x", Kind: Number}},
+		Each: func(q Query, fn func(*Feature) error) error {
+			for i, g := range []orb.Polygon{square, big} {
+				if err := fn(&Feature{ID: fmt.Sprint(i), NumID: uint64(i + 1), Geom: g, Values: []any{fmt.Sprint("p", i), float64(i) + 0.5}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	tile := maptile.At(orb.Point{-0.575, 44.835}, 14)
+	first, n, err := Tile(l, tile)
+	if err != nil || n != 2 {
+		t.Fatalf("%d features, %v", n, err)
+	}
+	for _, z := range []maptile.Zoom{3, 8, 12} {
+		if _, _, err := Tile(testLayer(), maptile.At(orb.Point{-0.575, 44.835}, z)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, _, _ := Tile(l, tile)
+	if !bytes.Equal(first, again) {
+		t.Fatalf("the same tile encodes differently after others (%d vs %d bytes)", len(first), len(again))
+	}
+	if !orb.Equal(big, keep) {
+		t.Fatalf("the shared geometry changed: %v", big)
+	}
+	ls, err := mvt.Unmarshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ls[0].Features {
+		ring := f.Geometry.(orb.Polygon)[0]
+		switch f.Properties["name"] {
+		case "p0":
+			if len(ring) != 5 {
+				t.Fatalf("the inner square lost vertices: %v", ring)
+			}
+		case "p1":
+			for _, p := range ring {
+				if p[0] < -TileBuffer || p[0] > 4096+TileBuffer || p[1] < -TileBuffer || p[1] > 4096+TileBuffer {
+					t.Fatalf("vertex %v beyond the buffer", p)
+				}
+			}
+		default:
+			t.Fatalf("feature %v", f.Properties)
+		}
+	}
+}

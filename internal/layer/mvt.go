@@ -46,6 +46,7 @@ func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
 		q.Zoom = -1 // zoom 0 is the most generalised view, not "full detail"
 	}
 	e := newTileEncoder(t, len(l.Fields))
+	defer e.release()
 	simplifier := simplify.DouglasPeucker(1.0)
 	err := l.Iterate(q, func(f *Feature) error {
 		g, err := f.Geometry()
@@ -55,11 +56,11 @@ func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
 		if g == nil {
 			return nil
 		}
-		g = e.projectGeom(g) // a copy: layers may share their geometry
+		g = e.projectGeom(g) // scratch: layers may share their geometry
 		if l.Geometry == MultiPolygon || l.Geometry == LineString {
 			g = simplifier.Simplify(g)
 		}
-		if g = clipTile(g); g == nil {
+		if g = clipTile(g, e.inner); g == nil {
 			return nil
 		}
 		e.add(l, f, g)

@@ -3,6 +3,8 @@ package layer
 import (
 	"encoding/binary"
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -32,59 +34,105 @@ type tileEncoder struct {
 	tags     []uint32
 	ring     []orb.Point
 	tmp      []byte
+	msg      []byte // the feature being added
+	// pts and rings are the scratch the projected geometry of the feature
+	// being added lives in (it is encoded before the next one is projected).
+	pts   []orb.Point
+	rings []orb.Ring
+	polys []orb.Polygon
+	lines []orb.LineString
+	inner bool // the projected geometry lies within tileClip
 }
 
+// encoders keeps tile encoders between tiles: a cell tile holds thousands
+// of distinct values, and growing the value maps and buffers anew for each
+// tile cost a third of its time.
+var encoders = sync.Pool{New: func() any {
+	return &tileEncoder{strs: map[string]uint32{}, nums: map[float64]uint32{}, ints: map[int64]uint32{}}
+}}
+
 func newTileEncoder(t maptile.Tile, nfields int) *tileEncoder {
-	e := &tileEncoder{tile: t, n: math.Exp2(float64(t.Z)), keyIdx: make([]int32, nfields),
-		strs: map[string]uint32{}, nums: map[float64]uint32{}, ints: map[int64]uint32{}}
+	e := encoders.Get().(*tileEncoder)
+	e.tile, e.n = t, math.Exp2(float64(t.Z))
+	e.features, e.values, e.keys = e.features[:0], e.values[:0], e.keys[:0]
+	e.nfeat, e.nvals, e.bools = 0, 0, [2]int64{}
+	clear(e.strs)
+	clear(e.nums)
+	clear(e.ints)
+	e.keyIdx = slices.Grow(e.keyIdx[:0], nfields)[:nfields]
 	for i := range e.keyIdx {
 		e.keyIdx[i] = -1
 	}
 	return e
 }
 
-// project maps lon/lat to tile units (x right, y down).
+// release returns e to the pool; its buffers must no longer be used.
+func (e *tileEncoder) release() {
+	if cap(e.features) > 16<<20 {
+		return // an outsized tile: let its buffers go
+	}
+	encoders.Put(e)
+}
+
+// project maps lon/lat to tile units (x right, y down), noting whether the
+// point falls outside tileClip.
 func (e *tileEncoder) project(p orb.Point) orb.Point {
 	x := (p[0] + 180) / 360 * e.n
 	lat := p[1] * math.Pi / 180
 	y := (1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * e.n
-	return orb.Point{(x - float64(e.tile.X)) * 4096, (y - float64(e.tile.Y)) * 4096}
+	q := orb.Point{(x - float64(e.tile.X)) * 4096, (y - float64(e.tile.Y)) * 4096}
+	if q[0] < tileClip.Min[0] || q[0] > tileClip.Max[0] || q[1] < tileClip.Min[1] || q[1] > tileClip.Max[1] {
+		e.inner = false
+	}
+	return q
 }
 
+// points projects ps into the encoder's scratch.
+func (e *tileEncoder) points(ps []orb.Point) []orb.Point {
+	start := len(e.pts)
+	for _, p := range ps {
+		e.pts = append(e.pts, e.project(p))
+	}
+	return e.pts[start:len(e.pts):len(e.pts)]
+}
+
+func (e *tileEncoder) polygon(p orb.Polygon) orb.Polygon {
+	start := len(e.rings)
+	for _, r := range p {
+		e.rings = append(e.rings, orb.Ring(e.points(r)))
+	}
+	return orb.Polygon(e.rings[start:len(e.rings):len(e.rings)])
+}
+
+// projectGeom returns g in tile units, clipped to tileClip (or nil when
+// nothing is left). The result lives in the encoder's scratch until the
+// next call: layers may share their geometry, so g itself is never
+// changed.
 func (e *tileEncoder) projectGeom(g orb.Geometry) orb.Geometry {
+	e.pts, e.rings, e.polys, e.lines = e.pts[:0], e.rings[:0], e.polys[:0], e.lines[:0]
+	e.inner = true
+	var out orb.Geometry
 	switch g := g.(type) {
 	case orb.Point:
-		return e.project(g)
+		out = e.project(g)
 	case orb.LineString:
-		out := make(orb.LineString, len(g))
-		for i, p := range g {
-			out[i] = e.project(p)
-		}
-		return out
+		out = orb.LineString(e.points(g))
 	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, l := range g {
-			out[i] = e.projectGeom(l).(orb.LineString)
+		for _, l := range g {
+			e.lines = append(e.lines, orb.LineString(e.points(l)))
 		}
-		return out
+		out = orb.MultiLineString(e.lines)
 	case orb.Polygon:
-		out := make(orb.Polygon, len(g))
-		for i, r := range g {
-			rr := make(orb.Ring, len(r))
-			for j, p := range r {
-				rr[j] = e.project(p)
-			}
-			out[i] = rr
-		}
-		return out
+		out = e.polygon(g)
 	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = e.projectGeom(p).(orb.Polygon)
+		for _, p := range g {
+			e.polys = append(e.polys, e.polygon(p))
 		}
-		return out
+		out = orb.MultiPolygon(e.polys)
+	default:
+		return nil
 	}
-	return nil
+	return out
 }
 
 func zigzag(v int32) uint32 { return uint32((v << 1) ^ (v >> 31)) }
@@ -188,16 +236,21 @@ func appendPacked(b []byte, field int, vs []uint32, tmp []byte) ([]byte, []byte)
 	return appendBytes(b, field, tmp), tmp
 }
 
-// value returns the index of v in the value table, adding it.
+// value returns the index of v in the value table, adding it (a Value
+// message, field 4 of the layer, written straight into e.values).
 func (e *tileEncoder) value(v any) (uint32, bool) {
-	var msg []byte
 	switch v := v.(type) {
 	case string:
 		if i, ok := e.strs[v]; ok {
 			return i, true
 		}
 		e.strs[v] = e.nvals
-		msg = appendBytes(nil, 1, []byte(v))
+		n := len(v)
+		e.values = appendKey(e.values, 4, 2)
+		e.values = binary.AppendUvarint(e.values, uint64(1+uvarintLen(uint64(n))+n))
+		e.values = appendKey(e.values, 1, 2)
+		e.values = binary.AppendUvarint(e.values, uint64(n))
+		e.values = append(e.values, v...)
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return 0, false
@@ -206,15 +259,16 @@ func (e *tileEncoder) value(v any) (uint32, bool) {
 			return i, true
 		}
 		e.nums[v] = e.nvals
-		msg = appendKey(nil, 3, 1)
-		msg = binary.LittleEndian.AppendUint64(msg, math.Float64bits(v))
+		e.values = append(e.values, 4<<3|2, 9, 3<<3|1)
+		e.values = binary.LittleEndian.AppendUint64(e.values, math.Float64bits(v))
 	case int:
 		if i, ok := e.ints[int64(v)]; ok {
 			return i, true
 		}
 		e.ints[int64(v)] = e.nvals
-		msg = appendKey(nil, 6, 0)
-		msg = binary.AppendUvarint(msg, uint64((int64(v)<<1)^(int64(v)>>63)))
+		zz := uint64((int64(v) << 1) ^ (int64(v) >> 63))
+		e.values = append(e.values, 4<<3|2, byte(1+uvarintLen(zz)), 6<<3|0)
+		e.values = binary.AppendUvarint(e.values, zz)
 	case bool:
 		k := 0
 		if v {
@@ -224,16 +278,23 @@ func (e *tileEncoder) value(v any) (uint32, bool) {
 			return uint32(e.bools[k] - 1), true
 		}
 		e.bools[k] = int64(e.nvals) + 1
-		msg = appendKey(nil, 7, 0)
-		msg = append(msg, byte(k))
+		e.values = append(e.values, 4<<3|2, 2, 7<<3|0, byte(k))
 	case []string:
 		return e.value(Text(v))
 	default:
 		return 0, false
 	}
-	e.values = appendBytes(e.values, 4, msg)
 	e.nvals++
 	return e.nvals - 1, true
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
 }
 
 // add encodes one feature whose geometry g is already in tile units and
@@ -258,37 +319,50 @@ func (e *tileEncoder) add(l *Layer, f *Feature, g orb.Geometry) {
 		}
 		e.tags = append(e.tags, uint32(e.keyIdx[i]), vi)
 	}
-	var msg []byte
+	e.msg = e.msg[:0]
 	if f.NumID != 0 {
-		msg = appendKey(msg, 1, 0)
-		msg = binary.AppendUvarint(msg, f.NumID)
+		e.msg = appendKey(e.msg, 1, 0)
+		e.msg = binary.AppendUvarint(e.msg, f.NumID)
 	}
 	if len(e.tags) > 0 {
-		msg, e.tmp = appendPacked(msg, 2, e.tags, e.tmp)
+		e.msg, e.tmp = appendPacked(e.msg, 2, e.tags, e.tmp)
 	}
-	msg = appendKey(msg, 3, 0)
-	msg = binary.AppendUvarint(msg, uint64(typ))
-	msg, e.tmp = appendPacked(msg, 4, e.cmds, e.tmp)
-	e.features = appendBytes(e.features, 2, msg)
+	e.msg = appendKey(e.msg, 3, 0)
+	e.msg = binary.AppendUvarint(e.msg, uint64(typ))
+	e.msg, e.tmp = appendPacked(e.msg, 4, e.cmds, e.tmp)
+	e.features = appendBytes(e.features, 2, e.msg)
 	e.nfeat++
 }
 
-// bytes returns the tile: one layer named name (version 2, extent 4096).
+// bytes returns the tile: one layer named name (version 2, extent 4096),
+// in a new slice of its exact size.
 func (e *tileEncoder) bytes(name string) []byte {
-	var lay []byte
-	lay = appendKey(lay, 15, 0)
-	lay = append(lay, 2)
-	lay = appendBytes(lay, 1, []byte(name))
-	lay = append(lay, e.features...)
+	n := 2 + 1 + uvarintLen(uint64(len(name))) + len(name) + len(e.features) + len(e.values) + 3
 	for _, k := range e.keys {
-		lay = appendBytes(lay, 3, []byte(k))
+		n += 1 + uvarintLen(uint64(len(k))) + len(k)
 	}
-	lay = append(lay, e.values...)
-	lay = appendKey(lay, 5, 0)
-	lay = binary.AppendUvarint(lay, 4096)
-	return appendBytes(nil, 3, lay)
+	out := make([]byte, 0, 1+uvarintLen(uint64(n))+n)
+	out = appendKey(out, 3, 2)
+	out = binary.AppendUvarint(out, uint64(n))
+	out = appendKey(out, 15, 0)
+	out = append(out, 2)
+	out = appendBytes(out, 1, []byte(name))
+	out = append(out, e.features...)
+	for _, k := range e.keys {
+		out = appendBytes(out, 3, []byte(k))
+	}
+	out = append(out, e.values...)
+	out = appendKey(out, 5, 0)
+	return binary.AppendUvarint(out, 4096)
 }
 
 var tileClip = orb.Bound{Min: orb.Point{-TileBuffer, -TileBuffer}, Max: orb.Point{4096 + TileBuffer, 4096 + TileBuffer}}
 
-func clipTile(g orb.Geometry) orb.Geometry { return clip.Geometry(tileClip, g) }
+// clipTile clips g (tile units, from projectGeom) to tileClip; inner says
+// projectGeom found every point within it already.
+func clipTile(g orb.Geometry, inner bool) orb.Geometry {
+	if inner {
+		return g
+	}
+	return clip.Geometry(tileClip, g)
+}
