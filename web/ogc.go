@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -15,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
-	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -579,42 +577,18 @@ func (s *Server) answerOGC(c *gin.Context, html bool, jsonMedia string, doc any,
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(sb.String()))
 }
 
-// maxScenarioCollections bounds how many saved scenarios /ogc/collections
-// lists (the most recent pages of the store first, as it lists them).
-const maxScenarioCollections = 200
-
-// scenarioLayers returns, for each saved scenario (none without a store),
-// its places layer then its results layer for every profile.
+// scenarioLayers returns, for each saved scenario (none without a store,
+// planner.MaxListedScenarios at most), its places layer then its results
+// layer for every profile; scenarios left out are logged.
 func (s *Server) scenarioLayers(c *gin.Context) ([]*layer.Layer, error) {
 	if s.store == nil {
 		return nil, nil
 	}
-	list, _, err := s.store.List(c.Request.Context(), scenario.Filter{Limit: maxScenarioCollections})
-	if err != nil {
-		return nil, err
+	out, warnings, err := s.p.SavedScenarioLayers(c.Request.Context(), s.store, planner.MaxListedScenarios, nil)
+	for _, w := range warnings {
+		s.log.Warn("scenario collections", "warning", w)
 	}
-	var out []*layer.Layer
-	for _, sum := range list {
-		sc, err := s.store.Get(c.Request.Context(), sum.ID)
-		if errors.Is(err, scenario.ErrNotFound) {
-			continue // deleted since the listing
-		}
-		if err != nil {
-			return nil, err
-		}
-		l, err := s.p.ScenarioPlaces(*sc)
-		if err != nil {
-			s.log.Warn("scenario left out of the collections", "id", sc.ID, "err", err)
-			continue
-		}
-		out = append(out, l)
-		for _, pr := range s.p.Profiles() {
-			if l, err := s.p.ScenarioResults(*sc, pr.Name); err == nil {
-				out = append(out, l)
-			}
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // scenarioLayer returns the collection scenario-{id}-places or
