@@ -83,7 +83,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 // validate checks the flags and that every input file exists.
 func (cfg *ingestConfig) validate() error {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("ingest: %s: %w", fmt.Sprintf(format, a...), ErrUsage)
+		return fmt.Errorf("ingest: %w", usagef(format, a...))
 	}
 	if len(cfg.Grids) == 0 {
 		return bad("at least one --grid is required")
