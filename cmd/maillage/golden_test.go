@@ -64,8 +64,8 @@ func TestGoldenText(t *testing.T) {
 		// so an -update cannot silently bless a regression.
 		must []string
 	}{
-		{"stats.fr", []string{"stats"}, []string{"139\u202f381 personnes", "80 ans et plus 10\u202f330", "(rejetée)"}},
-		{"stats.en", []string{"stats", "--lang", "en"}, []string{"139,381 persons", "aged 80 and over 10,330", "(rejected)"}},
+		{"stats.fr", []string{"stats"}, []string{"139\u202f381 personnes", "80 ans et plus 10\u202f330", "(rejetée)", "latitude : coordonnées manquantes : gardé", `valeur de service "Cours de guitare" inconnue`}},
+		{"stats.en", []string{"stats", "--lang", "en"}, []string{"139,381 persons", "aged 80 and over 10,330", "(rejected)", "latitude: missing coordinates: kept"}},
 		{"coverage.fr", []string{"coverage"}, []string{"65 ans et plus, 20 min à pied  [seniors-20min-walk]", "(97,4\u202f%)",
 			"il manque 3\u202f585 personnes", "Horaires inconnus : 1 lieu sur 37 (2,7\u202f%)", "plus de 1\u202f000 m du réseau routier"}},
 		{"coverage.en", []string{"coverage", "--lang", "en"}, []string{"Aged 65 and over, 20 min on foot  [seniors-20min-walk]", "(97.4%)",

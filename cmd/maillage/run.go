@@ -235,7 +235,9 @@ func (m *Main) loadTerritory(path string) (*maillage.Territory, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(m.Stderr, "maillage: loaded %s (%d cells, %d venues) in %v\n", path, len(t.Cells), len(t.Venues), time.Since(start).Round(time.Millisecond))
+	l := m.lang
+	fmt.Fprintf(m.Stderr, l.Pick("maillage : %s lu (%s, %s) en %v\n", "maillage: loaded %s (%s, %s) in %v\n"), path,
+		l.Count(float64(len(t.Cells)), "cells"), l.Count(float64(len(t.Venues)), "places"), time.Since(start).Round(time.Millisecond))
 	return t, nil
 }
 

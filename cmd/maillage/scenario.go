@@ -112,7 +112,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err := st.Create(ctx, created); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "created scenario %d %q (%d changes)\n", created.ID, created.Name, len(created.Changes))
+		fmt.Fprintf(m.Stderr, m.lang.Pick("scénario %d « %s » créé (%d changements)\n", "created scenario %d %q (%d changes)\n"), created.ID, created.Name, len(created.Changes))
 		return writeJSON(m.Stdout, created)
 	case "list":
 		list, total, err := st.List(ctx, scenario.Filter{Limit: 1000})
@@ -142,7 +142,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err := st.Delete(ctx, nums[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "deleted scenario %d\n", nums[0])
+		fmt.Fprintf(m.Stderr, m.lang.Pick("scénario %d supprimé\n", "deleted scenario %d\n"), nums[0])
 		return nil
 	case "apply":
 		s, err := st.Get(ctx, nums[0])
@@ -260,6 +260,6 @@ func openStore(p *planner.Planner, dbPath string) (*sqlite.Store, error) {
 // warn prints warnings on stderr, one line each.
 func (m *Main) warn(warnings []string) {
 	for _, w := range warnings {
-		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", w)
+		fmt.Fprintf(m.Stderr, m.lang.Pick("maillage : attention : %s\n", "maillage: warning: %s\n"), m.lang.Text(w))
 	}
 }
