@@ -174,7 +174,7 @@ func (s Summary) WriteText(w io.Writer, maxIssues int, lang labels.Lang) error {
 			fmt.Fprintf(&sb, l.Pick("  … et %s de plus (--json pour tout voir)\n", "  … %s more (use --json for all)\n"), l.Int(float64(len(s.Issues)-i)))
 			break
 		}
-		fmt.Fprintf(&sb, "  %s:%d: %s: %s (%s)\n", f.File, f.Line, f.Field, f.Reason, l.Severity(string(f.Severity)))
+		fmt.Fprintf(&sb, "  %s:%d: %s%s%s (%s)\n", f.File, f.Line, f.Field, l.Pick(" : ", ": "), l.Text(f.Reason), l.Severity(string(f.Severity)))
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

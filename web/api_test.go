@@ -563,6 +563,15 @@ func scenarioServer(t *testing.T) (http.Handler, *sqlite.Store) {
 func scenarioServerConfig(t *testing.T, c Config) (*Server, *sqlite.Store) {
 	t.Helper()
 	p := mustPlanner(t)
+	st := openTestStore(t, p, nil)
+	return NewServer(c, p, st), st
+}
+
+// openTestStore opens a scenario store for p's territory in a temporary
+// directory, its configuration adjusted by edit when not nil, closed when
+// the test ends.
+func openTestStore(t *testing.T, p *planner.Planner, edit func(*sqlite.Config)) *sqlite.Store {
+	t.Helper()
 	tr := p.Territory()
 	cfg := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
 	cfg.Options = p.ScenarioOptions()
@@ -573,12 +582,15 @@ func scenarioServerConfig(t *testing.T, c Config) (*Server, *sqlite.Store) {
 		}
 		return nil
 	}
+	if edit != nil {
+		edit(&cfg)
+	}
 	st, err := sqlite.OpenConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return NewServer(c, p, st), st
+	return st
 }
 
 func TestScenarioCRUD(t *testing.T) {

@@ -8,22 +8,28 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/internal/gpkg"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 const gpkgType = "application/geopackage+sqlite3"
 
 // handleExportGPKG answers GET /api/v1/export.gpkg[?profile=P...]: every
-// layer in one GeoPackage, as `maillage export --format gpkg` writes it,
-// built in a temporary directory that is removed once sent.
+// layer in one GeoPackage (the saved scenarios' too), as `maillage export
+// --format gpkg` writes it, built in a temporary directory that is removed
+// once sent.
 func (s *Server) handleExportGPKG(c *gin.Context) {
 	if err := onlyParams(c, "profile"); err != nil {
 		s.fail(c, err)
 		return
 	}
-	layers, err := s.p.ExportLayers(c.QueryArray("profile"))
+	req := planner.ExportRequest{Profiles: c.QueryArray("profile"), Store: s.store}
+	layers, warnings, err := s.p.ExportLayers(c.Request.Context(), req)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	for _, w := range warnings {
+		s.log.Warn("export", "warning", w)
 	}
 	dir, err := os.MkdirTemp("", "maillage-export-")
 	if err != nil {

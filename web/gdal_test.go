@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/project"
 
+	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/internal/bordeauxtest"
 	"github.com/maillage/maillage/internal/gpkg"
@@ -238,14 +240,34 @@ func TestGDALReadsTile(t *testing.T) {
 	}
 }
 
-// TestGDALOpensGeoPackage writes the Bordeaux export and opens it with
-// ogrinfo: every table with its layer's count, SRS EPSG:4326, no warning.
+// TestGDALOpensGeoPackage writes the Bordeaux export, with one saved
+// scenario, and opens it with ogrinfo: every table (the proposals and the
+// scenario's places and results too) with its layer's count, SRS
+// EPSG:4326, no warning.
 func TestGDALOpensGeoPackage(t *testing.T) {
 	needGDAL(t, "ogrinfo")
 	p := bordeaux(t)
-	layers, err := p.ExportLayers([]string{"seniors-20min-walk"})
-	if err != nil {
+	st := openTestStore(t, p, nil)
+	lon, lat := -0.5322, 44.8571
+	sc := &scenario.Scenario{Name: "une permanence à Cenon", Base: p.Territory().Name, Changes: []scenario.Change{
+		{Op: scenario.OpAdd, Name: "Permanence de Cenon", Lon: &lon, Lat: &lat, OpeningHours: "Mo-Fr 09:00-12:00"},
+	}}
+	if err := st.Create(t.Context(), sc); err != nil {
 		t.Fatal(err)
+	}
+	const profile = "seniors-20min-walk"
+	layers, warnings, err := p.ExportLayers(t.Context(), planner.ExportRequest{Profiles: []string{profile}, Store: st})
+	if err != nil || len(warnings) > 0 {
+		t.Fatal(err, warnings)
+	}
+	var ids []string
+	for _, l := range layers {
+		ids = append(ids, l.ID)
+	}
+	for _, want := range []string{"proposals-" + profile, planner.ScenarioLayerID(sc.ID), planner.ScenarioResultsID(sc.ID, profile)} {
+		if !slices.Contains(ids, want) {
+			t.Fatalf("no %s in the export: %v", want, ids)
+		}
 	}
 	path := filepath.Join(t.TempDir(), "territoire.gpkg")
 	if _, err := gpkg.Write(context.Background(), path, layers); err != nil {

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/coverage/scenario/sqlite"
 )
@@ -19,24 +17,7 @@ import (
 func storeServer(t *testing.T, edit func(*sqlite.Config)) (http.Handler, *sqlite.Store) {
 	t.Helper()
 	p := mustPlanner(t)
-	tr := p.Territory()
-	cfg := sqlite.DefaultConfig(filepath.Join(t.TempDir(), "scenarios.db"))
-	cfg.Options = p.ScenarioOptions()
-	cfg.Synchronous = "NORMAL"
-	cfg.Territory = func(name string) *maillage.Territory {
-		if name == tr.Name {
-			return tr
-		}
-		return nil
-	}
-	if edit != nil {
-		edit(&cfg)
-	}
-	st, err := sqlite.OpenConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestStore(t, p, edit)
 	return NewServer(Config{}, p, st).Handler(), st
 }
 

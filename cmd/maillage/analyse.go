@@ -312,7 +312,7 @@ func (m *Main) propose(ctx context.Context, args []string) error {
 		return err
 	}
 	if prop.Warning != "" {
-		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", prop.Warning)
+		m.warn([]string{prop.Warning})
 	}
 	for _, name := range req.Profiles {
 		if err := m.warnOffNetwork(p, name, pf.Lang); err != nil {

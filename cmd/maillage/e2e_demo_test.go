@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -217,6 +218,23 @@ func TestE2EScenarioRoundTrip(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("export has no point at the added place %v (%d features)", center, len(fc.Features))
+	}
+
+	// The GeoPackage export takes the saved scenario and the proposals:
+	// their tables are listed with a feature count.
+	gp := filepath.Join(t.TempDir(), "territoire.gpkg")
+	var stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"export", "--out", gp, "--db", db, "--profile", profile}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr.String())
+	}
+	for _, table := range []string{"proposals-" + profile, "scenario-" + id + "-places", "scenario-" + id + "-results-" + profile} {
+		if m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(table) + `: ([1-9]\d*)$`).FindStringSubmatch(stderr.String()); m == nil {
+			t.Errorf("export: no table %s with features:\n%s", table, stderr.String())
+		}
+	}
+	stderr.Reset()
+	if err := Run(context.Background(), []string{"export", "--out", gp, "--profile", profile, "--no-proposals", "--db", filepath.Join(t.TempDir(), "absent.db")}, &bytes.Buffer{}, &stderr); err == nil || !strings.Contains(err.Error(), "absent.db") {
+		t.Errorf("export with a missing --db: %v", err)
 	}
 
 	run(t, "scenario", "delete", id, "--db", db)

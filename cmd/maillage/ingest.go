@@ -64,18 +64,22 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
+	l := m.lang
 	for _, f := range rep.Warnings {
-		fmt.Fprintf(m.Stderr, "ingest: warning: %s\n", f.Reason)
+		fmt.Fprintf(m.Stderr, l.Pick("ingest : attention : %s\n", "ingest: warning: %s\n"), l.Text(f.Reason))
 	}
 	if cfg.EPCI == "" {
-		fmt.Fprintln(m.Stderr, "ingest: note: without --epci and --commune-list, the territory rolls up by commune and département only (no EPCI level)")
+		fmt.Fprintln(m.Stderr, l.Pick("ingest : note : sans --epci ni --commune-list, le territoire se regroupe par commune et par département seulement (pas de niveau EPCI)",
+			"ingest: note: without --epci and --commune-list, the territory rolls up by commune and département only (no EPCI level)"))
 	}
 	if err := data.WriteTerritoryFile(cfg.Out, t, data.TerritoryFileOptions{Gzip: cfg.Gzip}); err != nil {
 		return err
 	}
 	s := data.Summarize(t)
-	fmt.Fprintf(m.Stderr, "wrote %s: %.1f persons in %d cells, %d communes, %d venues (%d located, %d rejected), %d issues, in %v\n",
-		cfg.Out, s.Population, s.Cells, s.Communes, s.Venues.Kept, s.Venues.Located, s.Venues.Rejected, len(s.Issues),
+	fmt.Fprintf(m.Stderr, l.Pick("écrit %s : %s sur %s, %s, %s (%s localisés, %s rejetés), %s signalements, en %v\n",
+		"wrote %s: %s in %s, %s, %s (%s located, %s rejected), %s issues, in %v\n"),
+		cfg.Out, l.Count(s.Population, "persons"), l.Count(float64(s.Cells), "cells"), l.Count(float64(s.Communes), "communes"),
+		l.Count(float64(s.Venues.Kept), "places"), l.Int(float64(s.Venues.Located)), l.Int(float64(s.Venues.Rejected)), l.Int(float64(len(s.Issues))),
 		time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -83,7 +87,7 @@ func (m *Main) ingest(ctx context.Context, args []string) error {
 // validate checks the flags and that every input file exists.
 func (cfg *ingestConfig) validate() error {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("ingest: %s: %w", fmt.Sprintf(format, a...), ErrUsage)
+		return fmt.Errorf("ingest: %w", usagef(format, a...))
 	}
 	if len(cfg.Grids) == 0 {
 		return bad("at least one --grid is required")

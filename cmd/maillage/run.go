@@ -14,6 +14,7 @@ import (
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
 	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/paulmach/osm"
 )
 
@@ -64,6 +65,10 @@ type Main struct {
 	// Now is the clock of the reports ("records older than two years");
 	// nil is time.Now. Golden-file tests fix it.
 	Now func() time.Time
+	// lang is the language of the command's text and errors: --lang
+	// (every command takes it), read before the flags are parsed so that an
+	// error in them is in the right language too.
+	lang labels.Lang
 }
 
 func (m *Main) now() time.Time {
@@ -86,6 +91,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // Run runs the command args[0] with the flags that follow.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	m.lang = langArg(args)
 	if len(args) == 0 {
 		return ErrUsage
 	}
@@ -94,12 +100,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	if errors.Is(err, ErrUsage) && m.fs != nil {
-		// A command's own usage, not the list of commands: the flag
-		// package printed it already for a flag it could not parse.
-		if !errors.Is(err, errUsagePrinted) {
-			m.fs.SetOutput(m.Stderr)
-			m.fs.Usage()
-		}
+		// A command's own usage, not the list of commands.
+		m.fs.SetOutput(m.Stderr)
+		m.fs.Usage()
 		return commandUsageError{err}
 	}
 	return err
@@ -110,17 +113,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 type commandUsageError struct{ err error }
 
 func (e commandUsageError) Error() string {
-	msg := strings.TrimSuffix(e.err.Error(), ": "+ErrUsage.Error())
-	if m, ok := strings.CutSuffix(msg, ": "+errUsagePrinted.Error()); ok {
-		msg = m + ": bad flags"
-	}
-	return msg + " (usage above)"
+	return strings.TrimSuffix(e.err.Error(), ": "+ErrUsage.Error()) + " (usage above)"
 }
 
 func (e commandUsageError) Unwrap() error { return e.err }
-
-// errUsagePrinted marks a usage error whose usage the flag package printed.
-var errUsagePrinted = errors.New("usage printed")
 
 func (m *Main) dispatch(ctx context.Context, args []string) error {
 	switch args[0] {
@@ -170,16 +166,33 @@ func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
 		fmt.Fprintf(fs.Output(), "usage: maillage %s %s\n", name, synopsis)
 		fs.PrintDefaults()
 	}
+	fs.Var(&langValue{[]*labels.Lang{&m.lang}}, "lang", "language of the text output and of the errors: fr (default) or en")
 	return fs
 }
 
-// parse parses args into fs; "-h" gives errHelp, stray arguments an error.
+// parseFlags parses args into fs without letting the flag package print
+// its own (English) error: the error is returned, with ErrUsage, for Run to
+// print the usage and the message in --lang. "-h" prints the usage and
+// gives errHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return errHelp
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w: %w", fs.Name(), err, ErrUsage)
+	}
+	return nil
+}
+
+// parse parses args into fs (parseFlags); stray arguments are an error.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return fmt.Errorf("%s: %w: %w", fs.Name(), errUsagePrinted, ErrUsage)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q: %w", fs.Name(), fs.Arg(0), ErrUsage)
@@ -222,7 +235,9 @@ func (m *Main) loadTerritory(path string) (*maillage.Territory, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(m.Stderr, "maillage: loaded %s (%d cells, %d venues) in %v\n", path, len(t.Cells), len(t.Venues), time.Since(start).Round(time.Millisecond))
+	l := m.lang
+	fmt.Fprintf(m.Stderr, l.Pick("maillage : %s lu (%s, %s) en %v\n", "maillage: loaded %s (%s, %s) in %v\n"), path,
+		l.Count(float64(len(t.Cells)), "cells"), l.Count(float64(len(t.Venues)), "places"), time.Since(start).Round(time.Millisecond))
 	return t, nil
 }
 

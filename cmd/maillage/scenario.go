@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,8 +51,8 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	for len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
 		ids, rest = append(ids, rest[0]), rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		return fmt.Errorf("%s: %w", fs.Name(), ErrUsage)
+	if err := parseFlags(fs, rest); err != nil {
+		return err
 	}
 	ids = append(ids, fs.Args()...)
 	if format != "json" && format != "text" {
@@ -91,10 +90,8 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		return err
 	}
 	if remembered != nil && remembered.BaseDigest != "" && p.Digest() != remembered.BaseDigest {
-		return errors.New(pf.Lang.Sprintf(
-			"scénario %d : le fichier de territoire %s a changé depuis la création du scénario (empreinte %s, attendue %s) ; indiquez le territoire voulu avec --territory FICHIER",
-			"scenario %d: the territory file %s changed since the scenario was made (digest %s, want %s); name the territory with --territory FILE",
-			remembered.ID, remembered.TerritoryFile, p.Digest(), remembered.BaseDigest))
+		return errorf("scenario %d: the territory file %s changed since the scenario was made (digest %s, want %s); name the territory with --territory FILE",
+			remembered.ID, remembered.TerritoryFile, p.Digest(), remembered.BaseDigest)
 	}
 	// A scenario to create is read and checked before the database is
 	// opened: a bad one writes nothing, not even an empty database.
@@ -115,7 +112,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err := st.Create(ctx, created); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "created scenario %d %q (%d changes)\n", created.ID, created.Name, len(created.Changes))
+		fmt.Fprintf(m.Stderr, m.lang.Pick("scénario %d « %s » créé (%d changements)\n", "created scenario %d %q (%d changes)\n"), created.ID, created.Name, len(created.Changes))
 		return writeJSON(m.Stdout, created)
 	case "list":
 		list, total, err := st.List(ctx, scenario.Filter{Limit: 1000})
@@ -145,7 +142,7 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err := st.Delete(ctx, nums[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "deleted scenario %d\n", nums[0])
+		fmt.Fprintf(m.Stderr, m.lang.Pick("scénario %d supprimé\n", "deleted scenario %d\n"), nums[0])
 		return nil
 	case "apply":
 		s, err := st.Get(ctx, nums[0])
@@ -204,14 +201,10 @@ func (m *Main) rememberedTerritory(ctx context.Context, l labels.Lang, dbPath st
 	case s.TerritoryFile == "" && s.Base == demo.Name:
 		return nil, nil
 	case s.TerritoryFile == "":
-		return nil, errors.New(l.Sprintf(
-			"scénario %d : il a été fait sur le territoire « %s », dont le fichier n'a pas été enregistré ; indiquez-le avec --territory FICHIER",
-			"scenario %d: it was made on territory %q, whose file was not recorded; name it with --territory FILE", s.ID, s.Base))
+		return nil, errorf("scenario %d: it was made on territory %q, whose file was not recorded; name it with --territory FILE", s.ID, s.Base)
 	}
 	if _, err := os.Stat(s.TerritoryFile); err != nil {
-		return nil, errors.New(l.Sprintf(
-			"scénario %d : le fichier de territoire %s sur lequel il a été fait est introuvable (%v) ; indiquez le territoire avec --territory FICHIER",
-			"scenario %d: the territory file %s it was made on cannot be found (%v); name the territory with --territory FILE", s.ID, s.TerritoryFile, err))
+		return nil, errorf("scenario %d: the territory file %s it was made on cannot be found (%v); name the territory with --territory FILE", s.ID, s.TerritoryFile, err)
 	}
 	fmt.Fprintln(m.Stderr, l.Sprintf("maillage : scénario %d : territoire lu dans %s, le fichier sur lequel il a été fait",
 		"maillage: scenario %d: territory read from %s, the file it was made on", s.ID, s.TerritoryFile))
@@ -238,6 +231,11 @@ func (m *Main) readScenario(p *planner.Planner, file string) (*scenario.Scenario
 		return nil, err
 	}
 	s, err := p.DecodeScenario(raw)
+	if err == nil && s.Base == p.Territory().Name {
+		// Checked against the territory too (unknown place ids…) before
+		// the store is opened, so a refused scenario writes nothing.
+		err = p.ScenarioOptions().Validate(p.Territory(), s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -262,6 +260,6 @@ func openStore(p *planner.Planner, dbPath string) (*sqlite.Store, error) {
 // warn prints warnings on stderr, one line each.
 func (m *Main) warn(warnings []string) {
 	for _, w := range warnings {
-		fmt.Fprintf(m.Stderr, "maillage: warning: %s\n", w)
+		fmt.Fprintf(m.Stderr, m.lang.Pick("maillage : attention : %s\n", "maillage: warning: %s\n"), m.lang.Text(w))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // TestScenarioRemembersTerritory: a scenario created with --territory F is
@@ -55,7 +56,7 @@ func TestScenarioRemembersTerritory(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = Run(context.Background(), []string{"scenario", "apply", "1", "--db", db}, &out, &errOut)
-	if err == nil || !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), "introuvable") || !strings.Contains(err.Error(), "--territory") {
+	if msg := errorText(err, labels.FR); err == nil || !strings.Contains(msg, file) || !strings.Contains(msg, "introuvable") || !strings.Contains(msg, "--territory") {
 		t.Errorf("apply after the file was removed: %v; want an error naming %s and asking for --territory", err, file)
 	}
 }

@@ -276,7 +276,7 @@ func writeProposalText(w io.Writer, l labels.Lang, p *planner.Planner, prop *pro
 			l.Int(prop.UpperBound), l.Percent(prop.Gap))
 	}
 	if prop.Warning != "" {
-		fmt.Fprintf(w, "  %s %s\n", l.Pick("attention :", "warning:"), prop.Warning)
+		fmt.Fprintf(w, "  %s %s\n", l.Pick("attention :", "warning:"), l.Text(prop.Warning))
 	}
 	fmt.Fprintln(w)
 	head := []string{l.Pick("site", "site"), l.Pick("gain pondéré", "weighted gain"), l.Pick("habitants", "inhabitants"),

@@ -267,7 +267,7 @@ func (e *tileEncoder) value(v any) (uint32, bool) {
 		}
 		e.ints[int64(v)] = e.nvals
 		zz := uint64((int64(v) << 1) ^ (int64(v) >> 63))
-		e.values = append(e.values, 4<<3|2, byte(1+uvarintLen(zz)), 6<<3|0)
+		e.values = append(e.values, 4<<3|2, byte(1+uvarintLen(zz)), 6<<3)
 		e.values = binary.AppendUvarint(e.values, zz)
 	case bool:
 		k := 0
@@ -278,7 +278,7 @@ func (e *tileEncoder) value(v any) (uint32, bool) {
 			return uint32(e.bools[k] - 1), true
 		}
 		e.bools[k] = int64(e.nvals) + 1
-		e.values = append(e.values, 4<<3|2, 2, 7<<3|0, byte(k))
+		e.values = append(e.values, 4<<3|2, 2, 7<<3, byte(k))
 	case []string:
 		return e.value(Text(v))
 	default:

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -499,10 +500,30 @@ func (p *Planner) communeLayer() *layer.Layer {
 	}
 }
 
-// ExportLayers returns the layers of a full export (GeoPackage): venues,
-// cells and communes, then coverage and gaps of each named profile (every
-// profile when none is named).
-func (p *Planner) ExportLayers(profiles []string) ([]*layer.Layer, error) {
+// ExportRequest says what a full export (GeoPackage) holds.
+type ExportRequest struct {
+	// Profiles whose coverage, gaps and proposals are exported; every
+	// profile when empty.
+	Profiles []string
+	// Store, when not nil, adds each saved scenario's places and its
+	// results for each exported profile (MaxListedScenarios at most, the
+	// most recent first).
+	Store scenario.Store
+	// NoProposals leaves out the proposals-{profile} layers (each is a
+	// proposal of ProposalLayerK sites, computed when first read).
+	NoProposals bool
+}
+
+// MaxListedScenarios bounds how many saved scenarios a listing of layers
+// (an export, the OGC collections) takes: each brings a layer per profile.
+const MaxListedScenarios = 200
+
+// ExportLayers returns the layers of a full export: venues, cells and
+// communes, then the coverage, gaps and proposals of each profile, then the
+// saved scenarios' layers (see SavedScenarioLayers), with the warnings of
+// the scenarios left out.
+func (p *Planner) ExportLayers(ctx context.Context, req ExportRequest) ([]*layer.Layer, []string, error) {
+	profiles := req.Profiles
 	if len(profiles) == 0 {
 		for _, pr := range p.profiles {
 			profiles = append(profiles, pr.Name)
@@ -511,19 +532,75 @@ func (p *Planner) ExportLayers(profiles []string) ([]*layer.Layer, error) {
 	ids := []string{"venues", "cells", "communes"}
 	for _, name := range profiles {
 		if _, err := p.Profile(name); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ids = append(ids, "coverage-"+name, "gaps-"+name)
+		if !req.NoProposals {
+			ids = append(ids, "proposals-"+name)
+		}
 	}
 	out := make([]*layer.Layer, 0, len(ids))
 	for _, id := range ids {
 		l, err := p.Layer(id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	if req.Store == nil {
+		return out, nil, nil
+	}
+	more, warnings, err := p.SavedScenarioLayers(ctx, req.Store, MaxListedScenarios, profiles)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(out, more...), warnings, nil
+}
+
+// SavedScenarioLayers returns, for each scenario of store (at most limit,
+// the most recent first, as the store lists them), its places layer then
+// its results layer for each named profile (every profile when none is
+// named). A scenario that does not apply to this territory is left out
+// with a warning, as are the ones beyond limit.
+func (p *Planner) SavedScenarioLayers(ctx context.Context, store scenario.Store, limit int, profiles []string) ([]*layer.Layer, []string, error) {
+	if len(profiles) == 0 {
+		for _, pr := range p.profiles {
+			profiles = append(profiles, pr.Name)
+		}
+	}
+	list, total, err := store.List(ctx, scenario.Filter{Limit: limit})
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []*layer.Layer
+	var warnings []string
+	if total > len(list) {
+		warnings = append(warnings, fmt.Sprintf("%d saved scenarios, only the %d most recent are taken", total, len(list)))
+	}
+	for _, sum := range list {
+		sc, err := store.Get(ctx, sum.ID)
+		if errors.Is(err, scenario.ErrNotFound) {
+			continue // deleted since the listing
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := p.ScenarioPlaces(*sc)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("scenario %d (%s) left out: %v", sc.ID, sc.Name, err))
+			continue
+		}
+		out = append(out, l)
+		for _, name := range profiles {
+			l, err := p.ScenarioResults(*sc, name)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("scenario %d (%s): results for %s left out: %v", sc.ID, sc.Name, name, err))
+				continue
+			}
+			out = append(out, l)
+		}
+	}
+	return out, warnings, nil
 }
 
 // RoadsMinZoom is the lowest zoom the roads layer is drawn at: below it a

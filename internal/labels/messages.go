@@ -1,0 +1,210 @@
+package labels
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Messages: the sentences of errors a person reads. Core packages keep
+// writing their errors in English (sentinels, typed errors with a Reason);
+// a front end renders them for people at its edge. The catalogue below maps
+// each English message — a fmt format, as the code that writes it spells it
+// — to its French format, with the same verbs in the same order (or
+// explicit indexes, %[2]s). Two ways in:
+//
+//   - Msg(format, args...).In(l): a message whose format is known (the
+//     front end's own errors);
+//   - l.Text(s): an English text already formatted (a sentinel's text, a
+//     typed error's Reason), matched back against the catalogue's formats,
+//     its arguments kept as they were written; a text the catalogue does
+//     not know is returned unchanged, in English.
+//
+// TestMessagesCatalogue checks that both formats of an entry take the same
+// arguments, and that every English format is still written by the code.
+
+// Message is a sentence for a person: an English fmt format (its key in the
+// catalogue) and its arguments.
+type Message struct {
+	Format string
+	Args   []any
+}
+
+// Msg returns the message of format and args.
+func Msg(format string, args ...any) Message { return Message{Format: format, Args: args} }
+
+// In renders m in l: the catalogue's French format for FR (the English one
+// when the catalogue lacks it), the English format for EN.
+func (m Message) In(l Lang) string {
+	f := m.Format
+	if l != EN {
+		if fr, ok := messagesFR[f]; ok {
+			f = fr
+		}
+	}
+	return fmt.Sprintf(f, m.Args...)
+}
+
+// String is the English message.
+func (m Message) String() string { return m.In(EN) }
+
+// Text translates s, an English message already formatted, into l: s itself
+// in English or when no format of the catalogue matches it. An argument that
+// is itself a message of the catalogue is translated too ("invalid value
+// "de" for flag -lang: …").
+func (l Lang) Text(s string) string {
+	if l == EN || s == "" {
+		return s
+	}
+	return translate(s, 3)
+}
+
+func translate(s string, depth int) string {
+	if fr, ok := messagesFR[s]; ok {
+		return fr
+	}
+	for _, p := range patterns() {
+		m := p.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(m)-1)
+		for i, a := range m[1:] {
+			if depth > 0 {
+				a = translate(a, depth-1)
+			}
+			args[i] = a
+		}
+		return fmt.Sprintf(p.fr, args...)
+	}
+	return s
+}
+
+// pattern is one catalogue entry with verbs, as a regular expression over
+// the English text and the French format rewritten to take every argument
+// as a string (%[n]s).
+type pattern struct {
+	re *regexp.Regexp
+	fr string
+	// literal is the length of the English format's literal text: longer
+	// (more specific) formats are tried first.
+	literal int
+}
+
+var (
+	patternsOnce sync.Once
+	patternList  []pattern
+)
+
+func patterns() []pattern {
+	patternsOnce.Do(func() {
+		for en, fr := range messagesFR {
+			lits, verbs := splitFormat(en)
+			if len(verbs) == 0 {
+				continue
+			}
+			var b strings.Builder
+			b.WriteString("^")
+			n := 0
+			for i, lit := range lits {
+				b.WriteString(regexp.QuoteMeta(lit))
+				n += len(lit)
+				if i < len(verbs) {
+					b.WriteString("(.*?)")
+				}
+			}
+			b.WriteString("$")
+			patternList = append(patternList, pattern{re: regexp.MustCompile("(?s)" + b.String()), fr: asStrings(fr), literal: n})
+		}
+		sort.Slice(patternList, func(i, j int) bool {
+			if patternList[i].literal != patternList[j].literal {
+				return patternList[i].literal > patternList[j].literal
+			}
+			return patternList[i].re.String() < patternList[j].re.String()
+		})
+	})
+	return patternList
+}
+
+// verbRE matches one fmt verb: %%, or % with an optional argument index,
+// flags, width and precision, then the verb letter.
+var verbRE = regexp.MustCompile(`%%|%(\[\d+\])?[-+# 0]*\d*(\.\d*)?[a-zA-Z]`)
+
+// splitFormat cuts a format into its literal parts (one more than the
+// verbs; "%%" stays in the literal as "%") and its verbs.
+func splitFormat(f string) (lits []string, verbs []string) {
+	var cur strings.Builder
+	last := 0
+	for _, loc := range verbRE.FindAllStringIndex(f, -1) {
+		cur.WriteString(f[last:loc[0]])
+		last = loc[1]
+		v := f[loc[0]:loc[1]]
+		if v == "%%" {
+			cur.WriteString("%")
+			continue
+		}
+		lits = append(lits, cur.String())
+		cur.Reset()
+		verbs = append(verbs, v)
+	}
+	cur.WriteString(f[last:])
+	return append(lits, cur.String()), verbs
+}
+
+// verbIndexes returns the argument (0-based) each verb of f takes, as fmt
+// counts them (an explicit [n] index moves the count).
+func verbIndexes(f string) []int {
+	_, verbs := splitFormat(f)
+	out := make([]int, len(verbs))
+	next := 0
+	for i, v := range verbs {
+		if j := strings.IndexByte(v, '['); j >= 0 {
+			k := strings.IndexByte(v, ']')
+			n, _ := strconv.Atoi(v[j+1 : k])
+			next = n - 1
+		}
+		out[i] = next
+		next++
+	}
+	return out
+}
+
+// asStrings rewrites format f so that each verb prints, as a string, the
+// argument it takes: "%d lieux sur %[1]d" → "%[1]s lieux sur %[1]s".
+func asStrings(f string) string {
+	idx := verbIndexes(f)
+	k := 0
+	return verbRE.ReplaceAllStringFunc(f, func(v string) string {
+		if v == "%%" {
+			return v
+		}
+		s := fmt.Sprintf("%%[%d]s", idx[k]+1)
+		k++
+		return s
+	})
+}
+
+// catalogueCheck returns what is wrong in the catalogue: entries whose
+// French format does not take the English one's arguments.
+func catalogueCheck() []string {
+	var bad []string
+	for en, fr := range messagesFR {
+		a, b := verbIndexes(en), verbIndexes(fr)
+		seen := map[int]bool{}
+		for _, i := range b {
+			seen[i] = true
+		}
+		ok := len(seen) == len(a)
+		for i := range a {
+			ok = ok && seen[i]
+		}
+		if !ok || fr == "" {
+			bad = append(bad, fmt.Sprintf("%q → %q: %d arguments, French takes %v", en, fr, len(a), b))
+		}
+	}
+	sort.Strings(bad)
+	return bad
+}
