@@ -90,7 +90,7 @@ func openAPI() obj {
 		"/api/docs":         obj{"get": op("ce document, lisible", nil, obj{"200": answer("page HTML", htmlType, strSchema)})},
 		"/api/v1/territory": obj{"get": op("résumé du territoire", nil, okJSON("le résumé", anyObject))},
 		"/api/v1/venues":    obj{"get": op("lieux localisés (RFC 7946)", nil, okGeo("les lieux"))},
-		"/api/v1/cells": obj{"get": op("cellules dont le centre est dans la boîte",
+		"/api/v1/cells": obj{"get": op("cellules dont l'emprise rencontre la boîte (la couche cells)",
 			[]any{qparam("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", strSchema)}, okGeo("les cellules"), "400", "413")},
 		"/api/v1/export.gpkg": obj{"get": op("toutes les couches dans un GeoPackage", []any{profileArg},
 			obj{"200": answer("le GeoPackage", gpkgType, obj{"type": "string", "format": "binary"})}, "400")},

@@ -26,7 +26,6 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data"
-	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -105,9 +104,6 @@ type Server struct {
 	t       *maillage.Territory
 	summary data.Summary
 	venues  []byte // the venues FeatureCollection, encoded once
-	cells   geo.Index[int32]
-	// communeJSON[i] is `,"commune":"…","commune_name":"…"` for commune i.
-	communeJSON [][]byte
 
 	openapi []byte // the OpenAPI document (openapi.go), encoded once
 
@@ -166,15 +162,7 @@ func NewServer(cfg Config, p *planner.Planner, store scenario.Store) *Server {
 	if cfg.RateLimit > 0 {
 		s.rate = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	}
-	for i := range t.Cells {
-		s.cells.InsertPoint(t.Cells[i].Center, int32(i))
-	}
 	s.venues = s.encodeVenues()
-	for _, c := range t.Communes {
-		code, _ := json.Marshal(c.Code)
-		name, _ := json.Marshal(c.Name)
-		s.communeJSON = append(s.communeJSON, []byte(`,"commune":`+string(code)+`,"commune_name":`+string(name)))
-	}
 	s.openapi, _ = json.Marshal(openAPI()) // maps, strings and numbers only
 	s.metrics = newMetrics(s)
 	if store != nil {

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/travel"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -131,10 +131,14 @@ func TestCellsBBox(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			// Independent count: a linear scan of the centres.
+			// Independent count: a linear scan of the hexagons' boxes.
 			want := map[string]*maillage.Cell{}
 			for i := range tr.Cells {
-				if c := tr.Cells[i].Center; tc.b.Contains(c) {
+				ring, err := geo.AppendCellRing(nil, tr.Cells[i].H3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rb := ring.Bound(); rb.Intersects(tc.b) {
 					want[tr.Cells[i].H3.String()] = &tr.Cells[i]
 				}
 			}
@@ -148,7 +152,7 @@ func TestCellsBBox(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(fc.Features) != len(want) {
-				t.Fatalf("%d features, %d cells centred in the bbox", len(fc.Features), len(want))
+				t.Fatalf("%d features, %d cells meeting the bbox", len(fc.Features), len(want))
 			}
 			for _, ft := range fc.Features {
 				c := want[ft.ID.(string)]
@@ -163,11 +167,11 @@ func TestCellsBBox(t *testing.T) {
 					t.Fatalf("%v: hexagon does not surround the centre", ft.ID)
 				}
 				for a := range maillage.NumAttrs {
-					if ft.Properties[a.String()] != c.Pop[a] {
-						t.Fatalf("%v: %s = %v, want %v", ft.ID, a, ft.Properties[a.String()], c.Pop[a])
+					if v, ok := ft.Properties[a.String()].(float64); !ok || math.Abs(v-c.Pop[a]) > 0.0005 {
+						t.Fatalf("%v: %s = %v, want %v to 3 decimals", ft.ID, a, ft.Properties[a.String()], c.Pop[a])
 					}
 				}
-				if ft.Properties["commune"] != tr.Communes[c.Commune].Code {
+				if ft.Properties["commune"] != tr.Communes[c.Commune].Code || ft.Properties["h3"] != ft.ID {
 					t.Fatalf("%v: commune %v", ft.ID, ft.Properties["commune"])
 				}
 			}
@@ -316,80 +320,56 @@ func FuzzParseBBox(f *testing.F) {
 }
 
 // BenchmarkCellsWholeDemo serves every cell of the demo territory (≈3,500
-// hexagons) as GeoJSON, and times in the same run the encoding through orb's
-// geojson and encoding/json that the direct encoder replaces.
+// hexagons) as GeoJSON through the cells layer's encoder.
 func BenchmarkCellsWholeDemo(b *testing.B) {
-	tr := mustDemo(b)
-	s := newTestServer(b, Config{}, tr)
+	s := newTestServer(b, Config{}, mustDemo(b))
 	h := s.Handler()
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/cells?bbox=1.4,45.8,2.7,46.6", nil)
-	var direct float64
-	b.Run("handler", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != 200 {
-				b.Fatal(rec.Code)
-			}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
 		}
-		direct = float64(b.Elapsed()) / float64(b.N)
-	})
-	b.Run("geojson", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			fc := geojson.NewFeatureCollection()
-			for i := range tr.Cells {
-				f, err := s.CellFeature(int32(i))
-				if err != nil {
-					b.Fatal(err)
-				}
-				fc.Append(f)
-			}
-			if _, err := json.Marshal(fc); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if direct > 0 {
-			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/direct, "x-slower-than-handler")
-		}
-	})
+	}
 }
 
-// TestAppendCellsMatchesCellFeature checks the hand-written encoder against
-// orb's geojson encoding of CellFeature, value by value.
-func TestAppendCellsMatchesCellFeature(t *testing.T) {
+// TestCellsMatchItems: /api/v1/cells and the OGC items of the cells
+// collection give the same features, values and geometry for one box (one
+// layer definition behind both).
+func TestCellsMatchItems(t *testing.T) {
 	tr := mustDemo(t)
-	s := newTestServer(t, Config{}, tr)
-	idx := []int32{0, 1, int32(len(tr.Cells) / 2), int32(len(tr.Cells) - 1)}
-	fast, err := s.appendCells(nil, idx)
+	h := newTestServer(t, Config{}, tr).Handler()
+	town := tr.Communes[0].Center
+	bbox := strings.Join([]string{f(town[0] - 0.02), f(town[1] - 0.015), f(town[0] + 0.02), f(town[1] + 0.015)}, ",")
+	_, _, api := get(t, h, "/api/v1/cells?bbox="+bbox)
+	_, _, items := get(t, h, "/ogc/collections/cells/items?limit=10000&bbox="+bbox)
+	a, err := geojson.UnmarshalFeatureCollection(api)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fc := geojson.NewFeatureCollection()
-	for _, i := range idx {
-		f, err := s.CellFeature(i)
-		if err != nil {
-			t.Fatal(err)
+	o, err := geojson.UnmarshalFeatureCollection(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Features) < 20 || len(a.Features) != len(o.Features) {
+		t.Fatalf("%d cells from the API, %d items", len(a.Features), len(o.Features))
+	}
+	for i := range a.Features {
+		x, y := a.Features[i], o.Features[i]
+		if x.ID != y.ID || !reflect.DeepEqual(x.Properties, y.Properties) {
+			t.Fatalf("feature %d: %v %v\n%v", i, x.ID, x.Properties, y.Properties)
 		}
-		fc.Append(f)
-	}
-	slow, err := json.Marshal(fc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a, b any
-	if err := json.Unmarshal(fast, &a); err != nil {
-		t.Fatalf("fast encoding is not JSON: %v\n%s", err, fast)
-	}
-	json.Unmarshal(slow, &b)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("encodings differ:\n%s\n%s", fast, slow)
-	}
-	bad := *tr
-	bad.Cells = slices.Clone(tr.Cells)
-	bad.Cells[0].Pop[maillage.Men] = math.NaN()
-	if _, err := newTestServer(t, Config{}, &bad).appendCells(nil, []int32{0}); err == nil {
-		t.Fatal("NaN attribute encoded")
+		if !orb.Equal(x.Geometry, y.Geometry) {
+			if len(x.Geometry.(orb.Polygon)[0]) != len(y.Geometry.(orb.Polygon)[0]) {
+				t.Fatalf("%v: geometry %v, items %v", x.ID, x.Geometry, y.Geometry)
+			}
+			for j, p := range x.Geometry.(orb.Polygon)[0] { // items are to 6 decimals
+				if q := y.Geometry.(orb.Polygon)[0][j]; math.Abs(p[0]-q[0]) > 5e-7 || math.Abs(p[1]-q[1]) > 5e-7 {
+					t.Fatalf("%v: vertex %v, items %v", x.ID, p, q)
+				}
+			}
+		}
 	}
 }

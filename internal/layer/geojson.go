@@ -217,6 +217,38 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// AppendGeoJSON appends to b the features of l selected by q as one RFC
+// 7946 FeatureCollection, as WriteGeoJSON writes it, unless they are more
+// than max: it then stops and returns b unchanged and n = max + 1.
+func AppendGeoJSON(b []byte, l *Layer, q Query, prec, max int) (_ []byte, n int, err error) {
+	start := len(b)
+	b = append(b, `{"type":"FeatureCollection","features":[`...)
+	err = l.Iterate(q, func(f *Feature) error {
+		if n++; n > max {
+			return ErrStop
+		}
+		var err error
+		b, err = appendMember(b, l, f, prec, n == 1)
+		return err
+	})
+	if err != nil {
+		return b[:start], n, err
+	}
+	if n > max {
+		return b[:start], n, nil
+	}
+	return append(b, "\n]}\n"...), n, nil
+}
+
+// appendMember appends f as a member of the features array.
+func appendMember(b []byte, l *Layer, f *Feature, prec int, first bool) ([]byte, error) {
+	if !first {
+		b = append(b, ',')
+	}
+	b = append(b, '\n')
+	return AppendFeature(b, l, f, prec)
+}
+
 // WriteGeoJSON writes the features of l selected by q as one RFC 7946
 // FeatureCollection (see AppendFeature), streaming: memory does not grow
 // with the number of features.
@@ -226,13 +258,8 @@ func WriteGeoJSON(w io.Writer, l *Layer, q Query, prec int) error {
 	var buf []byte
 	n := 0
 	err := l.Iterate(q, func(f *Feature) error {
-		buf = buf[:0]
-		if n > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, '\n')
 		var err error
-		if buf, err = AppendFeature(buf, l, f, prec); err != nil {
+		if buf, err = appendMember(buf[:0], l, f, prec, n == 0); err != nil {
 			return err
 		}
 		n++

@@ -299,3 +299,21 @@ func TestTileReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendGeoJSON: within its cap it appends what WriteGeoJSON writes;
+// over it, nothing, and one more than the cap as the count.
+func TestAppendGeoJSON(t *testing.T) {
+	l := testLayer()
+	var w bytes.Buffer
+	if err := WriteGeoJSON(&w, l, Query{}, 6); err != nil {
+		t.Fatal(err)
+	}
+	b, n, err := AppendGeoJSON([]byte("x"), l, Query{}, 6, 4)
+	if err != nil || n != 4 || string(b) != "x"+w.String() {
+		t.Fatalf("%d %v:\n%s\nwant\n%s", n, err, b, w.String())
+	}
+	b, n, err = AppendGeoJSON([]byte("x"), l, Query{}, 6, 3)
+	if err != nil || n != 4 || string(b) != "x" {
+		t.Fatalf("over the cap: %d %v %q", n, err, b)
+	}
+}

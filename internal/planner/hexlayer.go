@@ -199,7 +199,9 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 			}
 			c := &t.Cells[i]
 			var outline orb.Polygon
-			if q.HasBound() {
+			// A hexagon's box holds its centre: only cells centred outside
+			// the box need their outline to be tested.
+			if q.HasBound() && !q.Bound.Contains(c.Center) {
 				if outline = hexPolygon(c.H3); !layer.Intersects(outline, q.Bound) {
 					return nil
 				}
