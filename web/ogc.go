@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -445,18 +448,32 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 
 // itemsPage encodes the page iq asks of l as the start of a GeoJSON
 // FeatureCollection (up to the features' closing bracket, excluded), and
-// counts every matching feature. With each set, it calls it for the page's
-// features instead of encoding them.
+// returns the number of matching features. That number is counted by the
+// first request for a selection (layer, bbox, filters) and then kept, so
+// later pages stop after their last feature. With each set, it calls it
+// for the page's features instead of encoding them.
 func (s *Server) itemsPage(l *layer.Layer, iq ItemsQuery, each func(*layer.Feature) error) ([]byte, int, int, error) {
 	body := make([]byte, 0, 64<<10)
 	body = append(body, `{"type":"FeatureCollection","features":[`...)
+	key := iq.selection(l)
+	known, ok := s.matched.get(key)
 	matched, returned := 0, 0
-	err := l.Iterate(layer.Query{Bound: iq.Bound}, func(f *layer.Feature) error {
+	q := layer.Query{Bound: iq.Bound}
+	if ok && len(iq.Filters) == 0 && iq.Offset < known {
+		q.Skip, matched = iq.Offset, iq.Offset // the layer passes over the offset
+	}
+	err := l.Iterate(q, func(f *layer.Feature) error {
 		if !iq.matches(f) {
 			return nil
 		}
 		matched++
-		if matched <= iq.Offset || returned >= iq.Limit {
+		if matched <= iq.Offset {
+			return nil
+		}
+		if returned >= iq.Limit {
+			if ok {
+				return layer.ErrStop
+			}
 			return nil
 		}
 		returned++
@@ -470,7 +487,67 @@ func (s *Server) itemsPage(l *layer.Layer, iq ItemsQuery, each func(*layer.Featu
 		body, err = layer.AppendFeature(body, l, f, itemsPrecision)
 		return err
 	})
-	return body, matched, returned, err
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if ok {
+		return body, known, returned, nil
+	}
+	s.matched.put(key, matched)
+	return body, matched, returned, nil
+}
+
+// selectionKey names the features an items request selects: the layer
+// (its definition: a scenario's layers are defined anew for each request)
+// and the text of the bbox and filters.
+type selectionKey struct {
+	l *layer.Layer
+	q string
+}
+
+func (iq ItemsQuery) selection(l *layer.Layer) selectionKey {
+	var b strings.Builder
+	if iq.Bound != (orb.Bound{}) {
+		fmt.Fprint(&b, iq.Bound.Min, iq.Bound.Max)
+	}
+	for _, i := range slices.Sorted(maps.Keys(iq.Filters)) {
+		fmt.Fprintf(&b, "|%d=%q", i, iq.Filters[i])
+	}
+	return selectionKey{l, b.String()}
+}
+
+// matchedCounts keeps the number of features of the most recent selections
+// (at most maxSelections; the oldest goes first).
+type matchedCounts struct {
+	mu    sync.Mutex
+	n     map[selectionKey]int
+	order []selectionKey
+}
+
+const maxSelections = 1024
+
+func (m *matchedCounts) get(k selectionKey) (int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.n[k]
+	return n, ok
+}
+
+func (m *matchedCounts) put(k selectionKey, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[selectionKey]int{}
+	}
+	if _, ok := m.n[k]; ok {
+		return
+	}
+	if len(m.order) == maxSelections {
+		delete(m.n, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.n[k] = n
+	m.order = append(m.order, k)
 }
 
 func (s *Server) handleOGCItem(c *gin.Context) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -495,5 +496,49 @@ func TestOGCProposals(t *testing.T) {
 	}
 	if rec := getWith(t, h, "/ogc/collections/proposals-nope/items", nil); rec.Code != 404 {
 		t.Fatalf("unknown profile: %d", rec.Code)
+	}
+}
+
+// TestItemsCountKept: numberMatched is counted by the first page of a
+// selection; the next pages of it stop after their last feature, with the
+// same numberMatched, and another selection is counted anew.
+func TestItemsCountKept(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	visited := 0
+	l := &layer.Layer{ID: "n", Geometry: layer.Point, Fields: []layer.Field{{Name: "even", Kind: layer.Boolean}},
+		Each: func(q layer.Query, fn func(*layer.Feature) error) error {
+			for i := range 1000 {
+				visited++
+				if err := fn(&layer.Feature{ID: strconv.Itoa(i), Geom: orb.Point{float64(i) / 1000, 45}, Values: []any{i%2 == 0}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	page := func(iq ItemsQuery) (int, int) {
+		t.Helper()
+		visited = 0
+		_, matched, returned, err := s.itemsPage(l, iq, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return matched, returned
+	}
+	if m, r := page(ItemsQuery{Limit: 10}); m != 1000 || r != 10 || visited != 1000 {
+		t.Fatalf("first page: matched %d, returned %d, %d visited", m, r, visited)
+	}
+	if m, r := page(ItemsQuery{Limit: 10, Offset: 20}); m != 1000 || r != 10 || visited != 31 {
+		t.Fatalf("third page: matched %d, returned %d, %d visited (want 31)", m, r, visited)
+	}
+	even := ItemsQuery{Limit: 10, Offset: 10, Filters: map[int]string{0: "true"}}
+	if m, r := page(even); m != 500 || r != 10 || visited != 1000 {
+		t.Fatalf("filtered: matched %d, returned %d, %d visited", m, r, visited)
+	}
+	box := ItemsQuery{Limit: 10, Bound: orb.Bound{Min: orb.Point{0, 44}, Max: orb.Point{0.1, 46}}}
+	if m, _ := page(box); m != 1000 || visited != 1000 {
+		t.Fatalf("box (the layer does not filter): matched %d, %d visited", m, visited)
+	}
+	if m, _ := page(even); m != 500 || visited != 41 {
+		t.Fatalf("filtered again: matched %d, %d visited (want 41)", m, visited)
 	}
 }

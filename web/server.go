@@ -105,7 +105,8 @@ type Server struct {
 	summary data.Summary
 	venues  []byte // the venues FeatureCollection, encoded once
 
-	openapi []byte // the OpenAPI document (openapi.go), encoded once
+	openapi []byte        // the OpenAPI document (openapi.go), encoded once
+	matched matchedCounts // numberMatched of recent OGC item selections
 
 	rate    *rateLimiter // nil: no rate limit
 	metrics *metrics

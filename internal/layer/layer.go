@@ -116,6 +116,10 @@ type Query struct {
 	// zoom level: a layer may generalise (H3 cells aggregate to a parent
 	// resolution at low zooms). 0 means full detail.
 	Zoom int
+	// Skip, when > 0, leaves out the first Skip features the rest of q
+	// selects (a page's offset): a layer whose Skips is set passes over
+	// them without building them; Iterate does it for the others.
+	Skip int
 }
 
 // HasBound reports whether q filters by a box.
@@ -138,14 +142,28 @@ type Layer struct {
 	// (the same order on every call), stopping at fn's first error, which it
 	// returns (ErrStop ends the iteration without an error).
 	Each func(q Query, fn func(*Feature) error) error
+	// Skips says Each honours Query.Skip itself.
+	Skips bool
 }
 
 // ErrStop returned by an Each callback ends the iteration; Each then
 // returns nil.
 var ErrStop = errors.New("layer: stop")
 
-// Iterate is l.Each with ErrStop turned into nil.
+// Iterate is l.Each with ErrStop turned into nil, and q.Skip applied for a
+// layer whose Each does not.
 func (l *Layer) Iterate(q Query, fn func(*Feature) error) error {
+	if q.Skip > 0 && !l.Skips {
+		skip, inner := q.Skip, fn
+		q.Skip = 0
+		fn = func(f *Feature) error {
+			if skip > 0 {
+				skip--
+				return nil
+			}
+			return inner(f)
+		}
+	}
 	err := l.Each(q, fn)
 	if errors.Is(err, ErrStop) {
 		return nil

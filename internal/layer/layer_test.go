@@ -317,3 +317,14 @@ func TestAppendGeoJSON(t *testing.T) {
 		t.Fatalf("over the cap: %d %v %q", n, err, b)
 	}
 }
+
+// TestIterateSkip: Iterate applies Query.Skip for a layer that does not.
+func TestIterateSkip(t *testing.T) {
+	var got []string
+	if err := testLayer().Iterate(Query{Skip: 2}, func(f *Feature) error { got = append(got, f.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "c,d" {
+		t.Fatalf("skip 2: %v", got)
+	}
+}

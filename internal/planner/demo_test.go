@@ -12,7 +12,9 @@ import (
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data/demo"
 	"github.com/maillage/maillage/geo/road"
+	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
 )
 
@@ -224,5 +226,49 @@ func TestScenarioBaseDigest(t *testing.T) {
 	}
 	if other.Delta.Total != same.Delta.Total {
 		t.Errorf("the warning changes the results: %+v vs %+v", other.Delta.Total, same.Delta.Total)
+	}
+}
+
+// TestHexLayerSkip: the hex layers pass over Query.Skip features
+// themselves, yielding what a full iteration yields after them, with or
+// without a box, for cells and for a profile's coverage.
+func TestHexLayerSkip(t *testing.T) {
+	terr, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.New(terr, planner.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := terr.Communes[0].Center
+	box := layer.Query{Bound: orb.Bound{Min: orb.Point{c[0] - 0.05, c[1] - 0.04}, Max: orb.Point{c[0] + 0.05, c[1] + 0.04}}}
+	for _, id := range []string{"cells", "coverage-seniors-20min-walk"} {
+		l, err := p.Layer(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !l.Skips {
+			t.Fatalf("%s does not skip by itself", id)
+		}
+		for _, q := range []layer.Query{{}, box} {
+			ids := func(q layer.Query) []string {
+				var out []string
+				if err := l.Iterate(q, func(f *layer.Feature) error { out = append(out, f.ID); return nil }); err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			all := ids(q)
+			if len(all) < 50 {
+				t.Fatalf("%s: %d features", id, len(all))
+			}
+			for _, skip := range []int{1, 37, len(all) - 1, len(all), len(all) + 5} {
+				q.Skip = skip
+				if got := ids(q); !slices.Equal(got, all[min(skip, len(all)):]) {
+					t.Fatalf("%s, skip %d: %d features, want %d", id, skip, len(got), len(all)-min(skip, len(all)))
+				}
+			}
+		}
 	}
 }

@@ -125,7 +125,7 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 	l := &layer.Layer{
 		ID: spec.id, Title: spec.title, Description: spec.desc,
 		Geometry: layer.Polygon, Fields: fields, Bound: p.cellBound(),
-		MinZoom: 0, MaxZoom: 16,
+		MinZoom: 0, MaxZoom: 16, Skips: true,
 	}
 	var poly orb.Polygon // the outline of the cell being emitted
 	geom := func() (orb.Geometry, error) { return poly, nil }
@@ -158,6 +158,7 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 	l.Each = func(q layer.Query, fn func(*layer.Feature) error) error {
 		f := &layer.Feature{Values: make([]any, len(fields))}
 		v := make([]float64, len(spec.cols))
+		skip := q.Skip // features passed over before the first emitted
 		res := t.Resolution
 		if q.Zoom != 0 {
 			z := q.Zoom
@@ -186,6 +187,10 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 				if q.HasBound() && !layer.Intersects(lv.polys[i], q.Bound) {
 					continue
 				}
+				if skip > 0 {
+					skip--
+					continue
+				}
 				emit(f, lv.cells[i], lv.commune[i], lv.vals[int(i)*w:int(i+1)*w], lv.polys[i])
 				if err := fn(f); err != nil {
 					return err
@@ -205,6 +210,10 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 				if outline = hexPolygon(c.H3); !layer.Intersects(outline, q.Bound) {
 					return nil
 				}
+			}
+			if skip > 0 {
+				skip--
+				return nil
 			}
 			emit(f, c.H3, c.Commune, v, outline)
 			return fn(f)
