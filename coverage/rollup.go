@@ -53,6 +53,27 @@ func Grouper(t *maillage.Territory, level string) (func(commune int) Group, erro
 	return nil, fmt.Errorf("%w: level %q: want commune, epci or departement", ErrLevel, level)
 }
 
+// CodeGrouper is Grouper keyed by commune code (a code the territory does
+// not know gives the empty Group): what every roll-up of per-commune rows
+// uses, RollUp here and the scenarios' (scenario.Delta.RollUp, through the
+// planner).
+func CodeGrouper(t *maillage.Territory, level string) (func(code string) Group, error) {
+	group, err := Grouper(t, level)
+	if err != nil {
+		return nil, err
+	}
+	index := make(map[string]int, len(t.Communes))
+	for i := range t.Communes {
+		index[t.Communes[i].Code] = i
+	}
+	return func(code string) Group {
+		if i, ok := index[code]; ok {
+			return group(i)
+		}
+		return Group{}
+	}, nil
+}
+
 // RollUp sums per-commune summaries into areas of level (see Grouper):
 // persons and weighted persons add up, shares are recomputed, accessibility
 // is the mean weighted by weighted demand (as the commune figures are). At
@@ -60,24 +81,17 @@ func Grouper(t *maillage.Territory, level string) (func(commune int) Group, erro
 // Rows whose commune code the territory does not know are grouped under an
 // empty code.
 func RollUp(t *maillage.Territory, rows []CommuneSummary, level string) ([]CommuneSummary, error) {
-	group, err := Grouper(t, level)
+	group, err := CodeGrouper(t, level)
 	if err != nil {
 		return nil, err
 	}
 	if level == "" || level == maillage.LevelCommune {
 		return rows, nil
 	}
-	index := make(map[string]int, len(t.Communes))
-	for i := range t.Communes {
-		index[t.Communes[i].Code] = i
-	}
 	byCode := map[string]*CommuneSummary{}
 	accNum := map[string]float64{}
 	for _, r := range rows {
-		g := Group{}
-		if i, ok := index[r.Code]; ok {
-			g = group(i)
-		}
+		g := group(r.Code)
 		a := byCode[g.Code]
 		if a == nil {
 			a = &CommuneSummary{Code: g.Code, Name: g.Name}

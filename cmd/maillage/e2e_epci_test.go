@@ -116,6 +116,47 @@ func TestE2EBordeauxEPCI(t *testing.T) {
 	if !strings.Contains(text, "Bordeaux Métropole (243300316)") || !strings.Contains(text, "Intercommunalité (EPCI)") {
 		t.Errorf("text roll-up:\n%s", text)
 	}
+
+	// A scenario's effect rolls up the same way: opening a France Services
+	// at Bordeaux's town hall, the EPCIs' rows are the coverage roll-up's
+	// areas and add up to the totals, before and after.
+	dir := t.TempDir()
+	sc, db := filepath.Join(dir, "s.json"), filepath.Join(dir, "s.db")
+	body := `{"name":"Ouverture","changes":[{"op":"add","name":"France Services Bordeaux","lat":44.8378,"lon":-0.5792,` +
+		`"opening_hours":"Mo-Fr 09:00-17:00","services":["Aide aux démarches administratives"],"programmes":["France Services"]}]}`
+	if err := os.WriteFile(sc, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "scenario", "create", "--file", sc, "--territory", terr, "--db", db)
+	type row struct{ Population, Covered float64 }
+	type evaluation struct {
+		Delta struct {
+			Total    struct{ A, B row }
+			Communes []struct {
+				Code string
+				A, B row
+			}
+		}
+	}
+	ev := decode[evaluation](t, run(t, "scenario", "apply", "1", "--db", db, "--profile", profile, "--level", "epci"))
+	var popA, covA, covB float64
+	for _, a := range ev.Delta.Communes {
+		if !near(a.A.Population, wantByEPCI[a.Code], 1e-9) {
+			t.Errorf("scenario roll-up: EPCI %s %.3f persons, want %.3f", a.Code, a.A.Population, wantByEPCI[a.Code])
+		}
+		popA, covA, covB = popA+a.A.Population, covA+a.A.Covered, covB+a.B.Covered
+	}
+	if tot := ev.Delta.Total; len(ev.Delta.Communes) != len(wantByEPCI) || !near(popA, tot.A.Population, 1e-9) || !near(covA, tot.A.Covered, 1e-9) || !near(covB, tot.B.Covered, 1e-9) {
+		t.Errorf("scenario roll-up: %d EPCIs summing to %.3f persons, %.3f → %.3f covered; totals %+v", len(ev.Delta.Communes), popA, covA, covB, tot)
+	}
+	if !(covB > covA) {
+		t.Errorf("opening a France Services covers nobody more: %.3f → %.3f", covA, covB)
+	}
+	text = string(run(t, "scenario", "apply", "1", "--db", db, "--profile", profile, "--level", "epci", "--format", "text"))
+	t.Logf("scenario apply --level epci:\n%s", text)
+	if !strings.Contains(text, "Intercommunalité (EPCI)") {
+		t.Errorf("scenario apply --level epci text:\n%s", text)
+	}
 }
 
 // TestIngestListErrors: an EPCI file that is not the expected JSON, or a

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,31 @@ func TestGoldenScenarioText(t *testing.T) {
 	out = golden(t, "scenario-diff.en", "scenario", "diff", "0", "1", "--db", db, "--format", "text", "--lang", "en")
 	if !strings.Contains(out, "Scenario 1 compared with 0") || !strings.Contains(out, "whose coverage changes") {
 		t.Errorf("diff:\n%s", out)
+	}
+
+	// --level: the same roll-up as coverage --level. At département level
+	// the one area's row is the totals' line; at commune level the output
+	// is the default one.
+	out = golden(t, "scenario-apply-departement.fr", "scenario", "apply", "1", "--db", db, "--format", "text", "--level", "departement")
+	for _, want := range []string{"1 zone dont la couverture change :", "Département", "Département fictif — données générées (99)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply --level departement lacks %q", want)
+		}
+	}
+	total := regexp.MustCompile(`couverts : ([0-9\x{202f}]+) → ([0-9\x{202f}]+) sur`).FindStringSubmatch(out)
+	row := regexp.MustCompile(`\(99\)\s+([0-9\x{202f}]+)\s+([0-9\x{202f}]+)\s`).FindStringSubmatch(out)
+	if total == nil || row == nil || total[1] != row[1] || total[2] != row[2] {
+		t.Errorf("the département's row %q is not the totals %q:\n%s", row, total, out)
+	}
+	out = golden(t, "scenario-diff-departement.en", "scenario", "diff", "0", "1", "--db", db, "--format", "text", "--level", "departement", "--lang", "en")
+	if !strings.Contains(out, "1 area whose coverage changes:") {
+		t.Errorf("diff --level departement:\n%s", out)
+	}
+	commune := string(run(t, "scenario", "apply", "1", "--db", db, "--format", "text", "--level", "commune"))
+	if plain, _ := os.ReadFile(filepath.Join("testdata", "golden", "scenario-apply.fr.txt")); commune != string(plain) {
+		t.Errorf("--level commune differs from the default output")
+	}
+	if msg := errorLine(t, dir, "scenario", "apply", "1", "--db", db, "--format", "text", "--level", "epci"); !strings.Contains(msg, "sans la liste des EPCI") {
+		t.Errorf("--level epci on the demo: %s", msg)
 	}
 }

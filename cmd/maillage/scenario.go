@@ -22,6 +22,7 @@ const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|exp
   show ID                         print one scenario as JSON
   apply ID [--profile P]          evaluate a scenario against its base territory
   diff A B [--profile P]          compare two scenarios (0 is the base territory)
+    apply and diff: --format json|text, --level commune|epci|departement, --lang fr|en
   export ID                       the scenario's places as GeoJSON
   delete ID                       remove a scenario
 common flags: --db F (default maillage-scenarios.db), --territory T, --profiles F, --fragility F
@@ -45,6 +46,8 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 	fs.StringVar(&file, "file", "", "create: the scenario JSON file (- for standard input)")
 	fs.StringVar(&profile, "profile", profile, "apply, diff: the demand profile to evaluate")
 	fs.StringVar(&format, "format", "json", "apply, diff: json, or text (for people, in --lang)")
+	var level string
+	fs.StringVar(&level, "level", "", "apply, diff: sum the communes into commune, epci or departement areas (text: the table of those areas; json: delta.communes holds them)")
 	// Positional ids may come before or after the flags.
 	var ids []string
 	rest := args[1:]
@@ -154,8 +157,11 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			return err
 		}
 		m.warn(ev.Warnings)
+		if ev.Delta, err = p.RollUpDelta(ev.Delta, level); err != nil {
+			return err
+		}
 		if format == "text" {
-			return m.writeDeltaText(pf.Lang, p, profile, fmt.Sprintf("%d « %s »", s.ID, s.Name), ev.Edits, ev.Delta)
+			return m.writeDeltaText(pf.Lang, p, profile, fmt.Sprintf("%d « %s »", s.ID, s.Name), ev.Edits, ev.Delta, level)
 		}
 		return writeJSON(m.Stdout, ev)
 	case "diff":
@@ -164,8 +170,11 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 			return err
 		}
 		m.warn(warnings)
+		if d, err = p.RollUpDelta(d, level); err != nil {
+			return err
+		}
 		if format == "text" {
-			return m.writeDeltaText(pf.Lang, p, profile, pf.Lang.Sprintf("%d comparé à %d", "%d compared with %d", nums[1], nums[0]), nil, d)
+			return m.writeDeltaText(pf.Lang, p, profile, pf.Lang.Sprintf("%d comparé à %d", "%d compared with %d", nums[1], nums[0]), nil, d, level)
 		}
 		return writeJSON(m.Stdout, d)
 	}

@@ -296,8 +296,9 @@ func writeProposalText(w io.Writer, l labels.Lang, p *planner.Planner, prop *pro
 }
 
 // writeDeltaText writes a scenario's effect for people: the changes, the
-// persons covered before and after, then the communes whose coverage moves.
-func (m *Main) writeDeltaText(l labels.Lang, p *planner.Planner, profile, title string, edits map[string]int, d scenario.Delta) error {
+// persons covered before and after, then the communes (or the areas of
+// level, d being rolled up: Planner.RollUpDelta) whose coverage moves.
+func (m *Main) writeDeltaText(l labels.Lang, p *planner.Planner, profile, title string, edits map[string]int, d scenario.Delta, level string) error {
 	pr, err := p.Profile(profile)
 	if err != nil {
 		return err
@@ -334,11 +335,18 @@ func (m *Main) writeDeltaText(l labels.Lang, p *planner.Planner, profile, title 
 		rows = append(rows, []string{areaName(l, c.Name, c.Code), l.Int(c.A.Covered), l.Int(c.B.Covered), l.Signed(c.Covered, 0),
 			l.Percent(c.A.Share()), l.Percent(c.B.Share())})
 	}
-	if len(rows) == 0 {
+	areas, head := "communes", l.Pick("commune", "commune")
+	if level != "" && level != "commune" {
+		areas, head = "areas", upper(l.Level(level))
+	}
+	switch {
+	case len(rows) == 0 && areas == "communes":
 		fmt.Fprintln(w, l.Pick("  aucune commune ne change.", "  no commune changes."))
-	} else {
-		fmt.Fprintf(w, "\n  %s\n", l.Sprintf("%s dont la couverture change :", "%s whose coverage changes:", l.Count(float64(len(rows)), "communes")))
-		table(w, []string{l.Pick("commune", "commune"), l.Pick("avant", "before"), l.Pick("après", "after"), l.Pick("écart", "change"),
+	case len(rows) == 0:
+		fmt.Fprintf(w, "  %s\n", l.Sprintf("aucune zone (%s) ne change.", "no area (%s) changes.", l.Level(level)))
+	default:
+		fmt.Fprintf(w, "\n  %s\n", l.Sprintf("%s dont la couverture change :", "%s whose coverage changes:", l.Count(float64(len(rows)), areas)))
+		table(w, []string{head, l.Pick("avant", "before"), l.Pick("après", "after"), l.Pick("écart", "change"),
 			l.Pick("part avant", "share before"), l.Pick("part après", "share after")}, rows, 0)
 	}
 	return w.Flush()

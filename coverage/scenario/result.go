@@ -227,6 +227,59 @@ func Compare(a, b Result) Delta {
 	return d
 }
 
+// RollUp returns d with its communes summed into the areas that group
+// gives each commune code (an EPCI, a département: the planner passes
+// coverage.CodeGrouper's), sorted by area code: persons, weighted persons
+// and gap cells add up, accessibility is the mean weighted by persons (as
+// Summarize computes it per commune), and the differences are recomputed.
+// The totals are unchanged.
+func (d Delta) RollUp(group func(commune string) (code, name string)) Delta {
+	var a, b []Row
+	for _, c := range d.Communes {
+		a = append(a, c.A)
+		b = append(b, c.B)
+	}
+	out := Compare(Result{Scenario: d.A, Communes: rollUpRows(a, group)}, Result{Scenario: d.B, Communes: rollUpRows(b, group)})
+	out.Total = d.Total
+	return out
+}
+
+// rollUpRows sums rows into areas; a row with neither code nor name (a
+// commune absent from one side of a Delta) adds nothing.
+func rollUpRows(rows []Row, group func(commune string) (code, name string)) []Row {
+	byCode := map[string]*Row{}
+	accNum := map[string]float64{}
+	var order []string
+	for _, r := range rows {
+		if r.Code == "" && r.Name == "" {
+			continue
+		}
+		code, name := group(r.Code)
+		s := byCode[code]
+		if s == nil {
+			s = &Row{Code: code, Name: name}
+			byCode[code] = s
+			order = append(order, code)
+		}
+		s.Population += r.Population
+		s.Weighted += r.Weighted
+		s.Covered += r.Covered
+		s.WeightedCovered += r.WeightedCovered
+		s.UncoveredCells += r.UncoveredCells
+		accNum[code] += r.Access * r.Population
+	}
+	out := make([]Row, 0, len(order))
+	for _, code := range order {
+		s := byCode[code]
+		if s.Population > 0 {
+			s.Access = accNum[code] / s.Population
+		}
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(x, y Row) int { return strings.Compare(x.Code, y.Code) })
+	return out
+}
+
 // Largest returns the n communes whose weighted coverage changed most (by
 // absolute value, ties by code), for a report's "where it matters" table.
 func (d Delta) Largest(n int) []RowDelta {

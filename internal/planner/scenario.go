@@ -155,3 +155,21 @@ func (p *Planner) Diff(ctx context.Context, st scenario.Store, a, b int64, profi
 	}
 	return scenario.Compare(res[0], res[1]), warnings, nil
 }
+
+// RollUpDelta returns d summed into the areas of level (commune, epci,
+// departement; "" or commune: d itself), with the roll-up of the coverage
+// reports (coverage.CodeGrouper): the same areas, names and errors
+// (coverage.ErrLevel without an EPCI list).
+func (p *Planner) RollUpDelta(d scenario.Delta, level string) (scenario.Delta, error) {
+	group, err := coverage.CodeGrouper(p.t, level)
+	if err != nil {
+		return scenario.Delta{}, err
+	}
+	if level == "" || level == maillage.LevelCommune {
+		return d, nil
+	}
+	return d.RollUp(func(code string) (string, string) {
+		g := group(code)
+		return g.Code, g.Name
+	}), nil
+}
