@@ -671,7 +671,7 @@ func (p *Planner) roadLayer() *layer.Layer {
 		ID: "roads", Title: "Réseau routier (" + network + ")",
 		Description: "Les tronçons du réseau routier du territoire, pour situer les autres couches sans fond de carte extérieur " +
 			"(aux zooms 7 et 8, les routes les plus rapides seulement).",
-		Geometry:    layer.LineString, Fields: fields, Bound: g.Bound(), MinZoom: RoadsMinZoom, MaxZoom: 18,
+		Geometry: layer.LineString, Fields: fields, Bound: g.Bound(), MinZoom: RoadsMinZoom, MaxZoom: 18,
 		Each: func(q layer.Query, fn func(*layer.Feature) error) error {
 			tol, faster := -1.0, math.Inf(-1) // road.ShapeTolerance, every road
 			if q.Zoom > 0 {
