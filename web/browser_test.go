@@ -543,7 +543,7 @@ func TestBrowserDemo(t *testing.T) {
 	t.Logf("demo: delta figures shown %.0f ms after the click (the evaluation request %.0f ms of it), map redrawn and idle after %.0f ms", delta.Shown, delta.Request, delta.Idle)
 	b.waitReady(t)
 	shownCovered, shownAfter := b.text(t, "#delta-couverts"), b.text(t, "#delta-apres")
-	flipped := eval[int](t, b, `window.maillage.map.queryRenderedFeatures({layers: ['bascules']}).filter(f => f.state.bascule).length`)
+	flipped := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['bascules']}).map(f => f.properties.h3)).size`)
 	if flipped == 0 {
 		t.Errorf("no flipped cell highlighted after adding a permanence in an uncovered cell")
 	}

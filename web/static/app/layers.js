@@ -22,7 +22,8 @@ export const populations = {
 /** The style the map starts from: a plain background, or an outside base map when configured. */
 export function baseStyle(cfg) {
   if (cfg.basemap) return cfg.basemap;
-  return { version: 8, sources: {}, layers: [{ id: 'fond', type: 'background', paint: { 'background-color': '#eef0f2' } }] };
+  // No transitions: a new colouring is drawn at once, not over 300 ms of frames.
+  return { version: 8, sources: {}, transition: { duration: 0, delay: 0 }, layers: [{ id: 'fond', type: 'background', paint: { 'background-color': background } }] };
 }
 
 /** Draws a 28-pixel icon for each kind of place, so no sprite or font is fetched. */
@@ -52,27 +53,30 @@ export function kind(p) {
   return (p.programmes || []).some(x => x.toLowerCase() === 'france services') ? 'fs' : 'autre';
 }
 
-/** Adds every source and layer, empty; data are set by the callers. */
-export function install(map) {
+/**
+ * Adds every source and layer. The cells, gap zones and places come with
+ * their data (d.access, d.gaps, d.venues), so each source's tiles are cut
+ * once; the population and draft sources start empty.
+ */
+export function install(map, d) {
   icons(map);
-  map.addSource('acces', { type: 'geojson', data: empty, promoteId: 'h3', tolerance: 0 });
+  map.addSource('acces', { type: 'geojson', data: d.access, tolerance: 0 });
   map.addSource('population', { type: 'geojson', data: empty, tolerance: 0 });
-  map.addSource('zones', { type: 'geojson', data: empty, promoteId: 'rank', tolerance: 0 });
-  map.addSource('lieux', { type: 'geojson', data: empty, promoteId: 'id' });
+  map.addSource('zones', { type: 'geojson', data: d.gaps, promoteId: 'rank', tolerance: 0 });
+  map.addSource('lieux', { type: 'geojson', data: d.venues, promoteId: 'id' });
   map.addSource('brouillon', { type: 'geojson', data: empty });
+  // Only the cells the draft flips, so the thousands of others draw no outline.
+  map.addSource('bascules', { type: 'geojson', data: empty, tolerance: 0 });
   // Commune outlines, for bearings on a map with no base map: the server's vector tiles.
   map.addSource('communes', { type: 'vector', url: '/tiles/communes.json' });
+  // Opaque fills without antialiasing: one pass per tile (the colours are
+  // mixed with the background beforehand, see opaque).
+  const fill = { 'fill-color': opaque('#cccccc'), 'fill-antialias': false };
+  map.addLayer({ id: 'cellules', type: 'fill', source: 'acces', paint: fill });
+  map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: fill });
+  map.addLayer({ id: 'bascules-fond', type: 'fill', source: 'bascules', paint: { 'fill-color': ['case', ['get', 'gagne'], flipColours.gagne, flipColours.perdu], 'fill-antialias': false } });
   map.addLayer({ id: 'communes', type: 'line', source: 'communes', 'source-layer': 'communes', paint: { 'line-color': '#6b7280', 'line-width': 0.8 } });
-  map.addLayer({ id: 'cellules', type: 'fill', source: 'acces', paint: { 'fill-color': '#cccccc', 'fill-opacity': 0.85 } });
-  map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: { 'fill-color': '#cccccc', 'fill-opacity': 0.85 } });
-  map.addLayer({
-    id: 'bascules', type: 'line', source: 'acces',
-    paint: {
-      'line-color': ['case', ['boolean', ['feature-state', 'gagne'], false], '#c2410c', '#000000'],
-      'line-width': 2.5,
-      'line-opacity': ['case', ['!=', ['feature-state', 'bascule'], null], 1, 0],
-    },
-  });
+  map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', paint: { 'line-color': ['case', ['get', 'gagne'], '#c2410c', '#000000'], 'line-width': 2.5 } });
   map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { 'line-color': '#111827', 'line-width': ['case', ['boolean', ['feature-state', 'choisie'], false], 4, 1.5], 'line-dasharray': [2, 1] } });
   map.addLayer({
     id: 'lieux', type: 'symbol', source: 'lieux',
@@ -80,7 +84,24 @@ export function install(map) {
     paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'retire'], false], 0.3, 1] },
   });
   map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true } });
-  map.moveLayer('communes', 'bascules'); // above the cells, under the highlights
+}
+
+/** Shows the cells the draft flips (flipped: [{h3, covered}]), outlined, with their geometry from access. */
+export function showFlips(map, access, flipped) {
+  const byH3 = access.index || (access.index = new Map(access.features.map(f => [f.properties.h3, f])));
+  const features = [];
+  for (const c of flipped) {
+    const f = byH3.get(c.h3);
+    if (f) features.push({ type: 'Feature', properties: { h3: c.h3, gagne: c.covered }, geometry: f.geometry });
+  }
+  map.getSource('bascules').setData({ type: 'FeatureCollection', features });
+}
+
+const background = '#eef0f2';
+/** colour at 85 % over the background, as an opaque colour (the look of fill-opacity 0.85, drawn in one pass). */
+function opaque(colour) {
+  const c = n => parseInt(colour.slice(n, n + 2), 16), b = n => parseInt(background.slice(n, n + 2), 16);
+  return '#' + [1, 3, 5].map(n => Math.round(0.85 * c(n) + 0.15 * b(n)).toString(16).padStart(2, '0')).join('');
 }
 
 /** Quantile class breaks of the positive values (n classes). */
@@ -102,8 +123,9 @@ function step(expr, colours, bs) {
   return e;
 }
 
-function swatches(items) {
-  return '<ul>' + items.map(([c, t]) => `<li><span class="pastille" style="background:${c}"></span>${esc(t)}</li>`).join('') + '</ul>';
+/** The legend's list; with mixed, the colours as the cells show them (see opaque). */
+function swatches(items, mixed) {
+  return '<ul>' + items.map(([c, t]) => `<li><span class="pastille" style="background:${mixed ? opaque(c) : c}"></span>${esc(t)}</li>`).join('') + '</ul>';
 }
 
 function classes(bs, colours, fmt, unit) {
@@ -117,11 +139,14 @@ function classes(bs, colours, fmt, unit) {
   return items;
 }
 
-/** Colours the cells by expr, except those the draft flips: orange when they gain coverage, grey when they lose it. */
-function setFill(map, expr) {
-  map.setPaintProperty('cellules', 'fill-color', ['case',
-    ['==', ['feature-state', 'gagne'], true], flipColours.gagne,
-    ['==', ['feature-state', 'gagne'], false], flipColours.perdu, expr]);
+/** Colours the cells by expr (its colours made opaque). */
+function setFill(map, layer, expr) {
+  map.setPaintProperty(layer, 'fill-color', opaqueExpr(expr));
+}
+
+function opaqueExpr(e) {
+  if (typeof e === 'string') return e.startsWith('#') ? opaque(e) : e;
+  return Array.isArray(e) ? e.map(opaqueExpr) : e;
 }
 
 const flipColours = { gagne: '#f59e0b', perdu: '#4b5563' };
@@ -140,26 +165,26 @@ export function paint(map, mode, profile, access, cells) {
   if (mode === 'temps') {
     const m = ['get', 'nearest_minutes'];
     const bs = [max / 4, max / 2, 3 * max / 4, max];
-    setFill(map, ['case', ['==', m, null], timeColours[5],
+    setFill(map, 'cellules', ['case', ['==', m, null], timeColours[5],
       ['step', m, timeColours[0], bs[0], timeColours[1], bs[1], timeColours[2], bs[2], timeColours[3], bs[3] + 1e-9, timeColours[4]]]);
     const f = x => decimal(x).replace(/,0$/, '');
     html = '<h3>Temps jusqu\'au lieu adapté le plus proche</h3>' + swatches([
       [timeColours[0], `${f(bs[0])} min ou moins`], [timeColours[1], `de ${f(bs[0])} à ${f(bs[1])} min`],
       [timeColours[2], `de ${f(bs[1])} à ${f(bs[2])} min`], [timeColours[3], `de ${f(bs[2])} à ${f(bs[3])} min (limite du profil)`],
-      [timeColours[4], `plus de ${f(max)} min : hors de portée`], [timeColours[5], 'aucun lieu trouvé dans le rayon de recherche']]);
+      [timeColours[4], `plus de ${f(max)} min : hors de portée`], [timeColours[5], 'aucun lieu trouvé dans le rayon de recherche']], true);
   } else if (mode === 'couverture') {
-    setFill(map, ['case', ['get', 'covered'], coverColours.oui, coverColours.non]);
-    html = '<h3>Couverture</h3>' + swatches([[coverColours.oui, `couvert (${max} min ou moins, lieu adapté)`], [coverColours.non, 'non couvert']]);
+    setFill(map, 'cellules', ['case', ['get', 'covered'], coverColours.oui, coverColours.non]);
+    html = '<h3>Couverture</h3>' + swatches([[coverColours.oui, `couvert (${max} min ou moins, lieu adapté)`], [coverColours.non, 'non couvert']], true);
   } else if (mode === 'acces') {
     const bs = breaks(access.features.map(f => f.properties.access), 5);
-    setFill(map, ['case', ['<=', ['get', 'access'], 0], '#ffffff', step(['get', 'access'], seqAccess, bs)]);
+    setFill(map, 'cellules', ['case', ['<=', ['get', 'access'], 0], '#ffffff', step(['get', 'access'], seqAccess, bs)]);
     html = '<h3>Accessibilité (2SFCA)</h3><p class="unite">heures d\'ouverture par semaine pour 1 000 habitants pondérés</p>' +
-      swatches([['#ffffff', 'aucune (0)'], ...classes(bs, seqAccess, decimal, 'h')]);
+      swatches([['#ffffff', 'aucune (0)'], ...classes(bs, seqAccess, decimal, 'h')], true);
   } else {
     const bs = breaks((cells?.features || []).map(f => pop.valeur(f.properties)), 5);
-    map.setPaintProperty('population', 'fill-color', step(pop.expr, seqPop, bs));
+    setFill(map, 'population', step(pop.expr, seqPop, bs));
     html = `<h3>${esc(pop.titre)}</h3><p class="unite">personnes (ou ménages) par hexagone de 0,1 km² environ</p>` +
-      swatches(classes(bs, seqPop, nombre, ''));
+      swatches(classes(bs, seqPop, nombre, ''), true);
   }
   return html + '<h3>Autres signes</h3>' + swatches([
     [flipColours.gagne, 'devient couvert avec le brouillon'], [flipColours.perdu, 'n\'est plus couvert avec le brouillon'],

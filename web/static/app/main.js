@@ -55,9 +55,12 @@ async function start() {
   fillProfiles();
   figures(); // with placeholders: the header has its height before the map takes the rest
   const b = cfg.bounds;
+  // The camera is fitted once, from the territory's bounds, before any data:
+  // the header keeps its height (placeholders), so nothing refits it later.
   const map = new maplibregl.Map({
     container: 'map', style: layers.baseStyle(cfg), bounds: [[b[0], b[1]], [b[2], b[3]]],
     fitBoundsOptions: { padding: 20 }, attributionControl: false, locale: mapLocale,
+    fadeDuration: 0, // symbols shown at once, not faded in over 300 ms of frames
   });
   ctx.map = map;
   hooks.map = map;
@@ -66,22 +69,31 @@ async function start() {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
-  await loaded;
-  layers.install(map);
-  showVenues();
-  draft.init(ctx, maplibregl);
-  map.on('click', onClick);
-  map.on('mouseenter', 'lieux', () => { map.getCanvas().style.cursor = 'pointer'; });
-  map.on('mouseleave', 'lieux', () => { map.getCanvas().style.cursor = ''; });
-  wire();
   try {
-    await loadProfile(layerData);
+    await loaded;
+    const [access, gaps] = await layerData;
+    performance.mark('maillage:données');
+    // The sources come with their data and the layers with their colours,
+    // so each tile is cut and laid out once.
+    layers.install(map, { access, gaps, venues: ctx.venues });
+    showProfile(access, gaps);
+    const painted = repaint();
     const height = document.getElementById('map').clientHeight;
+    draft.init(ctx, maplibregl);
+    showVenues();
+    map.on('click', onClick);
+    map.on('mouseenter', 'lieux', () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', 'lieux', () => { map.getCanvas().style.cursor = ''; });
+    wire();
+    document.getElementById('lien-rapport').href = draft.reportURL();
+    await painted;
+    await draft.profileChanged();
     ctx.coverage = await coverage;
     figures();
     communeList();
     gapList(0);
-    // Should the figures have changed the header's height, fit the territory again.
+    // The figures keep the header's height (see .chiffres); should they
+    // change it all the same, fit the territory again.
     if (document.getElementById('map').clientHeight !== height) {
       map.resize();
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
@@ -141,15 +153,19 @@ function figures() {
   document.getElementById('chiffres').innerHTML = html;
 }
 
-/** Draws the current profile's cells and gap zones (data: fetchProfile's answer, else fetched now). */
-async function loadProfile(data) {
+/** Keeps the current profile's cells and gap zones. */
+function showProfile(access, gaps) {
+  ctx.access = access;
+  ctx.gaps = gaps;
+  ctx.cellBounds = cellBounds(access);
+}
+
+/** Fetches and draws the current profile's cells and gap zones (after a change of profile). */
+async function loadProfile() {
   setBusy(1);
   try {
-    const [access, gaps] = await (data || fetchProfile());
-    performance.mark('maillage:données');
-    ctx.access = access;
-    ctx.gaps = gaps;
-    ctx.cellBounds = cellBounds(access);
+    const [access, gaps] = await fetchProfile();
+    showProfile(access, gaps);
     ctx.map.getSource('acces').setData(access);
     ctx.map.getSource('zones').setData(gaps);
     await repaint();
@@ -171,10 +187,8 @@ async function repaint() {
   document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, ctx.access, ctx.cells);
 }
 
-let venuesDrawn = false;
-/** Draws the places once, then greys those the draft removes or moves (feature state: no redraw of the data). */
+/** Greys the places the draft removes or moves (feature state: no redraw of the data, drawn once by layers.install). */
 function showVenues() {
-  if (!venuesDrawn) { ctx.map.getSource('lieux').setData(ctx.venues); venuesDrawn = true; }
   const extra = draft.venueStates();
   ctx.map.removeFeatureState({ source: 'lieux' });
   for (const id of extra.removed) ctx.map.setFeatureState({ source: 'lieux', id }, { retire: true });

@@ -6,6 +6,7 @@
 import { get, ask, write, APIError } from './api.js';
 import * as labels from './labels.js';
 import { nombre, signe, part, points, esc } from './format.js';
+import { showFlips as drawFlips } from './layers.js';
 
 let ctx, gl;
 let draft = load();
@@ -206,14 +207,15 @@ function render() {
 }
 
 function clearFlips() {
-  for (const h3 of lastFlips) ctx.map.setFeatureState({ source: 'acces', id: h3 }, { bascule: null, gagne: null });
+  if (lastFlips.length) drawFlips(ctx.map, ctx.access, []);
   lastFlips = [];
 }
 
+/** Highlights the cells the draft flips (cells: [{h3, covered}]). */
 function showFlips(cells) {
-  clearFlips();
-  for (const f of cells) ctx.map.setFeatureState({ source: 'acces', id: f.h3 }, { bascule: true, gagne: f.covered });
-  lastFlips = cells.map(f => f.h3);
+  if (!cells.length && !lastFlips.length) return;
+  drawFlips(ctx.map, ctx.access, cells);
+  lastFlips = cells;
 }
 
 /** Evaluates the draft (nothing is written) and shows what changes. */
