@@ -360,6 +360,8 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 		{Name: "commune_name", Title: "Nom de la commune de la zone", Kind: layer.String},
 		{Name: "commune_names", Title: "Communes des personnes de la zone, de la plus grande part à la plus petite", Kind: layer.Strings},
 		{Name: "commune_shares", Title: "Part des personnes de la zone dans chacune de ces communes", Unit: "0-1", Kind: layer.Strings},
+		{Name: "nearest_place", Title: "Nom du lieu adapté le plus proche (vide au-delà de la recherche)", Kind: layer.String},
+		{Name: "nearest_place_id", Title: "Identifiant (venue_id) du lieu adapté le plus proche", Kind: layer.String},
 	}
 	na := len(fields)
 	for _, c := range popCols(aggSum, 3) {
@@ -396,6 +398,7 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 					names[k], shares[k] = c.Name, layer.Text(layer.Round(c.Share, 6))
 				}
 				v[14], v[15] = names, shares
+				v[16], v[17] = z.NearestPlace, z.NearestPlaceID
 				for a := range maillage.NumAttrs {
 					v[na+int(a)] = layer.Round(z.Pop[a], 3)
 				}
