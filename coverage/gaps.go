@@ -9,6 +9,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo"
 	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -46,8 +47,14 @@ type Zone struct {
 	// NearestMin and NearestMax bound the time, in seconds, from the zone's
 	// cells to their nearest suitable place; +Inf when beyond SearchSeconds.
 	NearestMin, NearestMax float64
-	SearchSeconds          float64          // how far the nearest place was searched
-	Geometry               orb.MultiPolygon // WGS84, RFC 7946 winding (exterior rings counter-clockwise)
+	// NearestPlace and NearestPlaceID name the suitable place nearest to
+	// the zone's closest cell (the one NearestMin is measured at), ""
+	// beyond SearchSeconds; see nameNearest.
+	NearestPlace, NearestPlaceID string
+	SearchSeconds                float64          // how far the nearest place was searched
+	Geometry                     orb.MultiPolygon // WGS84, RFC 7946 winding (exterior rings counter-clockwise)
+
+	closest int32 // the cell NearestMin is measured at, -1 when none
 }
 
 // CommuneShare is one commune's share of a zone's uncovered persons.
@@ -191,6 +198,7 @@ func (s *State) Gaps(opt GapOptions) ([]Zone, error) {
 			if z.Persons < opt.MinPersons {
 				continue
 			}
+			s.nameNearest(&z)
 			zones = append(zones, z)
 		}
 	}
@@ -232,6 +240,9 @@ func (s *State) fillZone(z *Zone, nearest []float32) error {
 		} else if nearest != nil {
 			tt = float64(nearest[i])
 		}
+		if k == 0 || tt < z.NearestMin {
+			z.closest = i
+		}
 		z.NearestMin = math.Min(z.NearestMin, tt)
 		z.NearestMax = math.Max(z.NearestMax, tt)
 	}
@@ -258,4 +269,58 @@ func (s *State) fillZone(z *Zone, nearest []float32) error {
 	}
 	z.Geometry = g
 	return nil
+}
+
+// nearestCandidates is how many suitable places, the nearest as the crow
+// flies, nameNearest times from a zone: on roads the nearest in time is
+// almost always among them.
+const nearestCandidates = 5
+
+// nameNearest sets z's NearestPlace and NearestPlaceID: of the
+// nearestCandidates suitable places nearest as the crow flies to the zone's
+// closest cell, the one the engine's route from that cell's centre reaches
+// first (ties: the nearer as the crow flies, then the lower index). A zone
+// whose nearest place is beyond the search gets none. The multi-source
+// search that measured NearestMin gives times, not which place, hence these
+// few routes per zone.
+func (s *State) nameNearest(z *Zone) {
+	z.NearestPlace, z.NearestPlaceID = "", ""
+	if math.IsInf(z.NearestMin, 1) || z.closest < 0 || int(z.closest) >= len(s.t.Cells) {
+		return
+	}
+	from := geo.CellCenter(s.t.Cells[z.closest].H3)
+	type cand struct {
+		j int
+		d float64
+	}
+	var cands []cand
+	for j := range s.places {
+		if !s.places[j].suitable {
+			continue
+		}
+		c := cand{j, orbgeo.DistanceHaversine(from, s.places[j].v.Point)}
+		k, _ := slices.BinarySearchFunc(cands, c, func(a, b cand) int { return cmp.Compare(a.d, b.d) })
+		if k < nearestCandidates {
+			cands = slices.Insert(cands, k, c)
+			if len(cands) > nearestCandidates {
+				cands = cands[:nearestCandidates]
+			}
+		}
+	}
+	best, bestSec := -1, math.Inf(1)
+	for _, c := range cands {
+		r, err := s.eng.Route(from, s.places[c.j].v.Point)
+		if err != nil {
+			continue
+		}
+		if r.Seconds < bestSec {
+			best, bestSec = c.j, r.Seconds
+		}
+	}
+	if best < 0 && len(cands) > 0 {
+		best = cands[0].j // no route (off network): the nearest as the crow flies
+	}
+	if best >= 0 {
+		z.NearestPlace, z.NearestPlaceID = s.places[best].v.Name, s.places[best].v.ID
+	}
 }

@@ -170,6 +170,29 @@ func checkZones(t *testing.T, s *State, sp *synth, zones []Zone) {
 		if z.NearestMin > z.NearestMax {
 			t.Errorf("zone %d: nearest %v > %v", z.Rank, z.NearestMin, z.NearestMax)
 		}
+		// The named nearest place is the one NearestMin is measured to: some
+		// cell of the zone is that time from it, as the crow flies.
+		if math.IsInf(z.NearestMin, 1) {
+			if z.NearestPlace != "" {
+				t.Errorf("zone %d: nearest place %q beyond the search", z.Rank, z.NearestPlace)
+			}
+		} else {
+			best := math.Inf(1)
+			for _, ven := range ter.Venues {
+				if ven.ID != z.NearestPlaceID {
+					continue
+				}
+				if ven.Name != z.NearestPlace || !ven.Located || !p.Filter.Match(&ven) {
+					t.Errorf("zone %d: nearest place %q (%s) is not a suitable place", z.Rank, z.NearestPlace, z.NearestPlaceID)
+				}
+				for _, i := range z.Cells {
+					best = math.Min(best, geo.Distance(ter.Cells[i].Center, ven.Point)/v)
+				}
+			}
+			if math.Abs(best-z.NearestMin) > 1+1e-3*z.NearestMin {
+				t.Errorf("zone %d: nearest place %q (%s) is %.1f s from the zone, NearestMin %.1f s", z.Rank, z.NearestPlace, z.NearestPlaceID, best, z.NearestMin)
+			}
+		}
 	}
 	if len(seen) != len(uncovered) {
 		t.Errorf("%d cells in zones, %d uncovered", len(seen), len(uncovered))

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -158,7 +159,19 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 		"description": "Les couches de Maillage (lieux, population, couverture et zones blanches par profil, communes, scénarios) en OGC API - Features.",
 		"links":       links,
 	}
-	s.answerOGC(c, html, jsonType, doc, doc["title"].(string), links, nil)
+	page := htmlPage{Title: doc["title"].(string), Description: doc["description"].(string), Crumbs: s.crumbs(c, nil, false)[:1], Links: links,
+		Head: []string{"Page", "Relation", "Format"}}
+	for _, l := range links {
+		href, kind := l.Href, l.Type
+		switch l.Rel {
+		case "self", "alternate":
+			continue
+		case "conformance", "data":
+			href, kind = href+"?f=html", htmlType+" (JSON avec f=json)"
+		}
+		page.Rows = append(page.Rows, []htmlCell{{Text: l.Title, Href: href}, {Text: l.Rel}, {Text: kind}})
+	}
+	s.answerOGC(c, html, jsonType, doc, page)
 }
 
 func (s *Server) handleOGCConformance(c *gin.Context) {
@@ -168,7 +181,12 @@ func (s *Server) handleOGCConformance(c *gin.Context) {
 	}
 	links := s.selfAlt(c, html, nil, jsonType)
 	doc := map[string]any{"conformsTo": []string{confCore, confGeoJSON, confHTML, confOAS30}, "links": links}
-	s.answerOGC(c, html, jsonType, doc, "Conformité", links, [][]string{{confCore}, {confGeoJSON}, {confHTML}, {confOAS30}})
+	page := htmlPage{Title: "Conformité", Description: "Les classes de conformité d'OGC API - Features, Part 1 que ce serveur suit.",
+		Crumbs: s.crumbs(c, nil, false)[:1], Links: links, Head: []string{"Classe de conformité"}}
+	for _, cc := range []string{confCore, confGeoJSON, confHTML, confOAS30} {
+		page.Rows = append(page.Rows, []htmlCell{{Text: cc, Href: cc}})
+	}
+	s.answerOGC(c, html, jsonType, doc, page)
 }
 
 // ogcLayers returns the collections: the planner's layers, each profile's
@@ -233,14 +251,19 @@ func (s *Server) handleOGCCollections(c *gin.Context) {
 		return
 	}
 	cols := make([]map[string]any, len(ls))
-	rows := make([][]string, len(ls))
+	page := htmlPage{Title: "Collections", Crumbs: s.crumbs(c, nil, false)[:1],
+		Description: "Chaque couche de Maillage est une collection : QGIS, GDAL (OAPIF:) et les scripts les lisent telles quelles.",
+		Head:        []string{"Identifiant", "Titre", "Géométrie", "Objets"}}
+	base := s.ExternalBase(c.Request) + "/ogc/collections/"
 	for i, l := range ls {
 		cols[i] = s.collectionDoc(c, l)
-		rows[i] = []string{l.ID, l.Title, s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID + "?f=html"}
+		page.Rows = append(page.Rows, []htmlCell{{Text: l.ID, Href: base + l.ID + "?f=html"}, {Text: l.Title}, {Text: l.Geometry.String()},
+			{Text: "parcourir", Href: base + l.ID + "/items?f=html"}})
 	}
 	links := s.selfAlt(c, html, nil, jsonType)
+	page.Links = links
 	doc := map[string]any{"links": links, "collections": cols}
-	s.answerOGC(c, html, jsonType, doc, "Collections", links, rows)
+	s.answerOGC(c, html, jsonType, doc, page)
 }
 
 func (s *Server) handleOGCCollection(c *gin.Context) {
@@ -254,11 +277,13 @@ func (s *Server) handleOGCCollection(c *gin.Context) {
 		return
 	}
 	doc := s.collectionDoc(c, l)
-	var rows [][]string
+	page := htmlPage{Title: l.Title, Description: l.Description, Crumbs: s.crumbs(c, nil, false), Links: doc["links"].([]Link),
+		Pages: []Link{{Href: s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID + "/items?f=html", Rel: "items", Title: "Parcourir les objets"}},
+		Head:  []string{"Champ", "Type", "Unité", "Signification"}}
 	for _, f := range l.Fields {
-		rows = append(rows, []string{f.Name, f.Kind.String(), f.Unit, f.Title})
+		page.Rows = append(page.Rows, []htmlCell{{Text: f.Name}, {Text: f.Kind.String()}, {Text: f.Unit}, {Text: f.Title}})
 	}
-	s.answerOGC(c, html, jsonType, doc, l.Title, doc["links"].([]Link), rows)
+	s.answerOGC(c, html, jsonType, doc, page)
 }
 
 // ItemsQuery is a parsed /items request.
@@ -562,7 +587,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 	}
 	fid := c.Param("fid")
 	var body []byte
-	var values []string
+	var values []htmlCell
 	found := false
 	err = l.Iterate(layer.Query{}, func(f *layer.Feature) error {
 		if f.ID != fid {
@@ -574,7 +599,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 			return err
 		}
 		for i := range l.Fields {
-			values = append(values, layer.Text(f.Values[i]))
+			values = append(values, textCell(f.Values[i]))
 		}
 		return layer.ErrStop
 	})
@@ -589,11 +614,11 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 	links := append(s.selfAlt(c, html, nil, geoJSONType),
 		Link{Href: s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID, Rel: "collection", Type: jsonType, Title: l.Title})
 	if html {
-		rows := make([][]string, len(l.Fields))
+		page := htmlPage{Title: l.Title + " — " + fid, Crumbs: s.crumbs(c, l, true), Links: links, Head: []string{"Champ", "Valeur", "Unité", "Signification"}}
 		for i, f := range l.Fields {
-			rows[i] = []string{f.Name, values[i], f.Unit}
+			page.Rows = append(page.Rows, []htmlCell{{Text: f.Name}, values[i], {Text: f.Unit}, {Text: f.Title}})
 		}
-		s.answerOGC(c, true, "", nil, l.Title+" — "+fid, links, rows)
+		s.answerOGC(c, true, "", nil, page)
 		return
 	}
 	lj, _ := json.Marshal(links)
@@ -606,13 +631,18 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 func (s *Server) itemsHTML(c *gin.Context, l *layer.Layer, iq ItemsQuery, links []Link, matched, returned int) {
 	head := []string{"id"}
 	for _, f := range l.Fields {
-		head = append(head, f.Name)
+		name := f.Name
+		if f.Unit != "" {
+			name += " (" + f.Unit + ")"
+		}
+		head = append(head, name)
 	}
-	rows := [][]string{head}
+	base := s.ExternalBase(c.Request) + "/ogc/collections/" + l.ID + "/items/"
+	var rows [][]htmlCell
 	_, _, _, err := s.itemsPage(l, iq, func(f *layer.Feature) error {
-		r := []string{f.ID}
+		r := []htmlCell{{Text: f.ID, Href: base + url.PathEscape(f.ID) + "?f=html"}}
 		for i := range l.Fields {
-			r = append(r, layer.Text(f.Values[i]))
+			r = append(r, textCell(f.Values[i]))
 		}
 		rows = append(rows, r)
 		return nil
@@ -621,22 +651,100 @@ func (s *Server) itemsHTML(c *gin.Context, l *layer.Layer, iq ItemsQuery, links 
 		s.fail(c, err)
 		return
 	}
-	title := fmt.Sprintf("%s — objets %d à %d sur %d", l.Title, iq.Offset+1, iq.Offset+returned, matched)
-	s.answerOGC(c, true, "", nil, title, links, rows)
+	fr := labels.FR.Int
+	title := fmt.Sprintf("%s — objets %s à %s sur %s", l.Title, fr(float64(iq.Offset+1)), fr(float64(iq.Offset+returned)), fr(float64(matched)))
+	if returned == 0 {
+		title = fmt.Sprintf("%s — aucun objet à partir du %sᵉ (%s en tout)", l.Title, fr(float64(iq.Offset+1)), fr(float64(matched)))
+	}
+	page := htmlPage{Title: title, Description: l.Description, Crumbs: s.crumbs(c, l, false), Links: links, Head: head, Rows: rows}
+	for _, rel := range []string{"prev", "next"} {
+		for _, k := range links {
+			if k.Rel == rel {
+				page.Pages = append(page.Pages, k)
+			}
+		}
+	}
+	s.answerOGC(c, true, "", nil, page)
 }
 
 var ogcPage = template.Must(template.New("ogc").Parse(`<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>{{.Title}}</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 6px}</style></head>
-<body><h1>{{.Title}}</h1>
-<ul>{{range .Links}}<li><a href="{{.Href}}">{{if .Title}}{{.Title}}{{else}}{{.Rel}}{{end}}</a> ({{.Rel}}{{if .Type}}, {{.Type}}{{end}})</li>{{end}}</ul>
-{{if .Rows}}<table>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{end}}
-</body></html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} — Maillage</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;line-height:1.45}
+header{background:#123c69;color:#fff;padding:.6em 1.5em}header a{color:#fff}
+nav.fil{font-size:.9em}nav.fil a{color:#fff}
+main{padding:1em 1.5em;max-width:100%}
+h1{font-size:1.5em;margin:.3em 0}
+p.desc{max-width:60em}
+a{color:#0b4f9c}a:focus{outline:3px solid #f5a623;outline-offset:2px}
+.pages a{display:inline-block;margin-right:1em;padding:.2em .7em;border:1px solid #0b4f9c;border-radius:3px;text-decoration:none}
+.table{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
+th{background:#e8eef5;text-align:left;position:sticky;top:0}
+th,td{border:1px solid #c9d3df;padding:3px 8px;vertical-align:top}
+tr:nth-child(even) td{background:#f6f8fb}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+details{margin-top:1.5em}
+</style></head>
+<body><header><nav class="fil" aria-label="Fil d'Ariane">{{range $i, $c := .Crumbs}}{{if $i}} › {{end}}<a href="{{$c.Href}}">{{$c.Title}}</a>{{end}}</nav>
+<h1>{{.Title}}</h1></header>
+<main>
+{{if .Description}}<p class="desc">{{.Description}}</p>{{end}}
+{{if .Pages}}<p class="pages">{{range .Pages}}<a href="{{.Href}}" rel="{{.Rel}}">{{.Title}}</a>{{end}}</p>{{end}}
+{{if .Head}}<div class="table"><table>
+<thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td{{if .Num}} class="num"{{end}}>{{if .Href}}<a href="{{.Href}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</td>{{end}}</tr>{{end}}</tbody>
+</table></div>{{end}}
+<details><summary>Liens et formats</summary><ul>{{range .Links}}<li><a href="{{.Href}}">{{if .Title}}{{.Title}}{{else}}{{.Rel}}{{end}}</a> ({{.Rel}}{{if .Type}}, {{.Type}}{{end}})</li>{{end}}</ul></details>
+</main></body></html>
 `))
 
-// answerOGC answers doc as JSON (with media type jsonMedia), or an HTML page
-// with the title, the links and a table of rows.
-func (s *Server) answerOGC(c *gin.Context, html bool, jsonMedia string, doc any, title string, links []Link, rows [][]string) {
+// htmlPage is what the HTML representation of an OGC answer shows: a trail
+// back to the landing page, the title and description, links to the
+// neighbouring pages, a table, and every link of the JSON answer.
+type htmlPage struct {
+	Title, Description string
+	Crumbs, Pages      []Link
+	Head               []string
+	Rows               [][]htmlCell
+	Links              []Link
+}
+
+// htmlCell is one table cell: a number is aligned right, a cell with Href
+// is a link.
+type htmlCell struct {
+	Text, Href string
+	Num        bool
+}
+
+// textCell is v as layer.Text writes it, aligned right when a number.
+func textCell(v any) htmlCell {
+	c := htmlCell{Text: layer.Text(v)}
+	switch v.(type) {
+	case int, float64:
+		c.Num = true
+	}
+	return c
+}
+
+// crumbs is the trail from the landing page to (and including) the pages
+// named by ids: "collections", then a collection id, then "items".
+func (s *Server) crumbs(c *gin.Context, l *layer.Layer, items bool) []Link {
+	base := s.ExternalBase(c.Request) + "/ogc"
+	out := []Link{{Href: base + "?f=html", Title: "Maillage"}, {Href: base + "/collections?f=html", Title: "Collections"}}
+	if l != nil {
+		out = append(out, Link{Href: base + "/collections/" + l.ID + "?f=html", Title: l.Title})
+		if items {
+			out = append(out, Link{Href: base + "/collections/" + l.ID + "/items?f=html", Title: "Objets"})
+		}
+	}
+	return out
+}
+
+// answerOGC answers doc as JSON (with media type jsonMedia), or page as
+// HTML.
+func (s *Server) answerOGC(c *gin.Context, html bool, jsonMedia string, doc any, page htmlPage) {
 	if !html {
 		b, err := json.Marshal(doc)
 		if err != nil {
@@ -647,7 +755,7 @@ func (s *Server) answerOGC(c *gin.Context, html bool, jsonMedia string, doc any,
 		return
 	}
 	var sb strings.Builder
-	if err := ogcPage.Execute(&sb, map[string]any{"Title": title, "Links": links, "Rows": rows}); err != nil {
+	if err := ogcPage.Execute(&sb, page); err != nil {
 		s.fail(c, err)
 		return
 	}

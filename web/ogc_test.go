@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
@@ -540,5 +542,51 @@ func TestItemsCountKept(t *testing.T) {
 	}
 	if m, _ := page(even); m != 500 || visited != 41 {
 		t.Fatalf("filtered again: matched %d, %d visited (want 41)", m, visited)
+	}
+}
+
+// TestOGCHTMLPages follows the HTML pages as a person would: the
+// collections page lists every collection, linked; an items page has one
+// table row per feature returned, prev and next, a title with the French
+// count equal to numberMatched, and each id links to the feature's page.
+func TestOGCHTMLPages(t *testing.T) {
+	h := newTestServer(t, Config{}, mustDemo(t)).Handler()
+	var cols struct{ Collections []struct{ ID string } }
+	json.Unmarshal(getWith(t, h, "/ogc/collections", nil).Body.Bytes(), &cols)
+	page := getWith(t, h, "/ogc/collections?f=html", nil).Body.String()
+	for _, c := range cols.Collections {
+		if !strings.Contains(page, `href="http://example.com/ogc/collections/`+c.ID+`/items?f=html"`) {
+			t.Fatalf("collections page has no link to %s's items", c.ID)
+		}
+	}
+	if len(cols.Collections) < 5 {
+		t.Fatalf("%d collections", len(cols.Collections))
+	}
+	var fc struct{ NumberMatched int }
+	json.Unmarshal(getWith(t, h, "/ogc/collections/cells/items?limit=5&offset=5", nil).Body.Bytes(), &fc)
+	rec := getWith(t, h, "/ogc/collections/cells/items?limit=5&offset=5&f=html", nil)
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), htmlType) {
+		t.Fatalf("%d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	tbody := body[strings.Index(body, "<tbody>"):strings.Index(body, "</tbody>")]
+	if n := strings.Count(tbody, "<tr>"); n != 5 {
+		t.Fatalf("%d rows, want 5", n)
+	}
+	if want := "objets 6 à 10 sur " + labels.FR.Int(float64(fc.NumberMatched)); fc.NumberMatched < 1000 || !strings.Contains(body, want) {
+		t.Fatalf("no %q in the page (numberMatched %d)", want, fc.NumberMatched)
+	}
+	for _, rel := range []string{`rel="prev"`, `rel="next"`} {
+		if !strings.Contains(body, rel) {
+			t.Fatalf("no %s link", rel)
+		}
+	}
+	m := regexp.MustCompile(`<td><a href="http://example\.com(/ogc/collections/cells/items/([0-9a-f]+)\?f=html)">`).FindStringSubmatch(tbody)
+	if m == nil {
+		t.Fatalf("no feature link in\n%.600s", tbody)
+	}
+	feat := getWith(t, h, m[1], nil)
+	if feat.Code != 200 || !strings.Contains(feat.Body.String(), "<h1>Population par cellule H3 — "+m[2]+"</h1>") || !strings.Contains(feat.Body.String(), `<td class="num">`) {
+		t.Fatalf("feature page %s: %d\n%.800s", m[1], feat.Code, feat.Body.String())
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo"
+	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -387,4 +388,66 @@ func BenchmarkNationalItems(b *testing.B) {
 	}
 	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "ms-first")
 	loopbackMedian(b, s, fmt.Sprintf("/ogc/collections/cells/items?limit=1000&offset=%d", mid+1000))
+}
+
+// TestRoadTiles: the demo's roads are drawn whole from zoom 9, and at
+// zooms 8 and 7 only the fastest (faster than the speed under which 75 %,
+// then 90 %, of the network's length lies, recomputed here), each tile's
+// features all inside it; below zoom 7 the tile is empty (204).
+func TestRoadTiles(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	l, err := s.p.Layer("roads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metres, total float64
+	type edge struct{ kmh, m float64 }
+	var edges []edge
+	l.Iterate(layer.Query{}, func(f *layer.Feature) error {
+		e := edge{f.Values[0].(float64), f.Values[1].(float64)}
+		edges = append(edges, e)
+		total += e.m
+		return nil
+	})
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Compare(a.kmh, b.kmh) })
+	threshold := func(share float64) float64 {
+		metres = 0
+		for _, e := range edges {
+			if metres += e.m; metres >= share*total {
+				return e.kmh
+			}
+		}
+		return math.Inf(1)
+	}
+	centre := l.Bound.Center()
+	counts := map[int]int{}
+	for z, share := range map[int]float64{7: 0.9, 8: 0.75, 9: 0} {
+		tile := maptile.At(centre, maptile.Zoom(z))
+		rec := getWith(t, s.Handler(), fmt.Sprintf("/tiles/roads/%d/%d/%d.pbf", z, tile.X, tile.Y), nil)
+		if rec.Code != 200 {
+			t.Fatalf("z%d: %d", z, rec.Code)
+		}
+		ls, err := mvt.Unmarshal(rec.Body.Bytes())
+		if err != nil || len(ls) != 1 || ls[0].Name != "roads" {
+			t.Fatalf("z%d: %v %v", z, err, ls)
+		}
+		min := math.Inf(-1)
+		if z < 9 {
+			min = threshold(share)
+		}
+		for _, f := range ls[0].Features {
+			if v := f.Properties["kmh"].(float64); v <= min+0.05 { // kmh is rounded to 0.1
+				t.Fatalf("z%d: a road at %v km/h, want faster than %v", z, v, min)
+			}
+		}
+		counts[z] = len(ls[0].Features)
+		t.Logf("z%d: %d roads faster than %.1f km/h, %d bytes", z, counts[z], min, rec.Body.Len())
+	}
+	if !(counts[7] > 0 && counts[7] < counts[8] && counts[8] < counts[9]) {
+		t.Fatalf("road counts by zoom %v: want 0 < z7 < z8 < z9", counts)
+	}
+	tile := maptile.At(centre, 6)
+	if rec := getWith(t, s.Handler(), fmt.Sprintf("/tiles/roads/6/%d/%d.pbf", tile.X, tile.Y), nil); rec.Code != http.StatusNoContent {
+		t.Fatalf("z6: %d", rec.Code)
+	}
 }

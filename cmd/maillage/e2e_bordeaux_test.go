@@ -214,6 +214,10 @@ func TestE2EBordeaux(t *testing.T) {
 				t.Fatalf("gap geometry %T, want a polygon", f.Geometry)
 			}
 			persons += f.Properties.MustFloat64("persons")
+			// A zone within the search names its nearest place.
+			if _, within := f.Properties["nearest_min_minutes"].(float64); within != (f.Properties.MustString("nearest_place", "") != "") {
+				t.Errorf("zone %v: nearest %v min, nearest place %q", f.Properties["rank"], f.Properties["nearest_min_minutes"], f.Properties["nearest_place"])
+			}
 			w := f.Properties.MustFloat64("weighted")
 			if w > prev+1e-6 {
 				t.Errorf("zones not ranked by weighted demand: %.1f after %.1f", w, prev)

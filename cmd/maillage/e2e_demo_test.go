@@ -165,7 +165,7 @@ func TestE2EScenarioRoundTrip(t *testing.T) {
 		t.Fatalf("created %+v", created)
 	}
 	id := fmt.Sprint(created.ID)
-	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "permanence "+code) || !strings.Contains(out, "(1 scenarios)") {
+	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "permanence "+code) || !strings.Contains(out, "(1 scénario)") {
 		t.Errorf("list:\n%s", out)
 	}
 	shown := decode[scenario.Scenario](t, run(t, "scenario", "show", id, "--db", db))
@@ -238,7 +238,7 @@ func TestE2EScenarioRoundTrip(t *testing.T) {
 	}
 
 	run(t, "scenario", "delete", id, "--db", db)
-	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "(0 scenarios)") {
+	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "(0 scénario)") {
 		t.Errorf("list after delete:\n%s", out)
 	}
 	err = Run(context.Background(), []string{"scenario", "show", id, "--db", db}, &bytes.Buffer{}, &bytes.Buffer{})
@@ -302,7 +302,7 @@ func TestE2EBadInput(t *testing.T) {
 		})
 	}
 	// Nothing was stored by the rejected scenarios.
-	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "(0 scenarios)") {
+	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "(0 scénario)") {
 		t.Errorf("rejected scenarios were stored:\n%s", out)
 	}
 }

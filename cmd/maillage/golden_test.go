@@ -74,7 +74,7 @@ func TestGoldenText(t *testing.T) {
 		{"coverage-communes.fr", []string{"coverage", "--profile", "seniors-20min-walk", "--level", "commune"}, []string{"  Commune  ", "Valmoraine (99001)", "non couverts"}},
 		{"coverage-departement.fr", []string{"coverage", "--profile", "seniors-20min-walk", "--level", "departement"},
 			[]string{"Département fictif — données générées (99)      32\u202f520    11\u202f481  35,3\u202f%"}},
-		{"gaps.fr", []string{"gaps", "--format", "text", "--top", "6"}, []string{"Zones blanches — 65 ans et plus, 20 min à pied", "Valmoraine (99001)", "… et "}},
+		{"gaps.fr", []string{"gaps", "--format", "text", "--top", "6"}, []string{"Zones blanches — 65 ans et plus, 20 min à pied", "Valmoraine (99001)", "… et ", "temps au plus proche  lieu le plus proche", "min et plus  Espace numérique"}},
 		{"gaps.en", []string{"gaps", "--format", "text", "--top", "6", "--lang", "en"}, []string{"Gaps — Aged 65 and over, 20 min on foot", "connected areas"}},
 		{"propose.fr", []string{"propose", "--profile", "seniors-20min-walk", "-k", "4", "--format", "text"}, []string{"Proposition : 4 nouveaux sites (couverture maximale)", "Site 1 — Valmoraine, près de", "de l'optimum"}},
 		{"propose.en", []string{"propose", "--profile", "seniors-20min-walk", "-k", "4", "--format", "text", "--lang", "en"}, []string{"Proposal: 4 new sites (maximal covering)", "Site 1 — Valmoraine, near"}},

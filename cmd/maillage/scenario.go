@@ -122,12 +122,25 @@ func (m *Main) scenario(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		l := m.lang
 		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tNAME\tBASE\tCHANGES\tUPDATED")
+		fmt.Fprintln(w, l.Pick("ID\tNOM\tTERRITOIRE\tCHANGEMENTS\tMODIFIÉ\tFICHIER DU TERRITOIRE", "ID\tNAME\tBASE\tCHANGES\tUPDATED\tTERRITORY FILE"))
 		for _, s := range list {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Base, s.ChangeCount, s.Updated.Format("2006-01-02 15:04"))
+			// The file a scenario remembers (what apply, diff and export
+			// read without --territory) is not in the listing's index: one
+			// read per scenario, fine at a command line's scale.
+			file := "-"
+			if full, err := st.Get(ctx, s.ID); err != nil {
+				return err
+			} else if full.TerritoryFile != "" {
+				file = full.TerritoryFile
+				if _, err := os.Stat(file); err != nil {
+					file += l.Pick(" (introuvable)", " (missing)")
+				}
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", s.ID, s.Name, s.Base, s.ChangeCount, s.Updated.Format("2006-01-02 15:04"), file)
 		}
-		fmt.Fprintf(w, "(%d scenarios)\n", total)
+		fmt.Fprintf(w, "(%s)\n", l.Count(float64(total), "scenarios"))
 		return w.Flush()
 	case "show":
 		s, err := st.Get(ctx, nums[0])

@@ -202,7 +202,7 @@ func writeGapsText(w io.Writer, l labels.Lang, p *planner.Planner, profile strin
 		"%s zones in %s connected areas; %s uncovered. Each zone is one commune's part of a connected area (column \"area\").\n"),
 		l.Int(float64(len(zones))), l.Int(float64(len(areas))), l.Count(persons, "persons"))
 	head := []string{l.Pick("rang", "rank"), l.Pick("commune", "commune"), l.Pick("zone", "area"), l.Pick("hexagones", "cells"),
-		l.Pick("non couverts", "uncovered"), l.Pick("pondéré", "weighted"), l.Pick("lieu le plus proche", "nearest place")}
+		l.Pick("non couverts", "uncovered"), l.Pick("pondéré", "weighted"), l.Pick("temps au plus proche", "time to nearest"), l.Pick("lieu le plus proche", "nearest place")}
 	var rows [][]string
 	var others []string
 	for k := range zones {
@@ -221,7 +221,7 @@ func writeGapsText(w io.Writer, l labels.Lang, p *planner.Planner, profile strin
 			}
 		}
 		rows = append(rows, []string{fmt.Sprint(z.Rank), areaName(l, z.CommuneName, z.Commune), fmt.Sprintf("%d (%s)", z.Area, l.Count(float64(z.AreaCells), "cells")),
-			l.Int(float64(len(z.Cells))), l.Int(z.Persons), l.Int(z.Weighted), near})
+			l.Int(float64(len(z.Cells))), l.Int(z.Persons), l.Int(z.Weighted), near, z.NearestPlace})
 		var parts []string
 		for _, c := range z.Shares {
 			if c.Code != z.Commune && c.Share >= 0.001 {
@@ -234,7 +234,7 @@ func writeGapsText(w io.Writer, l labels.Lang, p *planner.Planner, profile strin
 	}
 	if len(rows) > 0 {
 		fmt.Fprintln(w)
-		table(w, head, rows, 1, 2)
+		table(w, head, rows, 1, 2, 7)
 	}
 	if top >= 0 && len(zones) > top {
 		fmt.Fprintf(w, l.Pick("  … et %s zones de plus (--top -1 pour toutes, --format csv pour les chiffres complets)\n", "  … %s more zones (--top -1 for all, --format csv for the full figures)\n"),

@@ -242,12 +242,14 @@ var unitTerms = map[string][2]Unit{
 	"places":         {{"lieu", "lieux", "lieux"}, {"place", "places", "places"}},
 	"communes":       {{"commune", "communes", "comm."}, {"commune", "communes", "comm."}},
 	"areas":          {{"zone", "zones", "zones"}, {"area", "areas", "areas"}},
+	"scenarios":      {{"scénario", "scénarios", "scén."}, {"scenario", "scenarios", "scen."}},
 	"sites":          {{"nouveau site", "nouveaux sites", "sites"}, {"new site", "new sites", "sites"}},
 }
 
 // Unit returns the label of the unit named key (persons, households,
 // weighted, minutes, hours, hours_per_week, access, share, metres,
-// kilometres, cells, places, communes, areas), or a Unit of key itself.
+// kilometres, cells, places, communes, areas, scenarios), or a Unit of key
+// itself.
 func (l Lang) Unit(key string) Unit {
 	if u, ok := unitTerms[key]; ok {
 		if l == EN {

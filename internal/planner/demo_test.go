@@ -190,14 +190,8 @@ func TestCoverageReportsOffNetwork(t *testing.T) {
 // territory's digest; evaluated with another digest (the territory was
 // re-ingested since) it says so, with the same results.
 func TestScenarioBaseDigest(t *testing.T) {
-	terr, _, err := demo.Territory(demo.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.New(terr, planner.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := demoPlanner(t)
+	terr := p.Territory()
 	s, err := p.DecodeScenario([]byte(`{"name":"close one","changes":[{"op":"remove","venue_id":"` + terr.Venues[0].ID + `"}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -233,14 +227,8 @@ func TestScenarioBaseDigest(t *testing.T) {
 // themselves, yielding what a full iteration yields after them, with or
 // without a box, for cells and for a profile's coverage.
 func TestHexLayerSkip(t *testing.T) {
-	terr, _, err := demo.Territory(demo.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.New(terr, planner.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := demoPlanner(t)
+	terr := p.Territory()
 	c := terr.Communes[0].Center
 	box := layer.Query{Bound: orb.Bound{Min: orb.Point{c[0] - 0.05, c[1] - 0.04}, Max: orb.Point{c[0] + 0.05, c[1] + 0.04}}}
 	for _, id := range []string{"cells", "coverage-seniors-20min-walk"} {
@@ -271,4 +259,19 @@ func TestHexLayerSkip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoPlanner is a planner over the demo territory with the default
+// configuration.
+func demoPlanner(t *testing.T) *planner.Planner {
+	t.Helper()
+	terr, _, err := demo.Territory(demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.New(terr, planner.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -1,10 +1,12 @@
 package planner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -358,6 +360,8 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 		{Name: "commune_name", Title: "Nom de la commune de la zone", Kind: layer.String},
 		{Name: "commune_names", Title: "Communes des personnes de la zone, de la plus grande part à la plus petite", Kind: layer.Strings},
 		{Name: "commune_shares", Title: "Part des personnes de la zone dans chacune de ces communes", Unit: "0-1", Kind: layer.Strings},
+		{Name: "nearest_place", Title: "Nom du lieu adapté le plus proche (vide au-delà de la recherche)", Kind: layer.String},
+		{Name: "nearest_place_id", Title: "Identifiant (venue_id) du lieu adapté le plus proche", Kind: layer.String},
 	}
 	na := len(fields)
 	for _, c := range popCols(aggSum, 3) {
@@ -394,6 +398,7 @@ func (p *Planner) gapLayer(profile string, minPersons float64) *layer.Layer {
 					names[k], shares[k] = c.Name, layer.Text(layer.Round(c.Share, 6))
 				}
 				v[14], v[15] = names, shares
+				v[16], v[17] = z.NearestPlace, z.NearestPlaceID
 				for a := range maillage.NumAttrs {
 					v[na+int(a)] = layer.Round(z.Pop[a], 3)
 				}
@@ -603,13 +608,40 @@ func (p *Planner) SavedScenarioLayers(ctx context.Context, store scenario.Store,
 	return out, warnings, nil
 }
 
-// RoadsMinZoom is the lowest zoom the roads layer is drawn at: below it a
-// tile would hold most of a département's streets.
-const RoadsMinZoom = 9
+// RoadsMinZoom is the lowest zoom the roads layer is drawn at, and
+// RoadsFullZoom the lowest at which every road is: below it a tile would
+// hold most of a département's streets, so the layer keeps the fastest
+// roads only — those faster than the speed under which roadShares[z] of the
+// network's length lies (the départementales and main roads at zoom 8, the
+// main roads at zoom 7), a class read from the network's own speeds.
+const (
+	RoadsMinZoom  = 7
+	RoadsFullZoom = 9
+)
 
-// roadLayer is the road network (the car network when there is one) as a
-// map draws it, read through road.Graph.Edges, simplified to half a pixel
-// at a tile's zoom.
+// roadShares[z] is the share of the network's length, slowest first, left
+// out at zoom z < RoadsFullZoom.
+var roadShares = map[int]float64{7: 0.9, 8: 0.75}
+
+// speedAbove returns the speed (km/h) under which share of the edges'
+// length lies: the edges strictly faster than it are kept.
+func speedAbove(kmh, metres []float64, share float64) float64 {
+	idx := make([]int, len(kmh))
+	total := 0.0
+	for i := range idx {
+		idx[i] = i
+		total += metres[i]
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(kmh[a], kmh[b]) })
+	acc := 0.0
+	for _, i := range idx {
+		if acc += metres[i]; acc >= share*total {
+			return kmh[i]
+		}
+	}
+	return math.Inf(1)
+}
+
 func (p *Planner) roadLayer() *layer.Layer {
 	g := p.graph
 	nets := g.Networks()
@@ -624,21 +656,42 @@ func (p *Planner) roadLayer() *layer.Layer {
 		{Name: "metres", Title: "Longueur", Unit: "mètres", Kind: layer.Number},
 		{Name: "oneway", Title: "Sens unique", Kind: layer.Boolean},
 	}
+	// The speed each low zoom keeps roads faster than, from the network's
+	// speeds and lengths (read once, on the first low-zoom tile).
+	thresholds := sync.OnceValue(func() map[int]float64 {
+		var kmh, metres []float64
+		g.Edges(network, orb.Bound{}, math.MaxFloat64, func(e road.Edge) bool {
+			kmh, metres = append(kmh, e.Kmh), append(metres, e.Metres)
+			return true
+		})
+		out := map[int]float64{}
+		for z, share := range roadShares {
+			out[z] = speedAbove(kmh, metres, share)
+		}
+		return out
+	})
 	return &layer.Layer{
 		ID: "roads", Title: "Réseau routier (" + network + ")",
-		Description: "Les tronçons du réseau routier du territoire, pour situer les autres couches sans fond de carte extérieur.",
-		Geometry:    layer.LineString, Fields: fields, Bound: g.Bound(), MinZoom: RoadsMinZoom, MaxZoom: 18,
+		Description: "Les tronçons du réseau routier du territoire, pour situer les autres couches sans fond de carte extérieur " +
+			"(aux zooms 7 et 8, les routes les plus rapides seulement).",
+		Geometry: layer.LineString, Fields: fields, Bound: g.Bound(), MinZoom: RoadsMinZoom, MaxZoom: 18,
 		Each: func(q layer.Query, fn func(*layer.Feature) error) error {
-			tol := -1.0 // road.ShapeTolerance
+			tol, faster := -1.0, math.Inf(-1) // road.ShapeTolerance, every road
 			if q.Zoom > 0 {
 				if q.Zoom < RoadsMinZoom {
 					return nil
 				}
 				tol = 156543.03 * 0.7 / math.Exp2(float64(q.Zoom)) / 2 // half a pixel at 46° N
+				if q.Zoom < RoadsFullZoom {
+					faster = thresholds()[q.Zoom]
+				}
 			}
 			f := &layer.Feature{Values: make([]any, len(fields))}
 			var ferr error
 			err := g.Edges(network, q.Bound, tol, func(e road.Edge) bool {
+				if e.Kmh <= faster {
+					return true
+				}
 				f.ID = strconv.Itoa(e.ID)
 				f.NumID = uint64(e.ID) + 1
 				f.Geom = e.Shape
