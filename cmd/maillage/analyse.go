@@ -266,6 +266,11 @@ func (m *Main) propose(ctx context.Context, args []string) error {
 			req.Mix = append(req.Mix, v)
 		}
 	}
+	if noCells && noCommunes && !venues && candFile == "" {
+		// As the API refuses it: without any kind of candidate, the
+		// planner would fall back to its defaults (cells and communes).
+		return fmt.Errorf("propose: %w", usagef("--no-cells and --no-communes leave no candidate site: add --venues or --candidates FILE"))
+	}
 	req.Candidates = propose.CandidateOptions{Cells: !noCells, Communes: !noCommunes, Venues: venues}
 	// The planner's limits, shared with the API, checked before any file is
 	// read or computed (errors name the API fields: k, hours, per_hour…).

@@ -70,6 +70,8 @@ func TestErrorsInFrench(t *testing.T) {
 			[]string{`changes[0].op: unknown op "open" (want add, remove, hours, services or move); changes[1].lat: 95 is not a latitude`}},
 		{"scenario unknown venue", []string{"scenario", "create", "--file", badVenue, "--db", db}, []string{`changes[0].venue_id : identifiant de lieu "zz" inconnu dans le territoire`}, []string{`changes[0].venue_id: unknown place id "zz"`}},
 		{"candidate row", []string{"propose", "--profile", "seniors-20min-walk", "--candidates", cands}, []string{`liste de sites candidats $DIR/sites.csv, ligne 2, champ lat : "91" n'est pas un nombre dans [-90, 90]`}, []string{`$DIR/sites.csv:2: lat: "91" is not a number in [-90, 90]`}},
+		{"no candidate", []string{"propose", "--profile", "seniors-20min-walk", "--no-cells", "--no-communes"}, []string{"propose : --no-cells et --no-communes ne laissent aucun site candidat : ajoutez --venues ou --candidates FICHIER (usage ci-dessus)"},
+			[]string{"propose: --no-cells and --no-communes leave no candidate site"}},
 		{"request limit", []string{"propose", "--profile", "seniors-20min-walk", "-k", "0"}, []string{"propose : k : 0 n'est pas dans 1..500"}, []string{"propose: k: 0 is not in 1..500"}},
 		{"unknown commune", []string{"venues", "--commune", "Valmo"}, []string{`commune inconnue "Valmo" dans le territoire`, "vouliez-vous dire Valmoraine (99001)"}, []string{`unknown commune "Valmo"`, "did you mean Valmoraine (99001)"}},
 		{"unknown scenario", []string{"scenario", "show", "99", "--db", filepath.Join(dir, "other.db")}, []string{"scénario 99 introuvable"}, []string{"scenario: not found: scenario 99"}},

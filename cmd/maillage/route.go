@@ -10,6 +10,7 @@ import (
 
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/planner"
 )
 
 // latLon is a flag holding a position written LAT,LON.
@@ -87,17 +88,13 @@ func (m *Main) route(ctx context.Context, args []string) error {
 	case engine != "road" && engine != "crowfly":
 		return fmt.Errorf("route: --engine %q: want road or crowfly: %w", engine, ErrUsage)
 	case engine == "crowfly":
-		r, err = travel.NewCrowFly(mode, nil).Route(from.p, to.p)
+		r, err = planner.RouteWith(nil, mode, engine, from.p, to.p)
 	case osmPath != "":
 		var g *road.Graph
 		if g, _, err = road.ReadPBFFile(ctx, osmPath, road.Options{}); err != nil {
 			return err
 		}
-		var e *road.Engine
-		if e, err = road.NewEngine(g, mode, nil, road.EngineOptions{}); err != nil {
-			return err
-		}
-		r, err = e.Route(from.p, to.p)
+		r, err = planner.RouteWith(g, mode, engine, from.p, to.p)
 	default:
 		p, errP := m.openPlanner(plannerFlags{Territory: territory})
 		if errP != nil {
@@ -115,6 +112,7 @@ func (m *Main) route(ctx context.Context, args []string) error {
 	if asJSON {
 		return writeJSON(m.Stdout, a)
 	}
-	_, err = fmt.Fprintf(m.Stdout, "%.1f min, %.0f m (%s, %s)\n", a.Minutes, a.Meters, a.Mode, a.Engine)
+	l := m.lang
+	_, err = fmt.Fprintf(m.Stdout, "%s, %s (%s, %s)\n", l.Minutes(a.Minutes), l.Km(a.Meters), l.ModeLong(a.Mode), l.Engine(a.Engine))
 	return err
 }

@@ -24,19 +24,39 @@ func (p *Planner) Route(from, to orb.Point, modeName, engine string) (travel.Rou
 	if err != nil {
 		return travel.Route{}, mode, fmt.Errorf("mode: %w (want walk, senior, bike or car)", err)
 	}
-	switch engine {
-	case coverage.EngineCrowFly:
-		r, err := travel.NewCrowFly(mode, nil).Route(from, to)
-		return r, mode, err
-	case coverage.EngineRoad:
-		e, err := p.routeEngine(mode)
-		if err != nil {
-			return travel.Route{}, mode, err
-		}
-		r, err := e.Route(from, to)
+	if engine != coverage.EngineRoad {
+		r, err := RouteWith(nil, mode, engine, from, to)
 		return r, mode, err
 	}
-	return travel.Route{}, mode, fmt.Errorf("%w: %q", ErrBadEngine, engine)
+	e, err := p.routeEngine(mode)
+	if err != nil {
+		return travel.Route{}, mode, err
+	}
+	r, err := e.Route(from, to)
+	return r, mode, err
+}
+
+// RouteWith returns the one-to-one route between two points by mode (any
+// mode, e.g. one of a modes file) on the named engine: "crowfly"
+// great-circle × detour, as the coverage engine computes it; "road" on
+// graph g (nil: coverage.ErrNoRoads), with the engine a territory's
+// coverage uses. It is Route for a graph read without a territory (route
+// --osm); a planner keeps its road engines, RouteWith builds one per call.
+func RouteWith(g *road.Graph, mode travel.Mode, engine string, from, to orb.Point) (travel.Route, error) {
+	switch engine {
+	case coverage.EngineCrowFly:
+		return travel.NewCrowFly(mode, nil).Route(from, to)
+	case coverage.EngineRoad:
+		if g == nil {
+			return travel.Route{}, fmt.Errorf("no road network (give an OSM extract, or use the crowfly engine): %w", coverage.ErrNoRoads)
+		}
+		e, err := road.NewEngine(g, mode, nil, road.EngineOptions{})
+		if err != nil {
+			return travel.Route{}, err
+		}
+		return e.Route(from, to)
+	}
+	return travel.Route{}, fmt.Errorf("%w: %q", ErrBadEngine, engine)
 }
 
 func (p *Planner) routeEngine(mode travel.Mode) (*road.Engine, error) {
