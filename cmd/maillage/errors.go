@@ -150,7 +150,7 @@ func wrapText(err error, l labels.Lang) string {
 		if ks == "" || j < 0 {
 			continue
 		}
-		ph := fmt.Sprintf("\x00%d\x00", i)
+		ph := labels.Placeholder(i)
 		msg = msg[:j] + ph + msg[j+len(ks):]
 		subs = append(subs, sub{ph, errorText(k, l)})
 	}
