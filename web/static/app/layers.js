@@ -31,7 +31,7 @@ function icons(map) {
   const draw = (name, fill, shape) => {
     const s = 28, c = document.createElement('canvas');
     c.width = c.height = s;
-    const g = c.getContext('2d');
+    const g = c.getContext('2d', { willReadFrequently: true }); // drawn in memory: getImageData reads no GPU back
     g.fillStyle = fill; g.strokeStyle = '#ffffff'; g.lineWidth = 3;
     g.beginPath();
     if (shape === 'carre') g.rect(5, 5, 18, 18);
@@ -60,10 +60,10 @@ export function kind(p) {
  */
 export function install(map, d) {
   icons(map);
-  map.addSource('acces', { type: 'geojson', data: d.access, tolerance: 0 });
+  map.addSource('acces', { type: 'geojson', data: slim(d.access, cellKeys), tolerance: 0 });
   map.addSource('population', { type: 'geojson', data: empty, tolerance: 0 });
-  map.addSource('zones', { type: 'geojson', data: d.gaps, promoteId: 'rank', tolerance: 0 });
-  map.addSource('lieux', { type: 'geojson', data: d.venues, promoteId: 'id' });
+  map.addSource('zones', { type: 'geojson', data: slim(d.gaps, ['rank']), tolerance: 0 });
+  map.addSource('lieux', { type: 'geojson', data: slim(d.venues, ['id', 'kind']), promoteId: 'id' });
   map.addSource('brouillon', { type: 'geojson', data: empty });
   // Only the cells the draft flips, so the thousands of others draw no outline.
   map.addSource('bascules', { type: 'geojson', data: empty, tolerance: 0 });
@@ -76,14 +76,41 @@ export function install(map, d) {
   map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: fill });
   map.addLayer({ id: 'bascules-fond', type: 'fill', source: 'bascules', paint: { 'fill-color': ['case', ['get', 'gagne'], flipColours.gagne, flipColours.perdu], 'fill-antialias': false } });
   map.addLayer({ id: 'communes', type: 'line', source: 'communes', 'source-layer': 'communes', paint: { 'line-color': '#6b7280', 'line-width': 0.8 } });
-  map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', paint: { 'line-color': ['case', ['get', 'gagne'], '#c2410c', '#000000'], 'line-width': 2.5 } });
-  map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { 'line-color': '#111827', 'line-width': ['case', ['boolean', ['feature-state', 'choisie'], false], 4, 1.5], 'line-dasharray': [2, 1] } });
+  // Lines of constant colour and width share one shader (a data-driven
+  // property would make another, compiled at the first draw, on the CPU here).
+  map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], true], paint: { 'line-color': '#c2410c', 'line-width': 2.5 } });
+  map.addLayer({ id: 'bascules-perdues', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], false], paint: { 'line-color': '#000000', 'line-width': 2.5 } });
+  const dashes = { 'line-color': '#111827', 'line-dasharray': [2, 1] };
+  map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { ...dashes, 'line-width': 1.5 } });
+  map.addLayer({ id: 'zone-choisie', type: 'line', source: 'zones', filter: ['==', ['get', 'rank'], -1], paint: { ...dashes, 'line-width': 4 } });
+  // Both symbol layers have the same paint, hence one shader.
+  const faded = { 'icon-opacity': ['case', ['boolean', ['feature-state', 'retire'], false], 0.3, 1] };
   map.addLayer({
     id: 'lieux', type: 'symbol', source: 'lieux',
     layout: { 'icon-image': ['match', ['get', 'kind'], 'fs', 'lieu-fs', 'itinerant', 'lieu-itinerant', 'lieu-autre'], 'icon-allow-overlap': true, 'icon-size': 1 },
-    paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'retire'], false], 0.3, 1] },
+    paint: faded,
   });
-  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true } });
+  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true }, paint: faded });
+}
+
+/** The properties of a cell the map draws from (the page keeps the others). */
+export const cellKeys = ['h3', 'nearest_minutes', 'covered', 'access'];
+export const populationKeys = ['Ind', 'Ind_65_79', 'Ind_80p', 'Men_pauv'];
+
+/**
+ * fc with only the properties keys of each feature: what the map's worker
+ * receives, cuts into tiles and writes into each tile is then a third of the
+ * API's answer (the page keeps the full features for its panels and popups).
+ */
+export function slim(fc, keys) {
+  return {
+    type: 'FeatureCollection',
+    features: fc.features.map(f => {
+      const p = {};
+      for (const k of keys) p[k] = f.properties[k];
+      return { type: 'Feature', properties: p, geometry: f.geometry };
+    }),
+  };
 }
 
 /** Shows the cells the draft flips (flipped: [{h3, covered}]), outlined, with their geometry from access. */

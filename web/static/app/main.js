@@ -42,21 +42,12 @@ function message(text, kind = 'info') {
 async function start() {
   const params = new URLSearchParams(location.search);
   const coverage = get('/api/v1/coverage');
-  const [profiles, venues] = await Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
-  ctx.profiles = profiles.profiles;
-  ctx.venues = venues;
-  for (const f of venues.features) f.properties.kind = layers.kind(f.properties);
-  const wanted = params.get('profile');
-  const first = ctx.profileByName(wanted);
-  const notes = [];
-  if (wanted && !first) notes.push(`Profil « ${wanted} » inconnu : la carte montre « ${labels.profile(ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0])} ».`);
-  ctx.profile = first || ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0];
-  const layerData = fetchProfile();
-  fillProfiles();
-  figures(); // with placeholders: the header has its height before the map takes the rest
+  const answers = Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
+  // The map first: its WebGL context, shaders and worker start while the
+  // answers come. The camera is fitted from the territory's bounds, before
+  // any data, and once more only should the header's height change below.
   const b = cfg.bounds;
-  // The camera is fitted once, from the territory's bounds, before any data:
-  // the header keeps its height (placeholders), so nothing refits it later.
+  const fit = () => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
   const map = new maplibregl.Map({
     container: 'map', style: layers.baseStyle(cfg), bounds: [[b[0], b[1]], [b[2], b[3]]],
     fitBoundsOptions: { padding: 20 }, attributionControl: false, locale: mapLocale,
@@ -69,6 +60,21 @@ async function start() {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
+  const [profiles, venues] = await answers;
+  ctx.profiles = profiles.profiles;
+  ctx.venues = venues;
+  for (const f of venues.features) f.properties.kind = layers.kind(f.properties);
+  const wanted = params.get('profile');
+  const first = ctx.profileByName(wanted);
+  const notes = [];
+  if (wanted && !first) notes.push(`Profil « ${wanted} » inconnu : la carte montre « ${labels.profile(ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0])} ».`);
+  ctx.profile = first || ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0];
+  const layerData = fetchProfile();
+  let height = document.getElementById('map').clientHeight;
+  fillProfiles();
+  figures(); // with placeholders: the header has its height before the map draws any data
+  if (document.getElementById('map').clientHeight !== height) { map.resize(); fit(); }
+  height = document.getElementById('map').clientHeight;
   try {
     await loaded;
     const [access, gaps] = await layerData;
@@ -78,7 +84,6 @@ async function start() {
     layers.install(map, { access, gaps, venues: ctx.venues });
     showProfile(access, gaps);
     const painted = repaint();
-    const height = document.getElementById('map').clientHeight;
     draft.init(ctx, maplibregl);
     showVenues();
     map.on('click', onClick);
@@ -94,10 +99,7 @@ async function start() {
     gapList(0);
     // The figures keep the header's height (see .chiffres); should they
     // change it all the same, fit the territory again.
-    if (document.getElementById('map').clientHeight !== height) {
-      map.resize();
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
-    }
+    if (document.getElementById('map').clientHeight !== height) { map.resize(); fit(); }
     proposals.init(ctx, maplibregl);
     const sc = params.get('scenario');
     if (sc) await draft.open(Number(sc), notes);
@@ -166,8 +168,8 @@ async function loadProfile() {
   try {
     const [access, gaps] = await fetchProfile();
     showProfile(access, gaps);
-    ctx.map.getSource('acces').setData(access);
-    ctx.map.getSource('zones').setData(gaps);
+    ctx.map.getSource('acces').setData(layers.slim(access, layers.cellKeys));
+    ctx.map.getSource('zones').setData(layers.slim(gaps, ['rank']));
     await repaint();
     gapList(0);
     await draft.profileChanged();
@@ -182,7 +184,7 @@ async function repaint() {
     const b = cfg.bounds;
     const pad = 0.01;
     ctx.cells = await get(`/api/v1/cells?bbox=${b[0] - pad},${b[1] - pad},${b[2] + pad},${b[3] + pad}`);
-    ctx.map.getSource('population').setData(ctx.cells);
+    ctx.map.getSource('population').setData(layers.slim(ctx.cells, layers.populationKeys));
   }
   document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, ctx.access, ctx.cells);
 }
@@ -229,7 +231,7 @@ function gapList(from) {
     b.innerHTML = `<strong>Zone ${p.rank}</strong> — ${esc(p.communes.map(names).join(', '))}<br>` +
       `${nombre(p.persons)} personnes du profil non couvertes (${nombre(p.Ind_65_79)} de 65 à 79 ans, ${nombre(p.Ind_80p)} de 80 ans et plus ; ${nombre(p.Ind)} habitants en tout)` +
       `<br><span class="discret-texte">lieu le plus proche : ${minutes(p.nearest_min_minutes, p.search_minutes)}</span>`;
-    b.addEventListener('click', () => zoomTo(bbox(feats[i].geometry), { source: 'zones', id: p.rank }));
+    b.addEventListener('click', () => zoomTo(bbox(feats[i].geometry), p.rank));
     li.appendChild(b);
     ol.appendChild(li);
   }
@@ -249,11 +251,9 @@ function bbox(g) {
   return b;
 }
 
-let chosen = null;
-function zoomTo(b, state) {
-  if (chosen) ctx.map.setFeatureState(chosen, { choisie: false });
-  chosen = state || null;
-  if (chosen) ctx.map.setFeatureState(chosen, { choisie: true });
+/** Zooms to b, outlining the gap zone of rank zone (none: -1) more thickly. */
+function zoomTo(b, zone = -1) {
+  ctx.map.setFilter('zone-choisie', ['==', ['get', 'rank'], zone]);
   ctx.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 14, duration: 600 });
 }
 
@@ -334,7 +334,9 @@ function wire() {
       try { await repaint(); } catch (err) { message('Chargement impossible : ' + err.message, 'erreur'); } finally { setBusy(-1); }
     });
   }
-  document.getElementById('voir-zones').addEventListener('change', e => ctx.map.setLayoutProperty('zones-contour', 'visibility', e.target.checked ? 'visible' : 'none'));
+  document.getElementById('voir-zones').addEventListener('change', e => {
+    for (const id of ['zones-contour', 'zone-choisie']) ctx.map.setLayoutProperty(id, 'visibility', e.target.checked ? 'visible' : 'none');
+  });
   document.getElementById('voir-lieux').addEventListener('change', e => ctx.map.setLayoutProperty('lieux', 'visibility', e.target.checked ? 'visible' : 'none'));
   document.getElementById('plus-zones').addEventListener('click', () => gapList(zonesShown));
   document.getElementById('recherche').addEventListener('submit', e => {

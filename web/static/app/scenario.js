@@ -13,6 +13,7 @@ let draft = load();
 let pendingMove = null; // {venue_id | index, name} while waiting for the click that moves it
 let addPopup = null;
 let lastFlips = [];
+let drawnPlaces = 0; // places of the draft on the map
 let seq = 0;
 
 const halfDays = [['matin', '09:00', '12:00'], ['après-midi', '14:00', '17:00']];
@@ -201,7 +202,9 @@ function render() {
     ol.appendChild(li);
   });
   const feats = draft.changes.filter(c => c.lat != null).map(c => ({ type: 'Feature', properties: { name: c.name || '' }, geometry: { type: 'Point', coordinates: [c.lon, c.lat] } }));
-  ctx.map.getSource('brouillon')?.setData({ type: 'FeatureCollection', features: feats });
+  // The source starts empty: an empty draft sets nothing (no tile cut again).
+  if (feats.length || drawnPlaces) ctx.map.getSource('brouillon')?.setData({ type: 'FeatureCollection', features: feats });
+  drawnPlaces = feats.length;
   ctx.refreshVenues();
   document.getElementById('lien-rapport').href = reportURL();
 }
