@@ -13,6 +13,7 @@ import (
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/data"
 	"github.com/maillage/maillage/internal/bordeauxtest"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/shareddata"
 )
 
@@ -172,10 +173,10 @@ func TestIngestListErrors(t *testing.T) {
 	os.WriteFile(partial, []byte(`[{"code":"243300316","nom":"Bordeaux Métropole","type":"METRO","membres":[{"code":"33063"}]}]`), 0o644)
 	for _, tt := range []struct {
 		name, epci string
-		want       []string
+		want, fr   []string
 	}{
-		{"not the expected JSON", geo, []string{"epci.geojson", "not the expected JSON"}},
-		{"commune in no EPCI", partial, []string{"epci-partial.json", "commune(s) of the grid in no EPCI", "33003"}},
+		{"not the expected JSON", geo, []string{"epci.geojson", "not the expected JSON"}, []string{"liste des EPCI epci.geojson : ce n'est pas le JSON attendu"}},
+		{"commune in no EPCI", partial, []string{"epci-partial.json", "commune(s) of the grid in no EPCI", "33003"}, []string{"commune(s) de la grille dans aucun EPCI : 33003"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(dir, "t.territory")
@@ -187,6 +188,11 @@ func TestIngestListErrors(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			for _, w := range tt.fr {
+				if msg := errorText(err, labels.FR); !strings.Contains(msg, w) {
+					t.Errorf("French message %q lacks %q", msg, w)
 				}
 			}
 			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {

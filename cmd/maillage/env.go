@@ -37,7 +37,7 @@ func (m *Main) parseWithEnv(fs *flag.FlagSet, args []string) error {
 			return
 		}
 		if e := fs.Set(f.Name, v); e != nil {
-			err = fmt.Errorf("%s: %s=%q: %v: %w", fs.Name(), envName(f.Name), v, e, ErrUsage)
+			err = fmt.Errorf("%s: %s=%q: %v: %w", commandName(fs), envName(f.Name), v, e, ErrUsage)
 		}
 	})
 	return err

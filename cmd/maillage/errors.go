@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/maillage/maillage/coverage"
@@ -71,58 +69,49 @@ func errorText(err error, l labels.Lang) string {
 	if l == labels.EN {
 		return err.Error() // the errors' own text
 	}
-	var (
-		ve  *scenario.ValidationError
-		ge  *data.GridError
-		ce  *data.CandidateError
-		pe  *coverage.ProfileError
-		re  *planner.RequestError
-		vfe *data.VenueFileError
-		me  *msgError
-	)
+	// Typed errors are said from their fields; the sentences are the
+	// catalogue's (labels.Msg), their reasons translated by it.
 	switch e := err.(type) {
 	case commandUsageError:
 		s := errorText(e.err, l)
 		s = strings.TrimSuffix(s, " : "+errorText(ErrUsage, l))
 		s = strings.TrimSuffix(s, ": "+errorText(ErrUsage, l))
-		return s + " (usage ci-dessus)"
-	}
-	switch {
-	case errors.As(err, &me) && err == error(me):
-		if me.err != nil {
-			return me.msg.In(l) + " : " + errorText(me.err, l)
+		return s + labels.Msg(" (usage above)").In(l)
+	case *msgError:
+		if e.err != nil {
+			return labels.Msg("%s: %s", e.msg.In(l), errorText(e.err, l)).In(l)
 		}
-		return me.msg.In(l)
-	case errors.As(err, &ve) && err == error(ve):
-		return validationText(ve, l)
-	case errors.As(err, &ge) && err == error(ge):
-		s := "fichier " + ge.File
-		if ge.Line > 0 {
-			s += fmt.Sprintf(", ligne %d", ge.Line)
+		return e.msg.In(l)
+	case *scenario.ValidationError:
+		return validationText(e, l)
+	case *data.GridError:
+		var s string
+		switch {
+		case e.Line > 0 && e.Field != "":
+			s = labels.Msg("grid file %s, line %d, field %s: %s", e.File, e.Line, e.Field, l.Text(e.Reason)).In(l)
+		case e.Line > 0:
+			s = labels.Msg("grid file %s, line %d: %s", e.File, e.Line, l.Text(e.Reason)).In(l)
+		default:
+			s = labels.Msg("grid file %s: %s", e.File, l.Text(e.Reason)).In(l)
 		}
-		if ge.Field != "" {
-			s += ", champ " + ge.Field
-		}
-		s += " : " + l.Text(ge.Reason)
-		if ge.Err != nil {
-			s += " : " + errorText(ge.Err, l)
+		if e.Err != nil {
+			s = labels.Msg("%s: %s", s, errorText(e.Err, l)).In(l)
 		}
 		return s
-	case errors.As(err, &ce) && err == error(ce):
-		return fmt.Sprintf("liste de sites candidats %s, ligne %d, champ %s : %s", ce.File, ce.Line, ce.Field, l.Text(ce.Reason))
-	case errors.As(err, &pe) && err == error(pe):
-		if pe.Profile == "" {
-			return fmt.Sprintf("fichier de profils : champ %q : %s", pe.Field, l.Text(pe.Reason))
+	case *data.CandidateError:
+		return labels.Msg("candidate list %s, line %d, field %s: %s", e.File, e.Line, e.Field, l.Text(e.Reason)).In(l)
+	case *coverage.ProfileError:
+		if e.Profile == "" {
+			return labels.Msg("profile file: field %q: %s", e.Field, l.Text(e.Reason)).In(l)
 		}
-		return fmt.Sprintf("profil %q, champ %q : %s", pe.Profile, pe.Field, l.Text(pe.Reason))
-	case errors.As(err, &re) && err == error(re):
-		return fmt.Sprintf("%s : %s", re.Field, l.Text(re.Reason))
-	case errors.As(err, &vfe) && err == error(vfe):
-		where := vfe.File
-		if vfe.Line > 0 {
-			where += fmt.Sprintf(", ligne %d", vfe.Line)
+		return labels.Msg("profile %q, field %q: %s", e.Profile, e.Field, l.Text(e.Reason)).In(l)
+	case *planner.RequestError:
+		return labels.Msg("%s: %s", e.Field, l.Text(e.Reason)).In(l)
+	case *data.VenueFileError:
+		if e.Line > 0 {
+			return labels.Msg("venue file %s, line %d: %s", e.File, e.Line, errorText(e.Err, l)).In(l)
 		}
-		return "fichier de lieux " + where + " : " + errorText(vfe.Err, l)
+		return labels.Msg("venue file %s: %s", e.File, errorText(e.Err, l)).In(l)
 	}
 	return wrapText(err, l)
 }
@@ -150,7 +139,7 @@ func wrapText(err error, l labels.Lang) string {
 		if ks == "" || j < 0 {
 			continue
 		}
-		ph := fmt.Sprintf("\x00%d\x00", i)
+		ph := labels.Placeholder(i)
 		msg = msg[:j] + ph + msg[j+len(ks):]
 		subs = append(subs, sub{ph, errorText(k, l)})
 	}
@@ -213,21 +202,18 @@ func frColons(s string) string {
 
 // validationText renders a scenario's problems: field and reason each.
 func validationText(e *scenario.ValidationError, l labels.Lang) string {
-	var b strings.Builder
-	b.WriteString("scénario invalide : ")
+	const listedMax = 5 // as ValidationError.Error
 	listed := e.Problems
 	if e.Omitted > 0 && len(listed) > 0 {
 		listed = listed[:len(listed)-1]
 	}
+	var parts []string
 	for i, p := range listed {
-		if i == 5 {
-			fmt.Fprintf(&b, " ; et %d de plus", len(listed)-5+e.Omitted)
+		if i == listedMax {
+			parts = append(parts, labels.Msg("and %d more", len(listed)-listedMax+e.Omitted).In(l))
 			break
 		}
-		if i > 0 {
-			b.WriteString(" ; ")
-		}
-		b.WriteString(p.Field + " : " + l.Text(p.Reason))
+		parts = append(parts, labels.Msg("%s: %s", p.Field, l.Text(p.Reason)).In(l))
 	}
-	return b.String()
+	return labels.Msg("scenario: invalid: %s", strings.Join(parts, l.Pick(" ; ", "; "))).In(l)
 }

@@ -76,6 +76,8 @@ func TestErrorsInFrench(t *testing.T) {
 		{"unknown commune", []string{"venues", "--commune", "Valmo"}, []string{`commune inconnue "Valmo" dans le territoire`, "vouliez-vous dire Valmoraine (99001)"}, []string{`unknown commune "Valmo"`, "did you mean Valmoraine (99001)"}},
 		{"unknown scenario", []string{"scenario", "show", "99", "--db", filepath.Join(dir, "other.db")}, []string{"scénario 99 introuvable"}, []string{"scenario: not found: scenario 99"}},
 		{"no EPCI level", []string{"coverage", "--level", "epci"}, []string{"niveau de regroupement indisponible : le territoire", "sans la liste des EPCI"}, []string{"roll-up level unavailable", "without the EPCI list"}},
+		{"grid row", []string{"ingest", "--grid", write("grille-sans-id.csv", "Ind,Men\n1,2\n"), "--out", filepath.Join(dir, "t")},
+			[]string{"fichier de grille $DIR/grille-sans-id.csv, ligne 1, champ IdINSPIRE : colonne d'identifiant de carreau manquante"}, []string{"$DIR/grille-sans-id.csv:1: field IdINSPIRE: missing square id column"}},
 		{"ingest flags", []string{"ingest", "--grid", notTerritory, "--out", filepath.Join(dir, "t"), "--res", "12"}, []string{"--res 12 : une résolution de 7 à 10 est attendue"}, []string{"--res 12: want 7 to 10"}},
 	}
 	var golden strings.Builder

@@ -170,7 +170,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "usage: maillage"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"stats", "--bogus"}, "maillage stats: flag provided but not defined: -bogus (usage above)"},
+		{[]string{"stats", "--bogus"}, "stats: flag provided but not defined: -bogus (usage above)"},
 		{[]string{"stats", "extra"}, `unexpected argument "extra"`},
 		{[]string{"stats", "--territory", filepath.Join(dir, "missing")}, "no such file"},
 		{[]string{"stats", "--territory", grid}, "not a maillage territory file"},

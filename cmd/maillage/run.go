@@ -184,10 +184,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errHelp
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w: %w", fs.Name(), err, ErrUsage)
+		return fmt.Errorf("%s: %w: %w", commandName(fs), err, ErrUsage)
 	}
 	return nil
 }
+
+// commandName is the command of fs ("stats", "scenario apply"): errors are
+// printed after "maillage: " already.
+func commandName(fs *flag.FlagSet) string { return strings.TrimPrefix(fs.Name(), "maillage ") }
 
 // parse parses args into fs (parseFlags); stray arguments are an error.
 func parse(fs *flag.FlagSet, args []string) error {
@@ -195,7 +199,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q: %w", fs.Name(), fs.Arg(0), ErrUsage)
+		return fmt.Errorf("%s: unexpected argument %q: %w", commandName(fs), fs.Arg(0), ErrUsage)
 	}
 	return nil
 }

@@ -62,12 +62,24 @@ func (l Lang) Text(s string) string {
 	return translate(s, 3)
 }
 
+// Placeholder is how a front end marks, in the text of a wrapping error
+// given to Text, where a wrapped error's text was: \x00N\x00. In such a
+// text a %w of the catalogue matches one placeholder and nothing else, and
+// the other verbs match no placeholder, so that the wrapping format is
+// found whatever the wrapped errors say.
+func Placeholder(n int) string { return fmt.Sprintf("\x00%d\x00", n) }
+
 func translate(s string, depth int) string {
 	if fr, ok := messagesFR[s]; ok {
 		return fr
 	}
+	template := strings.Contains(s, "\x00")
 	for _, p := range patterns() {
-		m := p.re.FindStringSubmatch(s)
+		re := p.re
+		if template {
+			re = p.template
+		}
+		m := re.FindStringSubmatch(s)
 		if m == nil {
 			continue
 		}
@@ -87,8 +99,9 @@ func translate(s string, depth int) string {
 // the English text and the French format rewritten to take every argument
 // as a string (%[n]s).
 type pattern struct {
-	re *regexp.Regexp
-	fr string
+	re       *regexp.Regexp // over a formatted text
+	template *regexp.Regexp // over a template with placeholders (see Placeholder)
+	fr       string
 	// literal is the length of the English format's literal text: longer
 	// (more specific) formats are tried first.
 	literal int
@@ -106,18 +119,25 @@ func patterns() []pattern {
 			if len(verbs) == 0 {
 				continue
 			}
-			var b strings.Builder
-			b.WriteString("^")
+			var b, tb strings.Builder
 			n := 0
 			for i, lit := range lits {
 				b.WriteString(regexp.QuoteMeta(lit))
+				tb.WriteString(regexp.QuoteMeta(lit))
 				n += len(lit)
 				if i < len(verbs) {
 					b.WriteString("(.*?)")
+					if strings.HasSuffix(verbs[i], "w") {
+						tb.WriteString(`(\x00\d+\x00)`)
+					} else {
+						tb.WriteString(`([^\x00]*?)`)
+					}
 				}
 			}
-			b.WriteString("$")
-			patternList = append(patternList, pattern{re: regexp.MustCompile("(?s)" + b.String()), fr: asStrings(fr), literal: n})
+			patternList = append(patternList, pattern{
+				re:       regexp.MustCompile("(?s)^" + b.String() + "$"),
+				template: regexp.MustCompile("(?s)^" + tb.String() + "$"),
+				fr:       asStrings(fr), literal: n})
 		}
 		sort.Slice(patternList, func(i, j int) bool {
 			if patternList[i].literal != patternList[j].literal {

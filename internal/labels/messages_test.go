@@ -66,6 +66,9 @@ func TestText(t *testing.T) {
 		{`invalid value "x" for flag -k: parse error`, `valeur "x" incorrecte pour l'option -k : ce n'est pas un nombre`},
 		// an unknown text stays as it is
 		{"nobody wrote this", "nobody wrote this"},
+		// in a template a %w matches a placeholder only: "report: scenario
+		// %d: %w", not "%w: scenario %d" with "report" as the error
+		{"report: scenario 5: " + Placeholder(0), "report : scénario 5 : " + Placeholder(0)},
 	}
 	for _, tt := range tests {
 		if got := FR.Text(tt.en); got != tt.fr {
