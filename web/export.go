@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -38,7 +39,13 @@ func (s *Server) handleExportGPKG(c *gin.Context) {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "territoire.gpkg")
-	if _, err := gpkg.Write(c.Request.Context(), path, layers); err != nil {
+	// Writing every layer (and computing the proposals on a first export)
+	// is heavy work: it takes a slot of the pool and its deadline.
+	err = s.expensive(c, "export", func(ctx context.Context) error {
+		_, err := gpkg.Write(ctx, path, layers)
+		return err
+	})
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -307,6 +308,19 @@ func TestExportGPKGEndpoint(t *testing.T) {
 		if rec := getWith(t, s.Handler(), target, nil); rec.Code != 400 {
 			t.Fatalf("%s: %d", target, rec.Code)
 		}
+	}
+	// An export takes a slot of the pool: with every slot taken, it is a
+	// 503 after the pool's wait, and no temporary file is left.
+	busy := newTestServer(t, Config{MaxExpensive: 1}, mustDemo(t))
+	busy.pool.wait = 50 * time.Millisecond
+	busy.pool.slots <- struct{}{}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	if rec := getWith(t, busy.Handler(), "/api/v1/export.gpkg?profile="+prof, nil); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("full pool: %d %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
 	}
 }
 
