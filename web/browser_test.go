@@ -413,6 +413,10 @@ func TestBrowserBordeauxTiming(t *testing.T) {
 	if cells == 0 {
 		t.Fatalf("no Bordeaux cell rendered")
 	}
+	// The sources are named once (the tiles' TileJSON names them; nothing else may repeat them).
+	if attr := b.text(t, ".maplibregl-ctrl-attrib-inner"); strings.Count(attr, "INSEE Filosofi") != 1 {
+		t.Errorf("attribution %q: want the sources named once", attr)
+	}
 	b.screenshot(t, outputDir(t), "bordeaux-map.png")
 	clickToAdd(t, b, p, access)
 	delta := measureDelta(t, b, `#lieu button[type=submit]`)
@@ -518,6 +522,10 @@ func TestBrowserDemo(t *testing.T) {
 		t.Errorf("%d gap zones rendered, the API has %d (all in view)", counts.Gaps, len(gaps.Features))
 	}
 	t.Logf("rendered %d places, %d gap zones (all of the API's)", counts.Venues, counts.Gaps)
+	// The legend is in view at 1280×800 (a 657-pixel-high page), the panel not scrolled.
+	if l := eval[struct{ Bottom, Height, Scroll float64 }](t, b, `({Bottom: document.getElementById('legende').getBoundingClientRect().bottom, Height: innerHeight, Scroll: document.getElementById('panneau').scrollTop})`); l.Bottom > l.Height || l.Scroll != 0 {
+		t.Errorf("the legend ends at %.0f px, below the page's %.0f px (the panel scrolled by %.0f px)", l.Bottom, l.Height, l.Scroll)
+	}
 	b.screenshot(t, out, "demo-map.png")
 
 	// 2. Switch profile.

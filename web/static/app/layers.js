@@ -151,8 +151,8 @@ function step(expr, colours, bs) {
 }
 
 /** The legend's list; with mixed, the colours as the cells show them (see opaque). */
-function swatches(items, mixed) {
-  return '<ul>' + items.map(([c, t]) => `<li><span class="pastille" style="background:${mixed ? opaque(c) : c}"></span>${esc(t)}</li>`).join('') + '</ul>';
+function swatches(items, mixed, cls = '') {
+  return `<ul${cls ? ` class="${cls}"` : ''}>` + items.map(([c, t]) => `<li><span class="pastille" style="background:${mixed ? opaque(c) : c}"></span>${esc(t)}</li>`).join('') + '</ul>';
 }
 
 function classes(bs, colours, fmt, unit) {
@@ -214,7 +214,7 @@ export function paint(map, mode, profile, access, cells) {
       swatches(classes(bs, seqPop, nombre, ''), true);
   }
   return html + '<h3>Autres signes</h3>' + swatches([
-    [flipColours.gagne, 'devient couvert avec le brouillon'], [flipColours.perdu, 'n\'est plus couvert avec le brouillon'],
+    [flipColours.gagne, 'couvert grâce au brouillon'], [flipColours.perdu, 'découvert par le brouillon'],
     ['#1d3a8a', '■ France Services'], ['#7b2d8b', '▲ arrêt itinérant'], ['#0f6e6e', '● autre lieu de médiation'],
-    ['#c2410c', '★ lieu du brouillon'], ['transparent', '- - - contour d\'une zone blanche'], ['#6b7280', '— limite de commune']]);
+    ['#c2410c', '★ lieu du brouillon'], ['transparent', '- - - zone blanche'], ['#6b7280', '— limite de commune']], false, 'deux');
 }

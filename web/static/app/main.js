@@ -70,11 +70,19 @@ async function start() {
   if (wanted && !first) notes.push(`Profil « ${wanted} » inconnu : la carte montre « ${labels.profile(ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0])} ».`);
   ctx.profile = first || ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0];
   const layerData = fetchProfile();
+  // The header's figures come first with placeholders, then as soon as the
+  // coverage answers (before the map's data, usually): should either change
+  // the map's height, the territory is fitted again then, before anything
+  // but the background is drawn.
   let height = document.getElementById('map').clientHeight;
+  const keepFitted = () => {
+    const h = document.getElementById('map').clientHeight;
+    if (h !== height) { height = h; map.resize(); fit(); }
+  };
   fillProfiles();
-  figures(); // with placeholders: the header has its height before the map draws any data
-  if (document.getElementById('map').clientHeight !== height) { map.resize(); fit(); }
-  height = document.getElementById('map').clientHeight;
+  figures();
+  keepFitted();
+  const figured = coverage.then(c => { ctx.coverage = c; figures(); keepFitted(); });
   try {
     await loaded;
     const [access, gaps] = await layerData;
@@ -93,13 +101,9 @@ async function start() {
     document.getElementById('lien-rapport').href = draft.reportURL();
     await painted;
     await draft.profileChanged();
-    ctx.coverage = await coverage;
-    figures();
+    await figured;
     communeList();
     gapList(0);
-    // The figures keep the header's height (see .chiffres); should they
-    // change it all the same, fit the territory again.
-    if (document.getElementById('map').clientHeight !== height) { map.resize(); fit(); }
     proposals.init(ctx, maplibregl);
     const sc = params.get('scenario');
     if (sc) await draft.open(Number(sc), notes);
@@ -327,13 +331,11 @@ function wire() {
     history.replaceState(null, '', u);
     try { await loadProfile(); } catch (err) { message('Chargement impossible : ' + err.message, 'erreur'); }
   });
-  for (const r of document.querySelectorAll('input[name=couche]')) {
-    r.addEventListener('change', async () => {
-      ctx.mode = r.value;
-      setBusy(1);
-      try { await repaint(); } catch (err) { message('Chargement impossible : ' + err.message, 'erreur'); } finally { setBusy(-1); }
-    });
-  }
+  document.getElementById('couche').addEventListener('change', async e => {
+    ctx.mode = e.target.value;
+    setBusy(1);
+    try { await repaint(); } catch (err) { message('Chargement impossible : ' + err.message, 'erreur'); } finally { setBusy(-1); }
+  });
   document.getElementById('voir-zones').addEventListener('change', e => {
     for (const id of ['zones-contour', 'zone-choisie']) ctx.map.setLayoutProperty(id, 'visibility', e.target.checked ? 'visible' : 'none');
   });
