@@ -176,6 +176,30 @@ var messagesFR = merge(stdFR, map[string]string{
 	"scenario %d (%s) left out: %v":                 "scénario %d (%s) laissé de côté : %v",
 	"scenario %d (%s): results for %s left out: %v": "scénario %d (%s) : résultats pour %s laissés de côté : %v",
 
+	// sentinels of the other packages the command line runs (checked by
+	// cmd/maillage's TestSentinelsInFrench)
+	"coverage: unknown place id":                     "identifiant de lieu inconnu",
+	"coverage: duplicate place id":                   "identifiant de lieu en double",
+	"coverage: place without id":                     "lieu sans identifiant",
+	"propose: invalid proposal instance":             "problème de proposition invalide",
+	"scenario: store full":                           "base de scénarios pleine",
+	"data: no reader for this input":                 "aucun lecteur pour cette donnée",
+	"data: invalid square id":                        "identifiant de carreau invalide",
+	"geo: invalid H3 cell":                           "hexagone H3 invalide",
+	"geo: H3 resolution outside 7..10":               "résolution H3 hors de 7..10",
+	"geo: invalid EPSG:3035 square":                  "carreau EPSG:3035 invalide",
+	"road: no routable way in the data":              "aucune voie routable dans les données",
+	"road: no demand point is near the road network": "aucun hexagone n'est près du réseau routier",
+	"road: the graph has no such network":            "le graphe n'a pas ce réseau",
+	"road: the extract would not fit in memory":      "l'extrait ne tiendrait pas en mémoire",
+	"road: corrupt encoded graph":                    "graphe routier encodé abîmé",
+	"road: cannot read the OSM PBF data":             "impossible de lire les données OSM PBF",
+	"travel: point is off the road network":          "le point est hors du réseau routier",
+	"planner: unknown layer":                         "couche inconnue",
+	"planner: unknown format (want geojson or csv)":  "format inconnu (geojson ou csv attendu)",
+	"layer: invalid":                                 "requête de couche invalide",
+	"gpkg: geometry":                                 "géométrie GeoPackage",
+
 	// coverage: profiles, roll-ups
 	"coverage: unknown profile":           "profil inconnu",
 	"%w %q (known: %v)":                   "%w %q (profils connus : %v)",
