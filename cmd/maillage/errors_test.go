@@ -44,6 +44,7 @@ func TestErrorsInFrench(t *testing.T) {
 	unknownField := write("type.json", `{"name":"x","changes":[{"type":"add","lat":46.5,"lon":2.5}]}`)
 	badChanges := write("bad.json", `{"name":"x","changes":[{"op":"open"},{"op":"add","name":"A","lat":95,"lon":2.5,"services":["Aide aux démarches administratives"]}]}`)
 	badVenue := write("venue.json", `{"name":"x","changes":[{"op":"remove","venue_id":"zz"}]}`)
+	badHours := write("horaires.json", `{"name":"x","changes":[{"op":"hours","venue_id":"demo-ccas-4","opening_hours":"Mo 09:00-"}]}`)
 	badType := write("lat.json", `{"name":"x","changes":[{"op":"add","lat":"north"}]}`)
 	cands := write("sites.csv", "name,lat,lon\nMairie,91,2\n")
 	profiles := write("profils.yaml", "profiles:\n  - name: p\n    population: all\n    mode: plane\n    max_minutes: 20\n")
@@ -69,6 +70,8 @@ func TestErrorsInFrench(t *testing.T) {
 		{"scenario problems", []string{"scenario", "create", "--file", badChanges, "--db", db}, []string{`changes[0].op : opération "open" inconnue (add, remove, hours, services ou move attendu) ; changes[1].lat : 95 n'est pas une latitude`},
 			[]string{`changes[0].op: unknown op "open" (want add, remove, hours, services or move); changes[1].lat: 95 is not a latitude`}},
 		{"scenario unknown venue", []string{"scenario", "create", "--file", badVenue, "--db", db}, []string{`changes[0].venue_id : identifiant de lieu "zz" inconnu dans le territoire`}, []string{`changes[0].venue_id: unknown place id "zz"`}},
+		{"scenario opening hours", []string{"scenario", "create", "--file", badHours, "--db", db}, []string{`changes[0].opening_hours : horaires mal écrits : heure incorrecte à la position 9 dans "Mo 09:00-"`},
+			[]string{`changes[0].opening_hours: data: opening hours syntax: bad hour at offset 9 in "Mo 09:00-"`}},
 		{"candidate row", []string{"propose", "--profile", "seniors-20min-walk", "--candidates", cands}, []string{`liste de sites candidats $DIR/sites.csv, ligne 2, champ lat : "91" n'est pas un nombre dans [-90, 90]`}, []string{`$DIR/sites.csv:2: lat: "91" is not a number in [-90, 90]`}},
 		{"no candidate", []string{"propose", "--profile", "seniors-20min-walk", "--no-cells", "--no-communes"}, []string{"propose : --no-cells et --no-communes ne laissent aucun site candidat : ajoutez --venues ou --candidates FICHIER (usage ci-dessus)"},
 			[]string{"propose: --no-cells and --no-communes leave no candidate site"}},

@@ -73,35 +73,53 @@ func translate(s string, depth int) string {
 	if fr, ok := messagesFR[s]; ok {
 		return fr
 	}
+	// A formatted text is tried first with each %w read as a sentinel's
+	// text ("pkg: words", as the sentinels of this project read), then as
+	// anything.
 	template := strings.Contains(s, "\x00")
-	for _, p := range patterns() {
-		re := p.re
-		if template {
-			re = p.template
+	pass := []func(p *pattern) *regexp.Regexp{func(p *pattern) *regexp.Regexp { return p.re }, func(p *pattern) *regexp.Regexp { return p.reAny }}
+	if template {
+		pass = []func(p *pattern) *regexp.Regexp{func(p *pattern) *regexp.Regexp { return p.template }}
+	}
+	for _, re := range pass {
+		if out, ok := translateWith(s, depth, re); ok {
+			return out
 		}
-		m := re.FindStringSubmatch(s)
+	}
+	return s
+}
+
+func translateWith(s string, depth int, pick func(p *pattern) *regexp.Regexp) (string, bool) {
+	list := patterns()
+	for k := range list {
+		p := &list[k]
+		m := pick(p).FindStringSubmatch(s)
 		if m == nil {
 			continue
 		}
 		args := make([]any, len(m)-1)
 		for i, a := range m[1:] {
-			if depth > 0 {
+			if depth > 0 && p.text[i] {
 				a = translate(a, depth-1)
 			}
 			args[i] = a
 		}
-		return fmt.Sprintf(p.fr, args...)
+		return fmt.Sprintf(p.fr, args...), true
 	}
-	return s
+	return "", false
 }
 
 // pattern is one catalogue entry with verbs, as a regular expression over
 // the English text and the French format rewritten to take every argument
 // as a string (%[n]s).
 type pattern struct {
-	re       *regexp.Regexp // over a formatted text
+	re       *regexp.Regexp // over a formatted text, a %w being a sentinel's text
+	reAny    *regexp.Regexp // over a formatted text, a %w being anything
 	template *regexp.Regexp // over a template with placeholders (see Placeholder)
 	fr       string
+	// text tells, per argument, whether it may be a message itself (%v,
+	// %s, %w): a quoted string or a number is data, never translated.
+	text []bool
 	// literal is the length of the English format's literal text: longer
 	// (more specific) formats are tried first.
 	literal int
@@ -119,25 +137,40 @@ func patterns() []pattern {
 			if len(verbs) == 0 {
 				continue
 			}
-			var b, tb strings.Builder
+			var b, ab, tb strings.Builder
 			n := 0
+			text := make([]bool, len(verbs))
+			for i, v := range verbs {
+				text[i] = verbPattern(v) == "(.*?)"
+			}
 			for i, lit := range lits {
 				b.WriteString(regexp.QuoteMeta(lit))
+				ab.WriteString(regexp.QuoteMeta(lit))
 				tb.WriteString(regexp.QuoteMeta(lit))
 				n += len(lit)
 				if i < len(verbs) {
-					b.WriteString("(.*?)")
-					if strings.HasSuffix(verbs[i], "w") {
-						tb.WriteString(`(\x00\d+\x00)`)
+					v := verbs[i]
+					ab.WriteString(verbPattern(v))
+					if strings.HasSuffix(v, "w") {
+						b.WriteString(`((?:[a-z]+: )+[^:]*?)`)
 					} else {
+						b.WriteString(verbPattern(v))
+					}
+					switch {
+					case strings.HasSuffix(v, "w"):
+						tb.WriteString(`(\x00\d+\x00)`)
+					case verbPattern(v) == "(.*?)":
 						tb.WriteString(`([^\x00]*?)`)
+					default:
+						tb.WriteString(verbPattern(v))
 					}
 				}
 			}
 			patternList = append(patternList, pattern{
 				re:       regexp.MustCompile("(?s)^" + b.String() + "$"),
+				reAny:    regexp.MustCompile("(?s)^" + ab.String() + "$"),
 				template: regexp.MustCompile("(?s)^" + tb.String() + "$"),
-				fr:       asStrings(fr), literal: n})
+				fr:       asStrings(fr), text: text, literal: n})
 		}
 		sort.Slice(patternList, func(i, j int) bool {
 			if patternList[i].literal != patternList[j].literal {
@@ -147,6 +180,23 @@ func patterns() []pattern {
 		})
 	})
 	return patternList
+}
+
+// verbPattern is what verb v prints, as a regular expression group: a
+// quoted string for %q, an integer for %d, a number for %f, %g and %e,
+// anything (the shortest) otherwise. The narrower groups keep a text such as
+// `data: opening hours syntax: "9-" is not…` from being cut at its first
+// colon.
+func verbPattern(v string) string {
+	switch v[len(v)-1] {
+	case 'q':
+		return `("(?:[^"\\]|\\.)*"|` + "`[^`]*`)"
+	case 'd':
+		return `([-+]?\d+)`
+	case 'f', 'g', 'e':
+		return `([-+]?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|Inf)|NaN)`
+	}
+	return "(.*?)"
 }
 
 // verbRE matches one fmt verb: %%, or % with an optional argument index,

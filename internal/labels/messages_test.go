@@ -64,6 +64,10 @@ func TestText(t *testing.T) {
 		{"scenario: not found: scenario 7", "scénario 7 introuvable"},
 		// an argument that is itself a message is translated
 		{`invalid value "x" for flag -k: parse error`, `valeur "x" incorrecte pour l'option -k : ce n'est pas un nombre`},
+		// a wrapped sentinel is read whole ("pkg: words"), not cut at its
+		// first colon; a %q is a quoted string
+		{`data: opening hours syntax: bad time at offset 9 in "Mo 09:00-"`, `horaires mal écrits : heure incorrecte à la position 9 dans "Mo 09:00-"`},
+		{`data: opening hours syntax: "9: 00" is not a time range in "9: 00"`, `horaires mal écrits : "9: 00" n'est pas une plage horaire dans "9: 00"`},
 		// an unknown text stays as it is
 		{"nobody wrote this", "nobody wrote this"},
 		// in a template a %w matches a placeholder only: "report: scenario
