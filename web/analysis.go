@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -330,6 +332,10 @@ func (s *Server) handleProposals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if format == "json" && strings.Contains(c.GetHeader("Accept"), ndjsonType) {
+		s.streamProposal(c, req)
+		return
+	}
 	var prop *propose.Proposal
 	err = s.expensive(c, "proposal", func(ctx context.Context) error {
 		var err error
@@ -347,6 +353,84 @@ func (s *Server) handleProposals(c *gin.Context) {
 		s.writeTo(c, http.StatusOK, csvType, prop.WriteCSV)
 	default:
 		s.writeTo(c, http.StatusOK, "application/json; charset=utf-8", prop.WriteJSON)
+	}
+}
+
+// ndjsonType is newline-delimited JSON: one JSON value a line.
+const ndjsonType = "application/x-ndjson"
+
+// ProposalEvent is one line of POST /api/v1/proposals answered as NDJSON
+// (Accept: application/x-ndjson): progress lines, then the proposal or
+// the error.
+type ProposalEvent struct {
+	// Progress: Done of Total candidates' catchments computed (one per
+	// candidate and profile, the bulk of the work); the sites are chosen
+	// once Done == Total.
+	Progress *ProposalProgress `json:"progress,omitempty"`
+	Proposal *propose.Proposal `json:"proposal,omitempty"`
+	Error    *errorBody        `json:"error,omitempty"` // with the status the plain answer would have had
+}
+
+// ProposalProgress is how far a proposal has got.
+type ProposalProgress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+// progressEvery is the least time between two progress lines.
+const progressEvery = 100 * time.Millisecond
+
+// streamProposal answers a proposal as NDJSON: a progress line at most
+// every progressEvery while the catchments are computed, then one line with
+// the proposal, or with the error should it fail once the lines have begun
+// (before, the error is the usual answer: 503 when the pool is full...).
+// A client that goes away cancels the work as for the plain answer.
+func (s *Server) streamProposal(c *gin.Context, req planner.ProposeRequest) {
+	var mu sync.Mutex // progress is called from several goroutines
+	started, last, best := false, time.Time{}, 0
+	line := func(ev ProposalEvent) {
+		if !started {
+			started = true
+			c.Header("Content-Type", ndjsonType)
+			c.Header("Cache-Control", "no-store")
+			c.Header("X-Content-Type-Options", "nosniff")
+			c.Status(http.StatusOK)
+		}
+		b, err := json.Marshal(ev)
+		if err == nil {
+			c.Writer.Write(append(b, '\n'))
+			c.Writer.Flush()
+		}
+	}
+	progress := func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done <= best || done < total && time.Since(last) < progressEvery {
+			return
+		}
+		best, last = done, time.Now()
+		line(ProposalEvent{Progress: &ProposalProgress{Done: done, Total: total}})
+	}
+	var prop *propose.Proposal
+	err := s.expensive(c, "proposal", func(ctx context.Context) error {
+		var err error
+		prop, err = timed(s.metrics.proposals, func() (*propose.Proposal, error) { return s.p.ProposeProgress(ctx, req, progress) })
+		return err
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case err == nil:
+		line(ProposalEvent{Proposal: prop})
+	case !started:
+		s.fail(c, err)
+	default:
+		body := errorBody{Error: err.Error()}
+		if statusOf(err) == http.StatusInternalServerError {
+			s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
+			body = errorBody{Error: "internal error"}
+		}
+		line(ProposalEvent{Error: &body}) // lost if the client went away
 	}
 }
 

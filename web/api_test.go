@@ -404,6 +404,55 @@ func TestProposalsEndpoint(t *testing.T) {
 		t.Fatalf("covered_before %g, report weighted_covered %g", got.CoveredBefore, wc)
 	}
 
+	t.Run("ndjson", func(t *testing.T) {
+		// Accept: application/x-ndjson: progress lines, then the same proposal.
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/v1/proposals", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/x-ndjson")
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != ndjsonType {
+			t.Fatalf("%d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+		lines := strings.Split(strings.TrimSuffix(rec.Body.String(), "\n"), "\n")
+		var evs []ProposalEvent
+		for _, l := range lines {
+			var ev ProposalEvent
+			if err := json.Unmarshal([]byte(l), &ev); err != nil {
+				t.Fatalf("line %q: %v", l, err)
+			}
+			evs = append(evs, ev)
+		}
+		last, done := evs[len(evs)-1], 0
+		for _, ev := range evs[:len(evs)-1] {
+			if ev.Progress == nil || ev.Progress.Done <= done || ev.Progress.Done > ev.Progress.Total {
+				t.Fatalf("progress line %+v after %d done", ev, done)
+			}
+			done = ev.Progress.Done
+		}
+		if len(evs) < 2 || evs[len(evs)-2].Progress.Done != evs[len(evs)-2].Progress.Total {
+			t.Fatalf("%d lines: want progress up to done == total before the proposal", len(evs))
+		}
+		if last.Proposal == nil || len(last.Proposal.Sites) != len(want.Sites) {
+			t.Fatalf("last line %+v, want the proposal", last)
+		}
+		for i := range want.Sites {
+			if last.Proposal.Sites[i].Lat != want.Sites[i].Lat || last.Proposal.Sites[i].Gain != want.Sites[i].Gain {
+				t.Fatalf("streamed site %d: %+v, planner %+v", i, last.Proposal.Sites[i], want.Sites[i])
+			}
+		}
+		// A request refused before any work is the usual JSON error.
+		req = httptest.NewRequest("POST", "/api/v1/proposals", strings.NewReader(`{"profiles":["inconnu"],"k":3}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/x-ndjson")
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 400 && rec.Code != 404 {
+			t.Fatalf("unknown profile, streamed: %d %s", rec.Code, rec.Body)
+		}
+		errorOf(t, rec.Body.Bytes())
+	})
+
 	t.Run("geojson", func(t *testing.T) {
 		code, _, out := do(t, h, "POST", "/api/v1/proposals?format=geojson", strings.NewReader(body))
 		fc, err := geojson.UnmarshalFeatureCollection(out)

@@ -629,6 +629,10 @@ func TestBrowserDemo(t *testing.T) {
 	if sites != 3 || markers != 3 {
 		t.Errorf("proposal shows %d sites and %d markers, want 3", sites, markers)
 	}
+	// The progress bar showed the server's own count of catchments (done == total at the end).
+	if pr := eval[struct{ Value, Max float64 }](t, b, `(() => { const p = document.getElementById('progression-barre'); return {Value: p.value, Max: p.max}; })()`); pr.Max <= 1 || pr.Value != pr.Max {
+		t.Errorf("proposal progress bar at %v of %v, want the candidates' catchments counted to the end", pr.Value, pr.Max)
+	}
 	b.do(t, chromedp.Click(chromedp.CSS(`#resultat-proposition button[data-i="0"]`)))
 	b.settle(t)
 	changes := eval[int](t, b, `document.querySelectorAll('#changements > li').length`)

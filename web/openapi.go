@@ -104,7 +104,9 @@ func openAPI() obj {
 		"/api/v1/access": obj{"get": op("couverture et accessibilité 2SFCA par cellule", []any{profileArg, formatArg("geojson", "csv")},
 			obj{"200": obj{"description": "les cellules", "content": obj{geoJSONType: obj{"schema": ref("schemas/FeatureCollection")}, "text/csv": obj{"schema": strSchema}}}}, "400")},
 		"/api/v1/proposals": obj{"post": func() obj {
-			o := op("propositions de nouveaux sites", []any{formatArg("json", "geojson", "csv")}, okJSON("la proposition", anyObject), "400", "413", "415")
+			o := op("propositions de nouveaux sites (avec Accept: application/x-ndjson, une ligne JSON par étape : {\"progress\": {\"done\", \"total\"}} pendant le calcul des zones de desserte des candidats, puis {\"proposal\": …} ou {\"error\": …})",
+				[]any{formatArg("json", "geojson", "csv")},
+				obj{"200": obj{"description": "la proposition", "content": obj{"application/json": obj{"schema": anyObject}, ndjsonType: obj{"schema": strSchema}}}}, "400", "413", "415")
 			o["requestBody"] = bodyJSON("la demande de proposition")
 			return o
 		}()},

@@ -139,8 +139,9 @@ func candFilter(t *maillage.Territory, cs []Candidate, opts CandidateOptions) []
 // sets are sorted by instance index, times in seconds in the same order.
 //
 // The workers stop taking candidates once ctx is done (the sets left are
-// nil); the caller checks ctx.Err().
-func candSets(ctx context.Context, eng travel.Engine, cands []Candidate, maxSeconds float64, index []int32, offset int32) ([][]int32, [][]float32) {
+// nil); the caller checks ctx.Err(). tick, when not nil, is called after
+// each candidate's set, from the worker that computed it.
+func candSets(ctx context.Context, eng travel.Engine, cands []Candidate, maxSeconds float64, index []int32, offset int32, tick func()) ([][]int32, [][]float32) {
 	sets := make([][]int32, len(cands))
 	times := make([][]float32, len(cands))
 	var next atomic.Int64
@@ -182,6 +183,9 @@ func candSets(ctx context.Context, eng travel.Engine, cands []Candidate, maxSeco
 					set[k], ts[k] = p+offset, tm[p]
 				}
 				sets[j], times[j] = set, ts
+				if tick != nil {
+					tick()
+				}
 			}
 		}()
 	}

@@ -174,7 +174,7 @@ func BenchmarkCandSets(b *testing.B) {
 	eng := coverage.NewCrowFly(travel.Mode{SpeedKmh: 4, Detour: 1.3}, pts)
 	var once sync.Once
 	for b.Loop() {
-		sets, _ := candSets(context.Background(), eng, cands, 1200, nil, 0)
+		sets, _ := candSets(context.Background(), eng, cands, 1200, nil, 0, nil)
 		once.Do(func() {
 			s := 0
 			for _, x := range sets {

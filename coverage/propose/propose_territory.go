@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/geo/travel"
@@ -63,6 +64,13 @@ type ProposalOptions struct {
 	// a deadline): checked between candidate catchments and between greedy
 	// rounds; the error then wraps the context's.
 	Context context.Context
+	// Progress, when not nil, is told how many of the candidates'
+	// catchments (one per candidate and profile: the bulk of a proposal's
+	// time) are computed, done of total, as they are; the sites are chosen
+	// once done == total. It is called from several goroutines at once, so
+	// calls may arrive out of order: it must be safe for concurrent use,
+	// quick, and keep the largest done it has seen.
+	Progress func(done, total int)
 }
 
 // ProposedSite is one site of a proposal.
@@ -193,10 +201,10 @@ type Proposal struct {
 // and the cell's commune; candidate sets come from each profile's engine
 // (in parallel). Base is the mixed weighted demand already covered.
 func BuildCoverInstance(t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
-	return propBuild(context.Background(), t, profiles, cands, defaultMax)
+	return propBuild(context.Background(), t, profiles, cands, defaultMax, nil)
 }
 
-func propBuild(ctx context.Context, t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64) (*CoverInstance, error) {
+func propBuild(ctx context.Context, t *maillage.Territory, profiles []ProposalProfile, cands []Candidate, defaultMax float64, progress func(done, total int)) (*CoverInstance, error) {
 	if len(profiles) == 0 {
 		return nil, fmt.Errorf("%w: no profile", ErrCoverInstance)
 	}
@@ -281,7 +289,13 @@ func propBuild(ctx context.Context, t *maillage.Territory, profiles []ProposalPr
 				}
 			}
 		}
-		profSets[p], profTimes[p] = candSets(ctx, pr.Engine, cands, maxS, setIndex, offsets[p])
+		var tick func()
+		if progress != nil {
+			total, before := len(cands)*len(profiles), p*len(cands)
+			var done atomic.Int64
+			tick = func() { progress(before+int(done.Add(1)), total) }
+		}
+		profSets[p], profTimes[p] = candSets(ctx, pr.Engine, cands, maxS, setIndex, offsets[p], tick)
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("propose: stopped computing the candidates' catchments: %w", err)
 		}
@@ -315,7 +329,7 @@ func ProposeMix(t *maillage.Territory, profiles []ProposalProfile, cands []Candi
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	in, err := propBuild(ctx, t, profiles, cands, opts.MaxSeconds)
+	in, err := propBuild(ctx, t, profiles, cands, opts.MaxSeconds, opts.Progress)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -173,6 +174,42 @@ func TestProposeMix(t *testing.T) {
 		math.Abs(p.Sites[0].Gain-18) > 1e-9 || math.Abs(p.Sites[1].Gain-7.25) > 1e-9 ||
 		math.Abs(p.CoveredBefore-7.5) > 1e-9 || math.Abs(p.Total-34.25) > 1e-9 {
 		t.Fatalf("mix: %+v", p)
+	}
+}
+
+// TestProposeProgress: Progress is told of every catchment, one per
+// candidate and profile, up to done == total, and the answer is the same as
+// without it.
+func TestProposeProgress(t *testing.T) {
+	terr, eng := propLineTerritory()
+	w, cov := propLineDemand(terr)
+	wb := []float64{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}
+	cands := Candidates(terr, CandidateOptions{Cells: true})
+	profiles := []ProposalProfile{{Name: "a", Mix: 3, Weights: w, Covered: cov, Engine: eng}, {Name: "b", Mix: 1, Weights: wb, Engine: eng}}
+	var mu sync.Mutex
+	calls, best, totals := 0, 0, map[int]bool{}
+	opts := ProposalOptions{K: 2, MaxSeconds: 1000, Progress: func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		best = max(best, done)
+		totals[total] = true
+	}}
+	got, err := ProposeMix(terr, profiles, cands, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 2 * len(cands)
+	if calls != want || best != want || len(totals) != 1 || !totals[want] {
+		t.Fatalf("%d calls, largest done %d, totals %v: want %d calls up to done == total == %d", calls, best, totals, want, want)
+	}
+	opts.Progress = nil
+	plain, err := ProposeMix(terr, profiles, cands, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sites) != len(plain.Sites) || got.Gain != plain.Gain {
+		t.Fatalf("with progress %+v, without %+v", got, plain)
 	}
 }
 

@@ -65,6 +65,13 @@ func (p *Planner) Propose(req ProposeRequest) (*propose.Proposal, error) {
 // ProposeContext is Propose stopping once ctx is done (between candidate
 // catchments and between chosen sites), with an error wrapping ctx's.
 func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*propose.Proposal, error) {
+	return p.ProposeProgress(ctx, req, nil)
+}
+
+// ProposeProgress is ProposeContext telling progress, when not nil, how many
+// of the candidates' catchments are computed (see
+// propose.ProposalOptions.Progress: called concurrently, maybe out of order).
+func (p *Planner) ProposeProgress(ctx context.Context, req ProposeRequest, progress func(done, total int)) (*propose.Proposal, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,7 +95,7 @@ func (p *Planner) ProposeContext(ctx context.Context, req ProposeRequest) (*prop
 	}
 	cands := propose.Candidates(p.t, co)
 	return propose.ProposeMix(p.t, demands, cands, propose.ProposalOptions{
-		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour, Context: ctx,
+		K: req.K, Target: req.Target, Hours: req.Hours, PerHour: req.PerHour, Context: ctx, Progress: progress,
 	})
 }
 

@@ -13,8 +13,9 @@ export class APIError extends Error {
   }
 }
 
-async function send(method, path, body, signal) {
+async function send(method, path, body, signal, onLine) {
   const headers = {};
+  if (onLine) headers.Accept = 'application/x-ndjson';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key && method !== 'GET') headers.Authorization = 'Bearer ' + key;
   let res;
@@ -27,6 +28,7 @@ async function send(method, path, body, signal) {
     await new Promise(r => setTimeout(r, Math.min(wait, 10) * 1000 || 500));
   }
   if (res.status === 204) return null;
+  if (onLine && res.ok && res.headers.get('Content-Type')?.startsWith('application/x-ndjson')) return lines(res, onLine);
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = { error: text }; }
@@ -34,11 +36,38 @@ async function send(method, path, body, signal) {
   return json;
 }
 
+/**
+ * Reads an NDJSON answer: onLine(value) for each line but the last, which
+ * is the answer ({proposal}: returned; {error}: thrown).
+ */
+async function lines(res, onLine) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '', last = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buf += value;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const l = buf.slice(0, i).trim();
+      buf = buf.slice(i + 1);
+      if (!l) continue;
+      if (last) onLine(last);
+      last = JSON.parse(l);
+    }
+    if (done) break;
+  }
+  if (!last || last.error) throw new APIError(500, last?.error || { error: 'réponse interrompue' });
+  return last;
+}
+
 /** GET path as JSON. */
 export function get(path, signal) { return send('GET', path, undefined, signal); }
 
 /** POST for answers that write nothing (evaluations, proposals). */
 export function ask(path, body, signal) { return send('POST', path, body, signal); }
+
+/** ask, the answer streamed as NDJSON: onLine gets each line before the last, which is returned. */
+export function askStream(path, body, signal, onLine) { return send('POST', path, body, signal, onLine); }
 
 /** A write (POST, PUT, DELETE on scenarios): on 401/403 it asks for the key and retries. */
 export async function write(method, path, body) {

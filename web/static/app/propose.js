@@ -1,7 +1,7 @@
 // The proposal panel: POST /api/v1/proposals (writes nothing), the sites in
 // order with their marginal gains on the map and in a list, the bound and
 // the gap in plain words, and « Ajouter au brouillon » for each site.
-import { ask } from './api.js';
+import { askStream } from './api.js';
 import * as labels from './labels.js';
 import { nombre, part, decimal, esc } from './format.js';
 import { addSite } from './scenario.js';
@@ -39,11 +39,25 @@ async function run() {
   prog.hidden = false;
   document.getElementById('annuler').hidden = false;
   document.getElementById('lancer').disabled = true;
-  const tick = setInterval(() => { txt.textContent = `Calcul en cours… ${decimal((performance.now() - started) / 1000)} s (Annuler pour arrêter)`; }, 250);
-  txt.textContent = 'Calcul en cours…';
+  const bar = document.getElementById('progression-barre');
+  let step = 'Calcul en cours';
+  bar.removeAttribute('value'); // indeterminate until the server tells how far it is
+  const say = () => { txt.textContent = `${step} — ${decimal((performance.now() - started) / 1000)} s (Annuler pour arrêter)`; };
+  const tick = setInterval(say, 250);
+  say();
   ctx.setBusy(1);
   try {
-    const prop = await ask('/api/v1/proposals', req, running.signal);
+    // The server tells how many candidates' catchments it has computed
+    // (the bulk of the work), then the sites are chosen.
+    const { proposal: prop } = await askStream('/api/v1/proposals', req, running.signal, ({ progress: p }) => {
+      if (!p) return;
+      bar.max = p.total;
+      bar.value = p.done;
+      step = p.done < p.total
+        ? `Zones de desserte des sites candidats : ${nombre(p.done)} sur ${nombre(p.total)} (${part(p.done / p.total)})`
+        : 'Choix des sites';
+      say();
+    });
     show(prop, hours);
   } catch (e) {
     clear();
