@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -134,5 +135,38 @@ func TestErrorTextWraps(t *testing.T) {
 	odd := errors.New("something nobody wrote down")
 	if got := errorText(odd, labels.FR); got != odd.Error() {
 		t.Errorf("unknown text became %q", got)
+	}
+}
+
+// TestUsageInFrench: the usage a command prints (under a French error, or
+// for -h) has every flag's help in French, and in English with --lang en.
+func TestUsageInFrench(t *testing.T) {
+	for _, cmd := range [][]string{{"serve"}, {"stats"}, {"ingest"}, {"route"}, {"coverage"}, {"gaps"}, {"access"}, {"propose"},
+		{"venues"}, {"export"}, {"health"}, {"backup"}, {"report"}, {"scenario", "apply"}} {
+		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			var fr, en strings.Builder
+			m := NewMain(io.Discard, &fr)
+			m.LookupEnv = nil
+			if err := m.Run(context.Background(), append(cmd, "-h")); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(fr.String(), "usage : maillage "+strings.Join(cmd, " ")) {
+				t.Errorf("French usage begins %.60q", fr.String())
+			}
+			m.fs.VisitAll(func(f *flag.Flag) {
+				help, _, _ := strings.Cut(f.Usage, " [$")
+				if labels.FR.Text(help) == help {
+					t.Errorf("-%s: no French for %q", f.Name, help)
+				} else if !strings.Contains(fr.String(), strings.SplitN(labels.FR.Text(help), "`", 2)[0]) {
+					t.Errorf("-%s: the usage does not show its French help", f.Name)
+				}
+			})
+			if err := NewMain(io.Discard, &en).Run(context.Background(), append(cmd, "-h", "--lang", "en")); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(en.String(), "usage: maillage "+strings.Join(cmd, " ")) || strings.Contains(en.String(), "par défaut") {
+				t.Errorf("English usage %.200q", en.String())
+			}
+		})
 	}
 }

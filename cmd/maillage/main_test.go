@@ -194,7 +194,7 @@ func TestUsageErrors(t *testing.T) {
 	var usageOut bytes.Buffer
 	err := Run(context.Background(), []string{"propose"}, io.Discard, &usageOut)
 	if !errors.Is(err, ErrUsage) || strings.Contains(err.Error(), "commands:") || !strings.Contains(err.Error(), "--profile is required") ||
-		!strings.HasPrefix(usageOut.String(), "usage: maillage propose") || !strings.Contains(usageOut.String(), "-save-scenario") {
+		!strings.HasPrefix(usageOut.String(), "usage : maillage propose") || !strings.Contains(usageOut.String(), "-save-scenario") {
 		t.Errorf("propose without --profile: %v; stderr %.200q", err, usageOut.String())
 	}
 	var out bytes.Buffer

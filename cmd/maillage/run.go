@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -163,11 +164,68 @@ func (m *Main) newFlagSet(name, synopsis string) *flag.FlagSet {
 	fs.SetOutput(m.Stderr)
 	m.fs = fs
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: maillage %s %s\n", name, synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), m.lang.Pick("usage : maillage %s %s\n", "usage: maillage %s %s\n"), name, synopsis)
+		m.printDefaults(fs)
 	}
 	fs.Var(&langValue{[]*labels.Lang{&m.lang}}, "lang", "language of the text output and of the errors: fr (default) or en")
 	return fs
+}
+
+// printDefaults is fs.PrintDefaults with each flag's help in --lang: the
+// catalogue's French (labels.Lang.Text) of its English help, the
+// environment variable serve appends kept as it is.
+func (m *Main) printDefaults(fs *flag.FlagSet) {
+	l := m.lang
+	if l == labels.EN {
+		fs.PrintDefaults()
+		return
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		help, env := f.Usage, ""
+		if i := strings.Index(help, " [$"); i >= 0 && strings.HasSuffix(help, "]") {
+			help, env = help[:i], help[i:]
+		}
+		g := *f
+		g.Usage = l.Text(help) + env
+		var b strings.Builder
+		fmt.Fprintf(&b, "  -%s", f.Name)
+		name, usage := flag.UnquoteUsage(&g)
+		if name != "" {
+			b.WriteString(" " + name)
+		}
+		if b.Len() <= 4 { // as the flag package: a one-letter flag's help on the same line
+			b.WriteString("\t")
+		} else {
+			b.WriteString("\n    \t")
+		}
+		b.WriteString(strings.ReplaceAll(usage, "\n", "\n    \t"))
+		switch def := f.DefValue; {
+		case isZeroValue(f):
+		case fmt.Sprintf("%T", f.Value) == "*flag.stringValue":
+			fmt.Fprintf(&b, " (par défaut %q)", def)
+		default:
+			fmt.Fprintf(&b, " (par défaut %v)", def)
+		}
+		fmt.Fprintln(fs.Output(), b.String())
+	})
+}
+
+// isZeroValue reports whether f's default is its type's zero value, which
+// the flag package does not print (as its own isZeroValue does).
+func isZeroValue(f *flag.Flag) (zero bool) {
+	defer func() {
+		if recover() != nil {
+			zero = f.DefValue == ""
+		}
+	}()
+	t := reflect.TypeOf(f.Value)
+	var z reflect.Value
+	if t.Kind() == reflect.Pointer {
+		z = reflect.New(t.Elem())
+	} else {
+		z = reflect.Zero(t)
+	}
+	return f.DefValue == z.Interface().(flag.Value).String()
 }
 
 // parseFlags parses args into fs without letting the flag package print

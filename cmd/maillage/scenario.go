@@ -28,9 +28,22 @@ const scenarioUsage = `usage: maillage scenario <create|list|show|apply|diff|exp
 common flags: --db F (default maillage-scenarios.db), --territory T, --profiles F, --fragility F
 apply, diff and export without --territory read the territory file the scenario was made on, if it is unchanged`
 
+// scenarioUsageFR is scenarioUsage in French.
+const scenarioUsageFR = `usage : maillage scenario <create|list|show|apply|diff|export|delete> [options]
+  create --file S.json            enregistre un nouveau scénario (JSON : name, description, changes)
+  list                            liste les scénarios enregistrés
+  show ID                         écrit un scénario en JSON
+  apply ID [--profile P]          évalue un scénario sur son territoire de base
+  diff A B [--profile P]          compare deux scénarios (0 est le territoire de base)
+    apply et diff : --format json|text, --level commune|epci|departement, --lang fr|en
+  export ID                       les lieux du scénario en GeoJSON
+  delete ID                       supprime un scénario
+options communes : --db F (par défaut maillage-scenarios.db), --territory T, --profiles F, --fragility F
+apply, diff et export sans --territory lisent le fichier de territoire sur lequel le scénario a été fait, s'il n'a pas changé`
+
 func (m *Main) scenario(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(m.Stderr, scenarioUsage)
+		fmt.Fprintln(m.Stderr, m.lang.Pick(scenarioUsageFR, scenarioUsage))
 		if len(args) == 0 {
 			return fmt.Errorf("scenario: a subcommand is required: %w", ErrUsage)
 		}

@@ -26,7 +26,8 @@ type serveConfig struct {
 func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	cfg := serveConfig{Web: web.DefaultConfig(), DB: "maillage-scenarios.db"}
 	fs := m.newFlagSet("serve", "[--territory T] [--addr :8080] [--db maillage-scenarios.db] [--api-keys-file F] [--profiles F] [--fragility F] …\n"+
-		"Every flag can also be set by the environment variable in brackets; a flag given on the command line wins.")
+		m.lang.Pick("Chaque option peut aussi être donnée par la variable d'environnement entre crochets ; une option de la ligne de commande l'emporte.",
+			"Every flag can also be set by the environment variable in brackets; a flag given on the command line wins."))
 	cfg.Planner.register(fs)
 	fs.StringVar(&cfg.Web.Addr, "addr", cfg.Web.Addr, "address to listen on")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, `scenario database (SQLite, created if missing; "" to serve without scenarios)`)

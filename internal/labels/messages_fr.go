@@ -5,7 +5,7 @@ package labels
 // fmt.Errorf with %w), and its French format (see messages.go). Entries are
 // grouped by the package that writes them; stdFR holds texts of Go's
 // standard library that reach people (the flag package, the file system).
-var messagesFR = merge(stdFR, map[string]string{
+var messagesFR = merge(stdFR, flagsFR, map[string]string{
 	// cmd/maillage: the command line.
 	"usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, backup, report": "usage : maillage <commande> [options] ; commandes : serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, backup, report",
 	// cmd/maillage/errors.go: how typed errors are said from their fields
@@ -305,13 +305,12 @@ var stdFR = map[string]string{
 	"EOF":                                  "fichier vide",
 }
 
-func merge(a, b map[string]string) map[string]string {
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
 	}
 	return out
 }
