@@ -80,17 +80,18 @@ export function install(map, d) {
   // property would make another, compiled at the first draw, on the CPU here).
   map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], true], paint: { 'line-color': '#c2410c', 'line-width': 2.5 } });
   map.addLayer({ id: 'bascules-perdues', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], false], paint: { 'line-color': '#000000', 'line-width': 2.5 } });
-  const dashes = { 'line-color': '#111827', 'line-dasharray': [2, 1] };
-  map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { ...dashes, 'line-width': 1.5 } });
-  map.addLayer({ id: 'zone-choisie', type: 'line', source: 'zones', filter: ['==', ['get', 'rank'], -1], paint: { ...dashes, 'line-width': 4 } });
+  // Solid: a dashed line would need a shader of its own.
+  map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { 'line-color': '#111827', 'line-width': 1.6 } });
+  map.addLayer({ id: 'zone-choisie', type: 'line', source: 'zones', filter: ['==', ['get', 'rank'], -1], paint: { 'line-color': '#111827', 'line-width': 4 } });
   // Both symbol layers have the same paint, hence one shader.
   const faded = { 'icon-opacity': ['case', ['boolean', ['feature-state', 'retire'], false], 0.3, 1] };
   map.addLayer({
     id: 'lieux', type: 'symbol', source: 'lieux',
-    layout: { 'icon-image': ['match', ['get', 'kind'], 'fs', 'lieu-fs', 'itinerant', 'lieu-itinerant', 'lieu-autre'], 'icon-allow-overlap': true, 'icon-size': 1 },
+    // Drawn over one another, and left out of the collision index (no placement work).
+    layout: { 'icon-image': ['match', ['get', 'kind'], 'fs', 'lieu-fs', 'itinerant', 'lieu-itinerant', 'lieu-autre'], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': 1 },
     paint: faded,
   });
-  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true }, paint: faded });
+  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true, 'icon-ignore-placement': true }, paint: faded });
 }
 
 /** The properties of a cell the map draws from (the page keeps the others). */
@@ -216,5 +217,5 @@ export function paint(map, mode, profile, access, cells) {
   return html + '<h3>Autres signes</h3>' + swatches([
     [flipColours.gagne, 'couvert grâce au brouillon'], [flipColours.perdu, 'découvert par le brouillon'],
     ['#1d3a8a', '■ France Services'], ['#7b2d8b', '▲ arrêt itinérant'], ['#0f6e6e', '● autre lieu de médiation'],
-    ['#c2410c', '★ lieu du brouillon'], ['transparent', '- - - zone blanche'], ['#6b7280', '— limite de commune']], false, 'deux');
+    ['#c2410c', '★ lieu du brouillon'], ['#111827', '— contour d\'une zone blanche'], ['#6b7280', '— limite de commune']], false, 'deux');
 }
