@@ -37,6 +37,10 @@ type pageConfig struct {
 	Services  []string  `json:"services"`
 	BaseMap   string    `json:"basemap,omitempty"`
 	Bounds    []float64 `json:"bounds"` // minLon, minLat, maxLon, maxLat of the populated cells' centres
+	// Profiles are the profiles' names and Profile the one the map opens
+	// on: index.html preloads its answers while the page's modules load.
+	Profiles []string `json:"profiles"`
+	Profile  string   `json:"profile"`
 }
 
 var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
@@ -45,7 +49,10 @@ var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
 // the configuration.
 func (s *Server) renderIndex() ([]byte, error) {
 	cfg := pageConfig{Territory: s.t.Name, Fictional: s.t.Fictional, Services: maillage.ServiceNames,
-		BaseMap: s.cfg.BaseMapStyle, Bounds: s.summary.BBox}
+		BaseMap: s.cfg.BaseMapStyle, Bounds: s.summary.BBox, Profile: s.defaultProfile()}
+	for _, p := range s.p.Profiles() {
+		cfg.Profiles = append(cfg.Profiles, p.Name)
+	}
 	// The map opens on the people, not on the places kept in the buffer
 	// around them.
 	if len(s.t.Cells) > 0 {
@@ -94,6 +101,18 @@ func (s *Server) routePage(e *gin.Engine) {
 	e.GET("/report", s.handleReport)
 	e.GET("/app/*file", serve)
 	e.GET("/vendor/*file", serve)
+}
+
+// defaultProfile is the profile the page and the report show when none is
+// asked for (the page's main.js picks the same).
+func (s *Server) defaultProfile() string {
+	if _, err := s.p.Profile("seniors-20min-walk"); err == nil {
+		return "seniors-20min-walk"
+	}
+	if ps := s.p.Profiles(); len(ps) > 0 {
+		return ps[0].Name
+	}
+	return ""
 }
 
 // staticTags returns the ETag of each file of fsys by its path (embedded
@@ -147,10 +166,7 @@ func (s *Server) handleDraftEvaluation(c *gin.Context) {
 func (s *Server) handleReport(c *gin.Context) {
 	opt := report.Options{Profile: c.Query("profile")}
 	if _, err := s.p.Profile(opt.Profile); err != nil {
-		def := s.p.Profiles()[0].Name
-		if _, err := s.p.Profile("seniors-20min-walk"); err == nil {
-			def = "seniors-20min-walk"
-		}
+		def := s.defaultProfile()
 		if opt.Profile != "" {
 			opt.Notes = append(opt.Notes, fmt.Sprintf("Profil « %s » inconnu : le rapport porte sur « %s ».", opt.Profile, def))
 		}
