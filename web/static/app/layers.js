@@ -74,12 +74,14 @@ export function install(map, d) {
   const fill = { 'fill-color': opaque('#cccccc'), 'fill-antialias': false };
   map.addLayer({ id: 'cellules', type: 'fill', source: 'acces', paint: fill });
   map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: fill });
-  map.addLayer({ id: 'bascules-fond', type: 'fill', source: 'bascules', paint: { 'fill-color': ['case', ['get', 'gagne'], flipColours.gagne, flipColours.perdu], 'fill-antialias': false } });
+  // The draft's layers stay hidden while empty: no tiles are cut for them.
+  const hidden = { visibility: 'none' };
+  map.addLayer({ id: 'bascules-fond', type: 'fill', source: 'bascules', layout: hidden, paint: { 'fill-color': ['case', ['get', 'gagne'], flipColours.gagne, flipColours.perdu], 'fill-antialias': false } });
   map.addLayer({ id: 'communes', type: 'line', source: 'communes', 'source-layer': 'communes', paint: { 'line-color': '#6b7280', 'line-width': 0.8 } });
   // Lines of constant colour and width share one shader (a data-driven
   // property would make another, compiled at the first draw, on the CPU here).
-  map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], true], paint: { 'line-color': '#c2410c', 'line-width': 2.5 } });
-  map.addLayer({ id: 'bascules-perdues', type: 'line', source: 'bascules', filter: ['==', ['get', 'gagne'], false], paint: { 'line-color': '#000000', 'line-width': 2.5 } });
+  map.addLayer({ id: 'bascules', type: 'line', source: 'bascules', layout: hidden, filter: ['==', ['get', 'gagne'], true], paint: { 'line-color': '#c2410c', 'line-width': 2.5 } });
+  map.addLayer({ id: 'bascules-perdues', type: 'line', source: 'bascules', layout: hidden, filter: ['==', ['get', 'gagne'], false], paint: { 'line-color': '#000000', 'line-width': 2.5 } });
   // Solid: a dashed line would need a shader of its own.
   map.addLayer({ id: 'zones-contour', type: 'line', source: 'zones', paint: { 'line-color': '#111827', 'line-width': 1.6 } });
   map.addLayer({ id: 'zone-choisie', type: 'line', source: 'zones', filter: ['==', ['get', 'rank'], -1], paint: { 'line-color': '#111827', 'line-width': 4 } });
@@ -91,7 +93,7 @@ export function install(map, d) {
     layout: { 'icon-image': ['match', ['get', 'kind'], 'fs', 'lieu-fs', 'itinerant', 'lieu-itinerant', 'lieu-autre'], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': 1 },
     paint: faded,
   });
-  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true, 'icon-ignore-placement': true }, paint: faded });
+  map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { ...hidden, 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true, 'icon-ignore-placement': true }, paint: faded });
 }
 
 /** The properties of a cell the map draws from (the page keeps the others). */
@@ -123,6 +125,17 @@ export function showFlips(map, access, flipped) {
     if (f) features.push({ type: 'Feature', properties: { h3: c.h3, gagne: c.covered }, geometry: f.geometry });
   }
   map.getSource('bascules').setData({ type: 'FeatureCollection', features });
+  show(map, ['bascules-fond', 'bascules', 'bascules-perdues'], features.length > 0);
+}
+
+/** Draws the draft's places (a FeatureCollection of Points). */
+export function showDraftPlaces(map, fc) {
+  map.getSource('brouillon').setData(fc);
+  show(map, ['brouillon'], fc.features.length > 0);
+}
+
+function show(map, ids, on) {
+  for (const id of ids) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
 }
 
 const background = '#eef0f2';

@@ -6,7 +6,7 @@
 import { get, ask, write, APIError } from './api.js';
 import * as labels from './labels.js';
 import { nombre, signe, part, points, esc } from './format.js';
-import { showFlips as drawFlips } from './layers.js';
+import { showFlips as drawFlips, showDraftPlaces as drawPlaces } from './layers.js';
 
 let ctx, gl;
 let draft = load();
@@ -203,7 +203,7 @@ function render() {
   });
   const feats = draft.changes.filter(c => c.lat != null).map(c => ({ type: 'Feature', properties: { name: c.name || '' }, geometry: { type: 'Point', coordinates: [c.lon, c.lat] } }));
   // The source starts empty: an empty draft sets nothing (no tile cut again).
-  if (feats.length || drawnPlaces) ctx.map.getSource('brouillon')?.setData({ type: 'FeatureCollection', features: feats });
+  if (feats.length || drawnPlaces) drawPlaces(ctx.map, { type: 'FeatureCollection', features: feats });
   drawnPlaces = feats.length;
   ctx.refreshVenues();
   document.getElementById('lien-rapport').href = reportURL();
