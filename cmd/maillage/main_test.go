@@ -198,8 +198,12 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("propose without --profile: %v; stderr %.200q", err, usageOut.String())
 	}
 	var out bytes.Buffer
-	if err := Run(context.Background(), []string{"help"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "maillage ingest --grid") {
+	if err := Run(context.Background(), []string{"help"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "maillage ingest --grid") || !strings.Contains(out.String(), "Sans --territory") {
 		t.Fatalf("help: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := Run(context.Background(), []string{"help", "--lang", "en"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "Without --territory") {
+		t.Fatalf("help --lang en: %v %q", err, out.String())
 	}
 	var errOut bytes.Buffer
 	if err := Run(context.Background(), []string{"serve", "-h"}, io.Discard, &errOut); err != nil || !strings.Contains(errOut.String(), "-addr") {

@@ -45,6 +45,30 @@ Without --territory, commands use the built-in fictional demo territory.
 Run "maillage <command> -h" for a command's flags.
 `
 
+// usageFR is usage in French (the default language; --lang en for usage).
+const usageFR = `maillage dit où la médiation numérique doit se tenir sur un territoire français.
+
+Usage :
+  maillage serve  [--territory T] [--addr :8080]      sert l'API de la carte web
+  maillage stats  [--territory T] [--json]            résume un territoire
+  maillage ingest --grid F... [--venues F...] [--communes F] [--res 9] [--osm F] --out T
+                                                      construit un fichier de territoire à partir des données ouvertes
+  maillage route    (--osm F | --territory T) --from LAT,LON --to LAT,LON --mode walk|car [--engine road|crowfly] [--json]
+  maillage coverage [--territory T] [--profiles F] [--profile NAME...] [--level commune|epci|departement] [--json]
+  maillage gaps     [--territory T] [--profile NAME] [--format geojson|csv|text]
+  maillage access   [--territory T] [--profile NAME] [--format geojson|csv]
+  maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv|text] [--save-scenario NAME]
+  maillage venues   [--territory T] [--commune C] [--format text|csv|geojson]   les lieux et leurs identifiants
+  maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
+  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
+                                                      toutes les couches dans un GeoPackage
+  maillage health   [--url http://127.0.0.1:8080/healthz]  interroge un serveur en marche (HEALTHCHECK de Docker)
+  maillage backup   --db F --out G                      copie la base de scénarios, même pendant que serve tourne
+  maillage report --out rapport.html [--pdf rapport.pdf] [--scenario ID] [--profile P]
+Sans --territory, les commandes utilisent le territoire fictif de démonstration intégré.
+« maillage <commande> -h » donne les options d'une commande ; --lang en pour l'anglais.
+`
+
 // Main holds what every command needs: where to write, the readers the
 // ingest command passes to data.Build (zero: the real ones) and the road
 // builder of the demo territory. Tests build a Main with fake readers; Run
@@ -150,7 +174,7 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 	case "report":
 		return m.report(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
-		_, err := io.WriteString(m.Stdout, usage)
+		_, err := io.WriteString(m.Stdout, m.lang.Pick(usageFR, usage))
 		return err
 	default:
 		return fmt.Errorf("unknown command %q: %w", args[0], ErrUsage)
