@@ -545,6 +545,17 @@ func TestBrowserDemo(t *testing.T) {
 	eval[bool](t, b, `document.getElementById('profil').dispatchEvent(new Event('change'))`)
 	b.settle(t)
 
+	// A commune found by name: its summary shown, the map zoomed to its cells.
+	name := eval[string](t, b, `document.getElementById('commune').placeholder.match(/ex\. (.*) ou /)[1]`)
+	zoom := eval[float64](t, b, `window.maillage.map.getZoom()`)
+	b.do(t, chromedp.SetValue(chromedp.CSS("#commune"), name), chromedp.Click(chromedp.CSS(`#recherche button[type=submit]`)))
+	b.settle(t)
+	if txt := b.text(t, "#fiche-commune"); !strings.Contains(txt, name) || !strings.Contains(txt, "couvertes") {
+		t.Errorf("commune %q looked up: the summary shows %q", name, txt)
+	}
+	b.poll(t, fmt.Sprintf(`window.maillage.map.getZoom() > %f`, zoom+0.5), 10*time.Second) // zoomed in to the commune
+	b.poll(t, `!window.maillage.map.isMoving()`, 10*time.Second)
+
 	// 3. Add a permanence by clicking in the most populous uncovered cell.
 	clickToAdd(t, b, p, access)
 	delta := measureDelta(t, b, `#lieu button[type=submit]`)

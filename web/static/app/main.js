@@ -163,7 +163,7 @@ function figures() {
 function showProfile(access, gaps) {
   ctx.access = access;
   ctx.gaps = gaps;
-  ctx.cellBounds = cellBounds(access);
+  ctx.cellBounds = null; // computed when a commune is first looked up
 }
 
 /** Fetches and draws the current profile's cells and gap zones (after a change of profile). */
@@ -289,6 +289,7 @@ function showCommune(c) {
   el.hidden = false;
   el.innerHTML = `<h3>${esc(c.name)} <span class="discret-texte">(${esc(c.code)})</span></h3>` +
     `<table><caption>Personnes couvertes par profil</caption><thead><tr><th scope="col">Profil</th><th scope="col">Couvertes</th><th scope="col">Part</th></tr></thead><tbody>${rows}</tbody></table>`;
+  ctx.cellBounds ||= cellBounds(ctx.access);
   const b = ctx.cellBounds.get(c.code);
   if (b) zoomTo(b);
 }
