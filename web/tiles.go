@@ -178,7 +178,7 @@ func (s *Server) tileJSONOf(c *gin.Context, l *layer.Layer) tileJSON {
 	}
 	tj := tileJSON{
 		TileJSON: "3.0.0", Name: l.ID, Description: l.Title, Scheme: "xyz",
-		Attribution: "Maillage — INSEE Filosofi, lieux de médiation numérique",
+		Attribution: s.attribution(),
 		Tiles:       []string{base + "/tiles/" + l.ID + "/{z}/{x}/{y}.pbf"},
 		MinZoom:     l.MinZoom, MaxZoom: l.MaxZoom,
 		VectorLayers: []vectorLayer{{ID: l.ID, Description: l.Description, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields}},
@@ -189,6 +189,16 @@ func (s *Server) tileJSONOf(c *gin.Context, l *layer.Layer) tileJSON {
 		tj.Center = []float64{ctr[0], ctr[1], 10}
 	}
 	return tj
+}
+
+// attribution is the sources a map built on the tiles credits: INSEE's
+// Filosofi grid and the venue files, or only Maillage on a fictional
+// territory (whose figures come from neither).
+func (s *Server) attribution() string {
+	if s.t.Fictional {
+		return "Maillage"
+	}
+	return "Maillage — INSEE Filosofi, lieux de médiation numérique"
 }
 
 // handleTileIndex answers /tiles/{layer}.json with the layer's TileJSON.

@@ -180,6 +180,10 @@ func TestTileLayers(t *testing.T) {
 			tj.Tiles[0] != "http://example.com/tiles/"+l.ID+"/{z}/{x}/{y}.pbf" {
 			t.Fatalf("%s tilejson %+v", l.ID, tj)
 		}
+		// The demo is fictional: its tiles credit no INSEE grid.
+		if tj.Attribution != "Maillage" {
+			t.Fatalf("%s attribution %q on the fictional demo", l.ID, tj.Attribution)
+		}
 		if !(tj.Bounds[0] < tj.Bounds[2] && tj.Bounds[1] < tj.Bounds[3]) {
 			t.Fatalf("%s bounds %v", l.ID, tj.Bounds)
 		}
