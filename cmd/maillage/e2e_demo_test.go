@@ -251,13 +251,7 @@ func TestE2EScenarioRoundTrip(t *testing.T) {
 // naming what is wrong.
 func TestE2EBadInput(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	negative := write("neg.json", `{"profiles":[{"name":"walk-1km","population":"all","mode":"walk","engine":"crowfly","speed_kmh":6,"detour":1.0,"max_minutes":-10}]}`)
 	column := write("col.json", `{"profiles":[{"name":"x","population":["Ind_65_79","Ind_99p"],"mode":"walk","max_minutes":10}]}`)
 	service := write("svc.json", `{"profiles":[{"name":"x","population":"all","mode":"walk","max_minutes":10,"services":["Réparer des vélos"]}]}`)
@@ -304,5 +298,18 @@ func TestE2EBadInput(t *testing.T) {
 	// Nothing was stored by the rejected scenarios.
 	if out := string(run(t, "scenario", "list", "--db", db)); !strings.Contains(out, "(0 scénario)") {
 		t.Errorf("rejected scenarios were stored:\n%s", out)
+	}
+}
+
+// fileWriter returns a function writing a file of the given name and body
+// in dir, returning its path (the test fails if it cannot).
+func fileWriter(t *testing.T, dir string) func(name, body string) string {
+	return func(name, body string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }

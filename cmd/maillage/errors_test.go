@@ -34,13 +34,7 @@ func errorLine(t *testing.T, dir string, args ...string) string {
 // cannot bless an untranslated message.
 func TestErrorsInFrench(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	notTerritory := write("grille.csv", "IdINSPIRE,Ind\n")
 	unknownField := write("type.json", `{"name":"x","changes":[{"type":"add","lat":46.5,"lon":2.5}]}`)
 	badChanges := write("bad.json", `{"name":"x","changes":[{"op":"open"},{"op":"add","name":"A","lat":95,"lon":2.5,"services":["Aide aux démarches administratives"]}]}`)

@@ -36,7 +36,7 @@ Usage:
   maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv|text] [--save-scenario NAME]
   maillage venues   [--territory T] [--commune C] [--format text|csv|geojson]   the places and their ids
   maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
-  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
+  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...] [--db F] [--no-proposals]
                                                       every layer in one GeoPackage
   maillage health   [--url http://127.0.0.1:8080/healthz]  check a running server (Docker HEALTHCHECK)
   maillage backup   --db F --out G                      copy the scenario database, even while serve runs
@@ -60,7 +60,7 @@ Usage :
   maillage propose  [--territory T] --profile P [-k 10 | --target 0.95] [--candidates F] [--format json|geojson|csv|text] [--save-scenario NAME]
   maillage venues   [--territory T] [--commune C] [--format text|csv|geojson]   les lieux et leurs identifiants
   maillage scenario create|list|show|apply|diff|export|delete [--db F] ...
-  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...]
+  maillage export   --format gpkg --out F.gpkg [--territory T] [--profile NAME...] [--db F] [--no-proposals]
                                                       toutes les couches dans un GeoPackage
   maillage health   [--url http://127.0.0.1:8080/healthz]  interroge un serveur en marche (HEALTHCHECK de Docker)
   maillage backup   --db F --out G                      copie la base de scénarios, même pendant que serve tourne
