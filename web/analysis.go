@@ -425,11 +425,7 @@ func (s *Server) streamProposal(c *gin.Context, req planner.ProposeRequest) {
 	case !started:
 		s.fail(c, err)
 	default:
-		body := errorBody{Error: err.Error()}
-		if statusOf(err) == http.StatusInternalServerError {
-			s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
-			body = errorBody{Error: "internal error"}
-		}
+		_, body := s.errorAnswer(c, err)
 		line(ProposalEvent{Error: &body}) // lost if the client went away
 	}
 }

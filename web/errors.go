@@ -179,6 +179,15 @@ type errorBody struct {
 // invalid scenario). Internal errors are logged and the client sees a plain
 // message.
 func (s *Server) fail(c *gin.Context, err error) {
+	status, body := s.errorAnswer(c, err)
+	c.AbortWithStatusJSON(status, body)
+}
+
+// errorAnswer is the status and body of err's answer (what fail sends, and
+// a streamed answer's error line): the problems of a scenario, the limit
+// of a body too large, Retry-After on a 429 or 503, and an internal error
+// logged and shown as "internal error".
+func (s *Server) errorAnswer(c *gin.Context, err error) (int, errorBody) {
 	status := statusOf(err)
 	body := errorBody{Error: err.Error()}
 	var ve *scenario.ValidationError
@@ -197,7 +206,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
 		body = errorBody{Error: "internal error"}
 	}
-	c.AbortWithStatusJSON(status, body)
+	return status, body
 }
 
 // reqError is an error whose message is meant for the client as it is, of

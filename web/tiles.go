@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,7 +62,10 @@ func (s *Server) sendCached(c *gin.Context, contentType string, body []byte) {
 	}
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) && len(body) > 512 {
 		zw := gzipWriters.Get().(*gzip.Writer)
-		defer gzipWriters.Put(zw)
+		defer func() {
+			zw.Reset(io.Discard) // the pooled writer keeps no answer alive
+			gzipWriters.Put(zw)
+		}()
 		var buf bytes.Buffer
 		buf.Grow(len(body) / 2)
 		zw.Reset(&buf)

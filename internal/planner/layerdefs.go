@@ -528,12 +528,7 @@ const MaxListedScenarios = 200
 // saved scenarios' layers (see SavedScenarioLayers), with the warnings of
 // the scenarios left out.
 func (p *Planner) ExportLayers(ctx context.Context, req ExportRequest) ([]*layer.Layer, []string, error) {
-	profiles := req.Profiles
-	if len(profiles) == 0 {
-		for _, pr := range p.profiles {
-			profiles = append(profiles, pr.Name)
-		}
-	}
+	profiles := p.namesOrAll(req.Profiles)
 	ids := []string{"venues", "cells", "communes"}
 	for _, name := range profiles {
 		if _, err := p.Profile(name); err != nil {
@@ -562,17 +557,25 @@ func (p *Planner) ExportLayers(ctx context.Context, req ExportRequest) ([]*layer
 	return append(out, more...), warnings, nil
 }
 
+// namesOrAll returns names, or every profile's name when it is empty.
+func (p *Planner) namesOrAll(names []string) []string {
+	if len(names) > 0 {
+		return names
+	}
+	out := make([]string, len(p.profiles))
+	for i, pr := range p.profiles {
+		out[i] = pr.Name
+	}
+	return out
+}
+
 // SavedScenarioLayers returns, for each scenario of store (at most limit,
 // the most recent first, as the store lists them), its places layer then
 // its results layer for each named profile (every profile when none is
 // named). A scenario that does not apply to this territory is left out
 // with a warning, as are the ones beyond limit.
 func (p *Planner) SavedScenarioLayers(ctx context.Context, store scenario.Store, limit int, profiles []string) ([]*layer.Layer, []string, error) {
-	if len(profiles) == 0 {
-		for _, pr := range p.profiles {
-			profiles = append(profiles, pr.Name)
-		}
-	}
+	profiles = p.namesOrAll(profiles)
 	list, total, err := store.List(ctx, scenario.Filter{Limit: limit})
 	if err != nil {
 		return nil, nil, err
