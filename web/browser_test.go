@@ -545,6 +545,29 @@ func TestBrowserDemo(t *testing.T) {
 	eval[bool](t, b, `document.getElementById('profil').dispatchEvent(new Event('change'))`)
 	b.settle(t)
 
+	// What the hexagons show: 2SFCA accessibility (classes from the
+	// profile's cells), then a population, then back to travel times.
+	for _, m := range []struct{ value, legend, layer, key string }{
+		{"acces", "Accessibilité (2SFCA)", "cellules", "access"},
+		{"Ind_80p", "Habitants de 80 ans et plus", "population", "Ind_80p"},
+		{"temps", "Temps jusqu'au lieu adapté le plus proche", "cellules", "nearest_minutes"},
+	} {
+		b.do(t, chromedp.SetValue(chromedp.CSS("#couche"), m.value))
+		eval[bool](t, b, `document.getElementById('couche').dispatchEvent(new Event('change'))`)
+		b.settle(t)
+		if txt := b.text(t, "#legende"); !strings.Contains(txt, m.legend) {
+			t.Errorf("layer %s: legend %q, want %q", m.value, txt, m.legend)
+		}
+		got := eval[struct {
+			Drawn  int
+			Colour string
+		}](t, b, fmt.Sprintf(`(() => { const m = window.maillage.map; return {Drawn: m.queryRenderedFeatures({layers: [%q]}).length, Colour: JSON.stringify(m.getPaintProperty(%[1]q, 'fill-color'))}; })()`, m.layer))
+		if got.Drawn == 0 || !strings.Contains(got.Colour, `"`+m.key+`"`) {
+			t.Errorf("layer %s: %d features of %s drawn, coloured by %s (want by %s)", m.value, got.Drawn, m.layer, got.Colour, m.key)
+		}
+	}
+	b.noErrors(t)
+
 	// A commune found by name: its summary shown, the map zoomed to its cells.
 	name := eval[string](t, b, `document.getElementById('commune').placeholder.match(/ex\. (.*) ou /)[1]`)
 	zoom := eval[float64](t, b, `window.maillage.map.getZoom()`)

@@ -2,12 +2,15 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"sort"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/internal/layer"
 )
 
 // The OpenAPI 3.0 document of the whole server (/api/openapi.json), written
@@ -184,7 +187,8 @@ func openAPI() obj {
 			pparam("layer", "identifiant de couche", strSchema),
 			pparam("z", "niveau de zoom", obj{"type": "integer", "minimum": 0, "maximum": 22}),
 			pparam("x", "colonne", obj{"type": "integer", "minimum": 0}),
-			pparam("y", "ligne (depuis le nord)", obj{"type": "integer", "minimum": 0})},
+			pparam("y", "ligne (depuis le nord)", obj{"type": "integer", "minimum": 0}),
+			qparam("detail", fmt.Sprintf("full : les cellules H3 à pleine résolution à tout zoom, tant que la tuile en compte au plus %d (au-delà, agrégées comme sans)", layer.MaxFullTile), obj{"type": "string", "enum": []string{"full"}})},
 			obj{"200": answer("la tuile", mvtType, obj{"type": "string", "format": "binary"}), "204": answer("tuile vide", "", nil),
 				"304": answer("inchangée (If-None-Match)", "", nil)}, "400", "404")},
 		"/styles/{profile}.json": obj{"get": op("style MapLibre d'un profil", []any{pparam("profile", "nom du profil", strSchema)},

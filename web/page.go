@@ -37,10 +37,12 @@ type pageConfig struct {
 	Services  []string  `json:"services"`
 	BaseMap   string    `json:"basemap,omitempty"`
 	Bounds    []float64 `json:"bounds"` // minLon, minLat, maxLon, maxLat of the populated cells' centres
-	// Profiles are the profiles' names and Profile the one the map opens
-	// on: index.html preloads its answers while the page's modules load.
-	Profiles []string `json:"profiles"`
-	Profile  string   `json:"profile"`
+	// Profiles are the profiles as GET /api/v1/profiles has them (in
+	// French), and Profile the one the map opens on: the map's first style
+	// is drawn from them, and index.html preloads that profile's answers,
+	// while the page's modules load.
+	Profiles []ProfileInfo `json:"profiles"`
+	Profile  string        `json:"profile"`
 }
 
 var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
@@ -49,10 +51,7 @@ var indexTemplate = template.Must(template.ParseFS(static, "static/index.html"))
 // the configuration.
 func (s *Server) renderIndex() ([]byte, error) {
 	cfg := pageConfig{Territory: s.t.Name, Fictional: s.t.Fictional, Services: maillage.ServiceNames,
-		BaseMap: s.cfg.BaseMapStyle, Bounds: s.summary.BBox, Profile: s.defaultProfile()}
-	for _, p := range s.p.Profiles() {
-		cfg.Profiles = append(cfg.Profiles, p.Name)
-	}
+		BaseMap: s.cfg.BaseMapStyle, Bounds: s.summary.BBox, Profiles: s.Profiles(), Profile: s.defaultProfile()}
 	// The map opens on the people, not on the places kept in the buffer
 	// around them.
 	if len(s.t.Cells) > 0 {

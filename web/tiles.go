@@ -125,8 +125,17 @@ func (s *Server) handleTile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var opt layer.TileOptions
+	switch d, ok := c.GetQuery("detail"); {
+	case !ok:
+	case d == "full":
+		opt.Full = true
+	default:
+		s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("tile: detail %q is not understood (want detail=full, or no detail)", d)})
+		return
+	}
 	t, _ := layer.CheckTile(z, x, y)
-	body, _, err := layer.Tile(l, t)
+	body, _, err := layer.TileWith(l, t, opt)
 	if err != nil {
 		s.fail(c, err)
 		return

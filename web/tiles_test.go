@@ -20,6 +20,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/uber/h3-go/v4"
 
@@ -135,6 +136,75 @@ func TestCellTile(t *testing.T) {
 	}
 }
 
+// TestCellTileFull checks ?detail=full, what the planners' map asks for: a
+// z8 coverage tile of the demo, whose cells are aggregated to a parent
+// resolution without it, holds every resolution-9 cell reaching into it
+// instead, each with the coverage /api/v1/access gives it.
+func TestCellTileFull(t *testing.T) {
+	s := newTestServer(t, Config{}, mustDemo(t))
+	tr := mustDemo(t)
+	const profile = "seniors-20min-walk"
+	tile := demoTile(t, 8)
+	target := fmt.Sprintf("/tiles/coverage-%s/%d/%d/%d.pbf", profile, tile.Z, tile.X, tile.Y)
+	features := func(path string) mvt.Layers {
+		rec := getWith(t, s.Handler(), path, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", path, rec.Code, rec.Body.Bytes())
+		}
+		ls, err := mvt.Unmarshal(rec.Body.Bytes())
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("%s: %d layers, %v", path, len(ls), err)
+		}
+		return ls
+	}
+	res := func(f *geojson.Feature) int {
+		hs, _ := f.Properties["h3"].(string)
+		return h3.Cell(h3.IndexFromString(hs)).Resolution()
+	}
+	plain := features(target)[0].Features
+	if len(plain) == 0 || res(plain[0]) >= tr.Resolution {
+		t.Fatalf("plain z8 tile: %d features, want cells aggregated to a parent resolution", len(plain))
+	}
+	full := features(target + "?detail=full")[0].Features
+	// What /api/v1/access says of each cell, and which reach into the tile
+	// (its box widened by the buffer).
+	rec := getWith(t, s.Handler(), "/api/v1/access?profile="+profile, nil)
+	var access struct {
+		Features []struct {
+			Properties struct {
+				H3      string `json:"h3"`
+				Covered bool   `json:"covered"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &access); err != nil {
+		t.Fatal(err)
+	}
+	inTile := padBound(tile.Bound(), 64.0/4096)
+	want := map[string]bool{}
+	for _, f := range access.Features {
+		if geo.CellPolygon(h3.Cell(h3.IndexFromString(f.Properties.H3))).Bound().Intersects(inTile) {
+			want[f.Properties.H3] = f.Properties.Covered
+		}
+	}
+	got := map[string]bool{}
+	for _, f := range full {
+		hs, _ := f.Properties["h3"].(string)
+		if res(f) != tr.Resolution {
+			t.Fatalf("detail=full: cell %q at resolution %d, want %d", hs, res(f), tr.Resolution)
+		}
+		got[hs], _ = f.Properties["covered"].(bool)
+		if cov, ok := want[hs]; !ok || cov != got[hs] {
+			t.Errorf("cell %s: covered %v, /api/v1/access has %v (present %v)", hs, got[hs], cov, ok)
+		}
+	}
+	// A hexagon whose box only grazes the buffer may clip to nothing.
+	if len(got) < len(want)*9/10 || len(got) <= len(plain) {
+		t.Fatalf("detail=full: %d cells, want about %d (and more than the %d parents)", len(got), len(want), len(plain))
+	}
+	t.Logf("z8 tile: %d parents, %d cells with detail=full (%d reach into it)", len(plain), len(got), len(want))
+}
+
 func padBound(b orb.Bound, f float64) orb.Bound {
 	dx, dy := (b.Max[0]-b.Min[0])*f, (b.Max[1]-b.Min[1])*f
 	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
@@ -205,6 +275,8 @@ func TestTileBadRequests(t *testing.T) {
 		{"/tiles/cells/ten/0/0.pbf", 400},
 		{"/tiles/cells/10/0/0x1.pbf", 400},
 		{"/tiles/cells/99999999999999999999/0/0.pbf", 400},
+		{"/tiles/cells/10/0/0.pbf?detail=2", 400},
+		{"/tiles/cells/10/0/0.pbf?detail=", 400},
 		{"/tiles/nope/10/0/0.pbf", 404},
 		{"/tiles/nope.json", 404},
 		{"/tiles/cells", 404},

@@ -120,6 +120,11 @@ type Query struct {
 	// selects (a page's offset): a layer whose Skips is set passes over
 	// them without building them; Iterate does it for the others.
 	Skip int
+	// FullUpTo, when > 0 with a Zoom, asks a layer that generalises at that
+	// zoom for its full detail instead when Bound holds at most FullUpTo of
+	// its features: a web map that draws every H3 cell at the zooms a
+	// territory is seen whole at, in a tile of bounded size.
+	FullUpTo int
 }
 
 // HasBound reports whether q filters by a box.

@@ -38,10 +38,29 @@ func CheckTile(z, x, y int) (maptile.Tile, error) {
 // NaN and ±Inf left out, lists joined by ListSeparator), NumID as the
 // feature id (see tileEncoder). It returns nil and 0 features when the tile
 // is empty.
-func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) {
+func Tile(l *Layer, t maptile.Tile) ([]byte, int, error) { return TileWith(l, t, TileOptions{}) }
+
+// MaxFullTile is the most features a tile asked for in full detail holds
+// (TileOptions.Full): beyond, it is generalised as usual. 50,000 H3 cells
+// make a tile of about 2 MB before gzip, encoded in about 50 ms.
+const MaxFullTile = 50_000
+
+// TileOptions are a tile's optional settings.
+type TileOptions struct {
+	// Full asks for the features at full detail wherever the tile holds at
+	// most MaxFullTile of them (see Query.FullUpTo), instead of generalised
+	// for the tile's zoom.
+	Full bool
+}
+
+// TileWith is Tile with options.
+func TileWith(l *Layer, t maptile.Tile, opt TileOptions) ([]byte, int, error) {
 	b := t.Bound()
 	dx, dy := (b.Max[0]-b.Min[0])*TileBuffer/4096, (b.Max[1]-b.Min[1])*TileBuffer/4096
 	q := Query{Bound: orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}, Zoom: int(t.Z)}
+	if opt.Full {
+		q.FullUpTo = MaxFullTile
+	}
 	if q.Zoom == 0 {
 		q.Zoom = -1 // zoom 0 is the most generalised view, not "full detail"
 	}

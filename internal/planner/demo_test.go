@@ -16,6 +16,7 @@ import (
 	"github.com/maillage/maillage/internal/planner"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
+	"github.com/uber/h3-go/v4"
 )
 
 // TestDemoRoadProposalReevaluated runs the proposal → scenario cross-check
@@ -274,4 +275,50 @@ func demoPlanner(t *testing.T) *planner.Planner {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestHexLayerFullUpTo checks Query.FullUpTo: a box seen at a zoom that
+// aggregates cells gets them at full resolution, the same features as with
+// no zoom, when it holds few enough; more than FullUpTo, and it stays
+// aggregated.
+func TestHexLayerFullUpTo(t *testing.T) {
+	p := demoPlanner(t)
+	terr := p.Territory()
+	c := terr.Communes[0].Center
+	box := orb.Bound{Min: orb.Point{c[0] - 0.05, c[1] - 0.04}, Max: orb.Point{c[0] + 0.05, c[1] + 0.04}}
+	l, err := p.Layer("coverage-seniors-20min-walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type feat struct {
+		id  string
+		res int
+	}
+	feats := func(q layer.Query) []feat {
+		var out []feat
+		if err := l.Iterate(q, func(f *layer.Feature) error {
+			out = append(out, feat{f.ID, h3.Cell(f.NumID).Resolution()})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	full := feats(layer.Query{Bound: box})
+	if len(full) < 50 || full[0].res != terr.Resolution {
+		t.Fatalf("full detail: %d features, the first at resolution %d", len(full), full[0].res)
+	}
+	coarse := feats(layer.Query{Bound: box, Zoom: 8})
+	if len(coarse) == 0 || coarse[0].res >= terr.Resolution || len(coarse) >= len(full) {
+		t.Fatalf("zoom 8: %d features at resolution %d, want fewer parents than the %d cells", len(coarse), coarse[0].res, len(full))
+	}
+	// Enough room: the cells themselves, as at full detail.
+	if got := feats(layer.Query{Bound: box, Zoom: 8, FullUpTo: 10 * len(full)}); !slices.Equal(got, full) {
+		t.Errorf("zoom 8, full up to %d: %d features, want the %d cells", 10*len(full), len(got), len(full))
+	}
+	// Too many cells in the box: aggregated as without FullUpTo.
+	if got := feats(layer.Query{Bound: box, Zoom: 8, FullUpTo: len(full) / 2}); !slices.Equal(got, coarse) {
+		t.Errorf("zoom 8, full up to %d: %d features, want the %d parents", len(full)/2, len(got), len(coarse))
+	}
+	t.Logf("%d cells in the box, %d parents at zoom 8", len(full), len(coarse))
 }

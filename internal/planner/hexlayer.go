@@ -93,6 +93,18 @@ func (p *Planner) centres() *geo.Index[int32] {
 	return &p.centreIdx
 }
 
+// centredIn counts the territory's cells centred in b or close enough to
+// reach into it, stopping past max: at least as many as a hex layer's
+// features in b at full detail.
+func (p *Planner) centredIn(b orb.Bound, max int) int {
+	n := 0
+	p.centres().Search(widen(b, p.t.Resolution), func(orb.Bound, int32) bool {
+		n++
+		return n <= max
+	})
+	return n
+}
+
 // margin returns how far (degrees of latitude, of longitude at lat) a
 // resolution-r hexagon reaches beyond its centre, with room to spare.
 func margin(r int, lat float64) (dlat, dlon float64) {
@@ -166,6 +178,9 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 				z = 0
 			}
 			res = tileResolution(z, t.Resolution)
+		}
+		if res < t.Resolution && q.FullUpTo > 0 && q.HasBound() && p.centredIn(q.Bound, q.FullUpTo) <= q.FullUpTo {
+			res = t.Resolution
 		}
 		if res < t.Resolution && len(t.Cells) > 0 {
 			lv := p.hexLevel(spec, res)

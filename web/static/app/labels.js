@@ -1,6 +1,6 @@
 // Readable French labels, from the server's one catalogue
 // (GET /api/v1/labels, package internal/labels) and the label and rule of
-// each profile in /api/v1/profiles. A key the catalogue lacks shows as it is.
+// each profile (the page's config has them as /api/v1/profiles does). A key the catalogue lacks shows as it is.
 import { get } from './api.js';
 
 let catalogue = {};

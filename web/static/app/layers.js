@@ -1,6 +1,7 @@
-// The map's sources, layers and legend. Cells come from /api/v1/access
-// (coverage and time per profile) and /api/v1/cells (population), gap zones
-// from /api/v1/gaps, places from /api/v1/venues: all from this server.
+// The map's sources, layers and legend. Cells come from the vector tiles of
+// coverage-{profile} (coverage and time per profile) and from /api/v1/cells
+// (population), gap zones from /api/v1/gaps, places from /api/v1/venues:
+// all from this server.
 import { nombre, decimal, esc } from './format.js';
 
 const empty = { type: 'FeatureCollection', features: [] };
@@ -19,11 +20,53 @@ export const populations = {
   Men_pauv: { titre: 'Ménages pauvres', expr: ['get', 'Men_pauv'], valeur: p => p.Men_pauv },
 };
 
-/** The style the map starts from: a plain background, or an outside base map when configured. */
-export function baseStyle(cfg) {
+/**
+ * The style the map starts from: a plain background with the profile's
+ * cells coloured for mode, whose tiles load with the style, before any
+ * answer of the API; or an outside base map when configured (the cells are
+ * then added by install).
+ */
+export function baseStyle(cfg, profile, mode) {
   if (cfg.basemap) return cfg.basemap;
   // No transitions: a new colouring is drawn at once, not over 300 ms of frames.
-  return { version: 8, sources: {}, transition: { duration: 0, delay: 0 }, layers: [{ id: 'fond', type: 'background', paint: { 'background-color': background } }] };
+  return {
+    version: 8, transition: { duration: 0, delay: 0 },
+    sources: { acces: cellSource(cfg, profile) },
+    layers: [{ id: 'fond', type: 'background', paint: { 'background-color': background } }, cellLayer(profile, mode)],
+  };
+}
+
+/**
+ * The profile's cells as vector tiles of this server. detail=full keeps every
+ * H3 cell at the zooms the whole territory is seen at (the server would
+ * aggregate them to parent cells there for a GIS client); past zoom 12 the
+ * tiles are drawn larger, not asked again.
+ */
+function cellSource(cfg, profile) {
+  const b = cfg.bounds, pad = 0.01;
+  return {
+    type: 'vector', maxzoom: 12, bounds: [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad],
+    tiles: [`${location.origin}/tiles/coverage-${encodeURIComponent(profile.name)}/{z}/{x}/{y}.pbf?detail=full`],
+  };
+}
+
+// Opaque fills without antialiasing: one pass per tile (the colours are
+// mixed with the background beforehand, see opaque).
+function cellLayer(profile, mode, access) {
+  return {
+    id: 'cellules', type: 'fill', source: 'acces', 'source-layer': 'coverage-' + profile.name,
+    layout: { visibility: populations[mode] ? 'none' : 'visible' },
+    paint: { 'fill-color': opaqueExpr(cellColour(mode, profile, access) || '#cccccc'), 'fill-antialias': false },
+  };
+}
+
+/** Shows the cells of profile (coloured for mode; access: its cells, for the 2SFCA classes), in place of the current ones. */
+export function setCells(map, cfg, profile, mode, access) {
+  if (map.getLayer('cellules')) map.removeLayer('cellules');
+  if (map.getSource('acces')) map.removeSource('acces');
+  map.addSource('acces', cellSource(cfg, profile));
+  // Under every other layer: right above the background, or the base map's layers.
+  map.addLayer(cellLayer(profile, mode, access), map.getLayer('population') ? 'population' : undefined);
 }
 
 /** Draws a 28-pixel icon for each kind of place, so no sprite or font is fetched. */
@@ -54,13 +97,14 @@ export function kind(p) {
 }
 
 /**
- * Adds every source and layer. The cells, gap zones and places come with
- * their data (d.access, d.gaps, d.venues), so each source's tiles are cut
- * once; the population and draft sources start empty.
+ * Adds every source and layer but the cells (in the style already, unless
+ * it is an outside base map: then added here, under the others). The gap
+ * zones and places come with their data (d.gaps, d.venues), so each
+ * source's tiles are cut once; the population and draft sources start empty.
  */
 export function install(map, d) {
   icons(map);
-  map.addSource('acces', { type: 'geojson', data: slim(d.access, cellKeys), tolerance: 0 });
+  if (!map.getSource('acces')) setCells(map, d.cfg, d.profile, d.mode);
   map.addSource('population', { type: 'geojson', data: empty, tolerance: 0 });
   map.addSource('zones', { type: 'geojson', data: slim(d.gaps, ['rank']), tolerance: 0 });
   map.addSource('lieux', { type: 'geojson', data: slim(d.venues, ['id', 'kind']), promoteId: 'id' });
@@ -69,11 +113,7 @@ export function install(map, d) {
   map.addSource('bascules', { type: 'geojson', data: empty, tolerance: 0 });
   // Commune outlines, for bearings on a map with no base map: the server's vector tiles.
   map.addSource('communes', { type: 'vector', url: '/tiles/communes.json' });
-  // Opaque fills without antialiasing: one pass per tile (the colours are
-  // mixed with the background beforehand, see opaque).
-  const fill = { 'fill-color': opaque('#cccccc'), 'fill-antialias': false };
-  map.addLayer({ id: 'cellules', type: 'fill', source: 'acces', paint: fill });
-  map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: fill });
+  map.addLayer({ id: 'population', type: 'fill', source: 'population', layout: { visibility: 'none' }, paint: { 'fill-color': opaque('#cccccc'), 'fill-antialias': false } });
   // The draft's layers stay hidden while empty: no tiles are cut for them.
   const hidden = { visibility: 'none' };
   map.addLayer({ id: 'bascules-fond', type: 'fill', source: 'bascules', layout: hidden, paint: { 'fill-color': ['case', ['get', 'gagne'], flipColours.gagne, flipColours.perdu], 'fill-antialias': false } });
@@ -96,8 +136,7 @@ export function install(map, d) {
   map.addLayer({ id: 'brouillon', type: 'symbol', source: 'brouillon', layout: { ...hidden, 'icon-image': 'lieu-nouveau', 'icon-allow-overlap': true, 'icon-ignore-placement': true }, paint: faded });
 }
 
-/** The properties of a cell the map draws from (the page keeps the others). */
-export const cellKeys = ['h3', 'nearest_minutes', 'covered', 'access'];
+/** The properties of a cell the population layer draws from (the page keeps the others). */
 export const populationKeys = ['Ind', 'Ind_65_79', 'Ind_80p', 'Men_pauv'];
 
 /**
@@ -118,7 +157,7 @@ export function slim(fc, keys) {
 
 /** Shows the cells the draft flips (flipped: [{h3, covered}]), outlined, with their geometry from access. */
 export function showFlips(map, access, flipped) {
-  const byH3 = access.index || (access.index = new Map(access.features.map(f => [f.properties.h3, f])));
+  const byH3 = flipped.length ? access.index ||= new Map(access.features.map(f => [f.properties.h3, f])) : null;
   const features = [];
   for (const c of flipped) {
     const f = byH3.get(c.h3);
@@ -192,35 +231,58 @@ function opaqueExpr(e) {
 
 const flipColours = { gagne: '#f59e0b', perdu: '#4b5563' };
 
+/** The travel-time class breaks of profile, in minutes: quarters of its limit. */
+function timeBreaks(profile) {
+  const max = profile.max_minutes;
+  return [max / 4, max / 2, 3 * max / 4, max];
+}
+
+/**
+ * The cells' fill colour for mode (temps, couverture or acces; access: the
+ * profile's cells, which the 2SFCA classes are computed from), before it is
+ * made opaque; null for a population mode, or acces without its cells.
+ */
+function cellColour(mode, profile, access) {
+  if (mode === 'temps') {
+    const m = ['get', 'nearest_minutes'], bs = timeBreaks(profile);
+    return ['case', ['==', m, null], timeColours[5],
+      ['step', m, timeColours[0], bs[0], timeColours[1], bs[1], timeColours[2], bs[2], timeColours[3], bs[3] + 1e-9, timeColours[4]]];
+  }
+  if (mode === 'couverture') return ['case', ['get', 'covered'], coverColours.oui, coverColours.non];
+  if (mode === 'acces' && access) return ['case', ['<=', ['get', 'access'], 0], '#ffffff', step(['get', 'access'], seqAccess, accessBreaks(access))];
+  return null;
+}
+
+function accessBreaks(access) {
+  return breaks(access.features.map(f => f.properties.access), 5);
+}
+
 /**
  * Paints the cells for mode (temps, couverture, acces, or a key of
  * populations) and returns the legend's HTML. access and cells are the
- * FeatureCollections; profile is the current profile.
+ * FeatureCollections (access needed for acces only, cells for a
+ * population); profile is the current profile.
  */
 export function paint(map, mode, profile, access, cells) {
   const pop = populations[mode];
   map.setLayoutProperty('cellules', 'visibility', pop ? 'none' : 'visible');
   map.setLayoutProperty('population', 'visibility', pop ? 'visible' : 'none');
+  const colour = cellColour(mode, profile, access);
+  if (colour) setFill(map, 'cellules', colour);
   const max = profile.max_minutes;
   let html;
   if (mode === 'temps') {
-    const m = ['get', 'nearest_minutes'];
-    const bs = [max / 4, max / 2, 3 * max / 4, max];
-    setFill(map, 'cellules', ['case', ['==', m, null], timeColours[5],
-      ['step', m, timeColours[0], bs[0], timeColours[1], bs[1], timeColours[2], bs[2], timeColours[3], bs[3] + 1e-9, timeColours[4]]]);
+    const bs = timeBreaks(profile);
     const f = x => decimal(x).replace(/,0$/, '');
     html = '<h3>Temps jusqu\'au lieu adapté le plus proche</h3>' + swatches([
       [timeColours[0], `${f(bs[0])} min ou moins`], [timeColours[1], `de ${f(bs[0])} à ${f(bs[1])} min`],
       [timeColours[2], `de ${f(bs[1])} à ${f(bs[2])} min`], [timeColours[3], `de ${f(bs[2])} à ${f(bs[3])} min (limite du profil)`],
       [timeColours[4], `plus de ${f(max)} min : hors de portée`], [timeColours[5], 'aucun lieu trouvé dans le rayon de recherche']], true);
   } else if (mode === 'couverture') {
-    setFill(map, 'cellules', ['case', ['get', 'covered'], coverColours.oui, coverColours.non]);
     html = '<h3>Couverture</h3>' + swatches([[coverColours.oui, `couvert (${max} min ou moins, lieu adapté)`], [coverColours.non, 'non couvert']], true);
   } else if (mode === 'acces') {
-    const bs = breaks(access.features.map(f => f.properties.access), 5);
-    setFill(map, 'cellules', ['case', ['<=', ['get', 'access'], 0], '#ffffff', step(['get', 'access'], seqAccess, bs)]);
     html = '<h3>Accessibilité (2SFCA)</h3><p class="unite">heures d\'ouverture par semaine pour 1 000 habitants pondérés</p>' +
-      swatches([['#ffffff', 'aucune (0)'], ...classes(bs, seqAccess, decimal, 'h')], true);
+      swatches([['#ffffff', 'aucune (0)'], ...classes(accessBreaks(access), seqAccess, decimal, 'h')], true);
   } else {
     const bs = breaks((cells?.features || []).map(f => pop.valeur(f.properties)), 5);
     setFill(map, 'population', step(pop.expr, seqPop, bs));

@@ -16,7 +16,7 @@ window.maillage = hooks;
 
 /** What the page shows now; the modules read it through ctx. */
 const ctx = {
-  cfg, map: null, profiles: [], profile: null, coverage: null, access: null, cells: null, gaps: null, venues: null,
+  cfg, map: null, profiles: [], profile: null, coverage: null, cells: null, gaps: null, venues: null,
   mode: 'temps', communes: new Map(), message, profileByName: n => ctx.profiles.find(p => p.name === n),
   refreshVenues: () => showVenues(), setBusy,
 };
@@ -42,38 +42,39 @@ function message(text, kind = 'info') {
 async function start() {
   const params = new URLSearchParams(location.search);
   const coverage = get('/api/v1/coverage');
-  const answers = Promise.all([get('/api/v1/profiles'), get('/api/v1/venues'), labels.load()]);
-  // The map first: its WebGL context, shaders and worker start while the
-  // answers come. The camera is fitted from the territory's bounds, before
-  // any data, and once more only should the header's height change below.
+  const answers = Promise.all([get('/api/v1/venues'), labels.load()]);
+  // The profiles come with the page, so the map's first style holds the
+  // profile's cells: their tiles load with it, while the answers come.
+  ctx.profiles = cfg.profiles;
+  const wanted = params.get('profile');
+  const first = ctx.profileByName(wanted);
+  const notes = [];
+  const fallback = ctx.profileByName(cfg.profile) || ctx.profiles[0];
+  if (wanted && !first) notes.push(`Profil « ${wanted} » inconnu : la carte montre « ${labels.profile(fallback)} ».`);
+  ctx.profile = first || fallback;
+  const gapsLoaded = fetchGaps();
+  // The map first: its WebGL context, shaders, worker and cell tiles start
+  // while the answers come. The camera is fitted from the territory's
+  // bounds, before any data, and once more only should the header's height
+  // change below.
   const b = cfg.bounds;
   const fit = () => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, animate: false });
   const map = new maplibregl.Map({
-    container: 'map', style: layers.baseStyle(cfg), bounds: [[b[0], b[1]], [b[2], b[3]]],
+    container: 'map', style: layers.baseStyle(cfg, ctx.profile, ctx.mode), bounds: [[b[0], b[1]], [b[2], b[3]]],
     fitBoundsOptions: { padding: 20 }, attributionControl: false, locale: mapLocale,
     fadeDuration: 0, // symbols shown at once, not faded in over 300 ms of frames
   });
   ctx.map = map;
   hooks.map = map;
   busy++;
-  const loaded = new Promise(r => map.on('load', () => { performance.mark('maillage:carte-chargée'); r(); }));
+  const styled = new Promise(r => map.once('style.load', r));
+  map.once('load', () => performance.mark('maillage:carte-chargée'));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
-  const [profiles, venues] = await answers;
-  ctx.profiles = profiles.profiles;
-  ctx.venues = venues;
-  for (const f of venues.features) f.properties.kind = layers.kind(f.properties);
-  const wanted = params.get('profile');
-  const first = ctx.profileByName(wanted);
-  const notes = [];
-  if (wanted && !first) notes.push(`Profil « ${wanted} » inconnu : la carte montre « ${labels.profile(ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0])} ».`);
-  ctx.profile = first || ctx.profiles.find(p => p.name === 'seniors-20min-walk') || ctx.profiles[0];
-  const layerData = fetchProfile();
   // The header's figures come first with placeholders, then as soon as the
   // coverage answers (before the map's data, usually): should either change
-  // the map's height, the territory is fitted again then, before anything
-  // but the background is drawn.
+  // the map's height, the territory is fitted again then.
   let height = document.getElementById('map').clientHeight;
   const keepFitted = () => {
     const h = document.getElementById('map').clientHeight;
@@ -84,13 +85,15 @@ async function start() {
   keepFitted();
   const figured = coverage.then(c => { ctx.coverage = c; figures(); keepFitted(); });
   try {
-    await loaded;
-    const [access, gaps] = await layerData;
+    const [venues] = await answers;
+    ctx.venues = venues;
+    for (const f of venues.features) f.properties.kind = layers.kind(f.properties);
+    await styled;
+    ctx.gaps = await gapsLoaded;
     performance.mark('maillage:données');
     // The sources come with their data and the layers with their colours,
     // so each tile is cut and laid out once.
-    layers.install(map, { access, gaps, venues: ctx.venues });
-    showProfile(access, gaps);
+    layers.install(map, { cfg, profile: ctx.profile, mode: ctx.mode, gaps: ctx.gaps, venues: ctx.venues });
     const painted = repaint();
     draft.init(ctx, maplibregl);
     showVenues();
@@ -112,13 +115,31 @@ async function start() {
   }
   if (notes.length) message(notes.join(' '), 'avertissement');
   setBusy(-1);
+  // The cells as GeoJSON (the draft's flipped cells are drawn from them, a
+  // commune's extent computed), once the map is drawn.
+  map.once('idle', () => ctx.accessData().catch(() => { /* asked again when needed, and reported then */ }));
 }
 
-/** Starts loading the current profile's cells and gap zones. */
-function fetchProfile() {
-  const name = encodeURIComponent(ctx.profile.name);
-  return Promise.all([get(`/api/v1/access?profile=${name}`), get(`/api/v1/gaps?profile=${name}`)]);
+/** Starts loading the current profile's gap zones. */
+function fetchGaps() {
+  return get(`/api/v1/gaps?profile=${encodeURIComponent(ctx.profile.name)}`);
 }
+
+/**
+ * The current profile's cells as GeoJSON (/api/v1/access), fetched once per
+ * profile: the map draws them from tiles, the page's panels need their
+ * geometry and values.
+ */
+ctx.accessData = () => {
+  const name = ctx.profile.name;
+  if (accessOf.name !== name) {
+    const p = get(`/api/v1/access?profile=${encodeURIComponent(name)}`);
+    Object.assign(accessOf, { name, p });
+    p.catch(() => { if (accessOf.p === p) accessOf.name = null; }); // a failure is asked again next time
+  }
+  return accessOf.p;
+};
+const accessOf = { name: null, p: null };
 
 const mapLocale = {
   'NavigationControl.ZoomIn': 'Zoomer', 'NavigationControl.ZoomOut': 'Dézoomer', 'NavigationControl.ResetBearing': 'Réorienter vers le nord',
@@ -159,20 +180,15 @@ function figures() {
   document.getElementById('chiffres').innerHTML = html;
 }
 
-/** Keeps the current profile's cells and gap zones. */
-function showProfile(access, gaps) {
-  ctx.access = access;
-  ctx.gaps = gaps;
-  ctx.cellBounds = null; // computed when a commune is first looked up
-}
-
 /** Fetches and draws the current profile's cells and gap zones (after a change of profile). */
 async function loadProfile() {
   setBusy(1);
   try {
-    const [access, gaps] = await fetchProfile();
-    showProfile(access, gaps);
-    ctx.map.getSource('acces').setData(layers.slim(access, layers.cellKeys));
+    const wanted = ctx.profile;
+    const [gaps, access] = await Promise.all([fetchGaps(), ctx.mode === 'acces' ? ctx.accessData() : null]);
+    if (ctx.profile !== wanted) return; // another profile was chosen meanwhile
+    ctx.gaps = gaps;
+    layers.setCells(ctx.map, cfg, ctx.profile, ctx.mode, access);
     ctx.map.getSource('zones').setData(layers.slim(gaps, ['rank']));
     await repaint();
     gapList(0);
@@ -190,7 +206,8 @@ async function repaint() {
     ctx.cells = await get(`/api/v1/cells?bbox=${b[0] - pad},${b[1] - pad},${b[2] + pad},${b[3] + pad}`);
     ctx.map.getSource('population').setData(layers.slim(ctx.cells, layers.populationKeys));
   }
-  document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, ctx.access, ctx.cells);
+  const access = ctx.mode === 'acces' ? await ctx.accessData() : null;
+  document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, access, ctx.cells);
 }
 
 /** Greys the places the draft removes or moves (feature state: no redraw of the data, drawn once by layers.install). */
@@ -289,9 +306,11 @@ function showCommune(c) {
   el.hidden = false;
   el.innerHTML = `<h3>${esc(c.name)} <span class="discret-texte">(${esc(c.code)})</span></h3>` +
     `<table><caption>Personnes couvertes par profil</caption><thead><tr><th scope="col">Profil</th><th scope="col">Couvertes</th><th scope="col">Part</th></tr></thead><tbody>${rows}</tbody></table>`;
-  ctx.cellBounds ||= cellBounds(ctx.access);
-  const b = ctx.cellBounds.get(c.code);
-  if (b) zoomTo(b);
+  ctx.accessData().then(access => {
+    access.communeBounds ||= cellBounds(access);
+    const b = access.communeBounds.get(c.code);
+    if (b) zoomTo(b);
+  }).catch(e => message('Chargement impossible : ' + e.message, 'erreur'));
 }
 
 function venuePopup(p, lngLat) {

@@ -210,14 +210,16 @@ function render() {
 }
 
 function clearFlips() {
-  if (lastFlips.length) drawFlips(ctx.map, ctx.access, []);
+  if (lastFlips.length) drawFlips(ctx.map, null, []);
   lastFlips = [];
 }
 
-/** Highlights the cells the draft flips (cells: [{h3, covered}]). */
-function showFlips(cells) {
+/** Highlights the cells the draft flips (cells: [{h3, covered}]), drawn from the profile's cells. */
+async function showFlips(cells, mine = seq) {
   if (!cells.length && !lastFlips.length) return;
-  drawFlips(ctx.map, ctx.access, cells);
+  const access = cells.length ? await ctx.accessData() : null;
+  if (mine !== seq) return;
+  drawFlips(ctx.map, access, cells);
   lastFlips = cells;
 }
 
@@ -234,8 +236,8 @@ async function evaluate() {
   try {
     const ev = await ask(`/api/v1/evaluation?profile=${encodeURIComponent(ctx.profile.name)}`, body());
     if (mine !== seq) return;
-    showFlips(ev.flipped);
     el.innerHTML = deltaHTML(ev);
+    await showFlips(ev.flipped, mine);
   } catch (e) {
     if (mine !== seq) return;
     clearFlips();
@@ -404,7 +406,7 @@ async function compare() {
       const ca = fa.get(h3), cb = fb.get(h3);
       if (ca !== cb) diff.push({ h3, covered: cb ?? !ca });
     }
-    showFlips(diff);
+    await showFlips(diff);
   } catch (e) {
     out.innerHTML = `<p class="alerte" role="alert">Comparaison impossible : ${esc(e.message)}</p>`;
   } finally { ctx.setBusy(-1); }
