@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // APIKeys is the set of keys that writes need, held as SHA-256 digests only:
@@ -156,14 +158,20 @@ func (s *Server) listenAddr() (string, error) {
 	return "", fmt.Errorf("web: address %q: without API keys writes are open to anyone, so the server listens only on loopback; give --api-keys-file (or MAILLAGE_API_KEYS_FILE), or --insecure-open-writes to serve open writes on %s anyway", addr, host)
 }
 
-// AccessNote says, for people, how writes are protected; serve prints it at
-// start-up.
-func (s *Server) AccessNote() string {
+// AccessNote says, for people, how writes are protected, in l; serve
+// prints it at start-up.
+func (s *Server) AccessNote(l labels.Lang) string {
 	switch {
-	case s.cfg.APIKeys.Len() > 0:
-		return fmt.Sprintf("writes need one of %d API key(s) (Authorization: Bearer KEY)", s.cfg.APIKeys.Len())
+	case s.cfg.APIKeys.Len() == 1:
+		return l.Pick("les écritures demandent la clé d'API (Authorization: Bearer CLÉ)",
+			"writes need one of 1 API key(s) (Authorization: Bearer KEY)")
+	case s.cfg.APIKeys.Len() > 1:
+		return fmt.Sprintf(l.Pick("les écritures demandent l'une des %d clés d'API (Authorization: Bearer CLÉ)",
+			"writes need one of %d API key(s) (Authorization: Bearer KEY)"), s.cfg.APIKeys.Len())
 	case s.cfg.InsecureOpenWrites:
-		return "WARNING: no API key and --insecure-open-writes: anyone who reaches this server can create, change and delete scenarios"
+		return l.Pick("ATTENTION : aucune clé d'API et --insecure-open-writes : quiconque atteint ce serveur peut créer, modifier et supprimer des scénarios",
+			"WARNING: no API key and --insecure-open-writes: anyone who reaches this server can create, change and delete scenarios")
 	}
-	return "no API key configured: writes are open, so the server listens on loopback only (give --api-keys-file to serve a network)"
+	return l.Pick("aucune clé d'API : les écritures sont ouvertes, donc le serveur n'écoute que sur la boucle locale (donnez --api-keys-file pour servir un réseau)",
+		"no API key configured: writes are open, so the server listens on loopback only (give --api-keys-file to serve a network)")
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/internal/labels"
 )
 
 const (
@@ -256,14 +257,20 @@ func TestOpenWritesWithoutKey(t *testing.T) {
 	if !strings.HasPrefix(s.Addr(), "127.0.0.1:") {
 		t.Fatalf("listening on %s without keys, want loopback", s.Addr())
 	}
-	if !strings.Contains(s.AccessNote(), "loopback only") {
-		t.Fatalf("note: %s", s.AccessNote())
-	}
-	if note := NewServer(Config{InsecureOpenWrites: true}, p, nil).AccessNote(); !strings.HasPrefix(note, "WARNING") {
-		t.Fatalf("note: %s", note)
-	}
-	if note := NewServer(Config{APIKeys: testKeys(t)}, p, nil).AccessNote(); !strings.Contains(note, "2 API key(s)") {
-		t.Fatalf("note: %s", note)
+	for _, tc := range []struct {
+		s      *Server
+		en, fr string
+	}{
+		{s, "loopback only", "boucle locale"},
+		{NewServer(Config{InsecureOpenWrites: true}, p, nil), "WARNING", "ATTENTION"},
+		{NewServer(Config{APIKeys: testKeys(t)}, p, nil), "2 API key(s)", "2 clés d'API"},
+	} {
+		if note := tc.s.AccessNote(labels.EN); !strings.Contains(note, tc.en) {
+			t.Errorf("note: %s, want %q", note, tc.en)
+		}
+		if note := tc.s.AccessNote(labels.FR); !strings.Contains(note, tc.fr) {
+			t.Errorf("note: %s, want %q", note, tc.fr)
+		}
 	}
 	// Open writes: a scenario is created without a key.
 	h, _ := scenarioServer(t)

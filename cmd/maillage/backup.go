@@ -24,6 +24,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "maillage: %s copied to %s (%d scenarios, integrity_check ok)\n", *db, *out, n)
+	fmt.Fprintf(m.Stdout, m.lang.Pick("maillage : %s copié dans %s (%d scénarios, integrity_check ok)\n",
+		"maillage: %s copied to %s (%d scenarios, integrity_check ok)\n"), *db, *out, n)
 	return nil
 }

@@ -37,7 +37,7 @@ func TestBackupCommand(t *testing.T) {
 	if err := Run(ctx, []string{"backup", "--db", path, "--out", out}, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout.String(), "(2 scenarios, integrity_check ok)") {
+	if !strings.Contains(stdout.String(), "(2 scénarios, integrity_check ok)") {
 		t.Errorf("stdout %q", stdout.String())
 	}
 	cp, err := sqlite.Open(out)

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -85,7 +84,7 @@ func TestServeCrash(t *testing.T) {
 	var ids []int64              // acknowledged creates, for updates
 	nextSeed, done, kills, midWrite := 0, 0, 0, 0
 	client := &http.Client{Timeout: 10 * time.Second}
-	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	re := serveURL
 	start := time.Now()
 	for done < writes || kills < minKills {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +65,7 @@ func TestServeFromEnv(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	re := serveURL
 	var base string
 	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(stdout.String()); m != nil {
@@ -76,7 +75,7 @@ func TestServeFromEnv(t *testing.T) {
 			t.Fatalf("server did not start; stdout %q stderr %q", stdout.String(), stderr.String())
 		}
 	}
-	if !strings.Contains(stdout.String(), "writes need one of 1 API key(s)") {
+	if !strings.Contains(stdout.String(), "les écritures demandent la clé d'API") {
 		t.Fatalf("start-up note: %q", stdout.String())
 	}
 	resp, err := http.Post(base+"/api/v1/scenarios", "application/json", strings.NewReader(`{}`))

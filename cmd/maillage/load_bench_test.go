@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,7 +198,7 @@ func runLoad(b *testing.B, terr string, flags []string, dur time.Duration) *load
 		cmd.Wait()
 	}()
 	base := ""
-	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	re := serveURL
 	sc := bufio.NewScanner(out)
 	for base == "" && sc.Scan() {
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {

@@ -49,6 +49,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// serveURL finds the address serve says it listens on, in French
+// (« servi sur URL ») or English ("on URL").
+var serveURL = regexp.MustCompile(`(?:servi sur|on) (http://127\.0\.0\.1:\d+)`)
+
 func TestServeEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -58,7 +62,7 @@ func TestServeEndToEnd(t *testing.T) {
 		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "scenarios.db")}, &stdout, &stderr)
 	}()
 
-	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	re := serveURL
 	var base string
 	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(stdout.String()); m != nil {
@@ -111,7 +115,7 @@ func TestServeEndToEnd(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not shut down")
 	}
-	if !strings.Contains(stdout.String(), "maillage: stopped") {
+	if !strings.Contains(stdout.String(), "maillage : arrêté") {
 		t.Fatalf("stdout %q", stdout.String())
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {

@@ -88,13 +88,14 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	if err := s.Open(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "maillage: serving %q on %s\n", t.Name, clickableURL(s.Addr()))
-	fmt.Fprintf(m.Stdout, "maillage: %s\n", s.AccessNote())
+	l := m.lang
+	fmt.Fprintf(m.Stdout, l.Pick("maillage : « %s » servi sur %s\n", "maillage: serving %q on %s\n"), t.Name, clickableURL(s.Addr()))
+	fmt.Fprintf(m.Stdout, l.Pick("maillage : %s\n", "maillage: %s\n"), s.AccessNote(l))
 	<-ctx.Done()
 	if err := s.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, "maillage: stopped")
+	fmt.Fprint(m.Stdout, l.Pick("maillage : arrêté\n", "maillage: stopped\n"))
 	return nil
 }
 
