@@ -8,7 +8,7 @@ package labels
 var messagesFR = merge(stdFR, flagsFR, map[string]string{
 	// cmd/maillage: the command line.
 	"usage: maillage <command> [flags]; commands: serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, backup, report": "usage : maillage <commande> [options] ; commandes : serve, stats, ingest, route, coverage, gaps, access, propose, scenario, venues, export, health, backup, report",
-	// cmd/maillage/errors.go: how typed errors are said from their fields
+	// internal/errtext: how typed errors are said from their fields (the CLI and the web API)
 	" (usage above)":                                            " (usage ci-dessus)",
 	"%s: %s":                                                    "%s : %s",
 	"grid file %s, line %d, field %s: %s":                       "fichier de grille %s, ligne %d, champ %s : %s",
