@@ -589,10 +589,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 	var body []byte
 	var values []htmlCell
 	found := false
-	err = l.Iterate(layer.Query{}, func(f *layer.Feature) error {
-		if f.ID != fid {
-			return nil
-		}
+	err = l.Iterate(layer.Query{ID: fid}, func(f *layer.Feature) error {
 		found = true
 		var err error
 		if body, err = layer.AppendFeature(nil, l, f, itemsPrecision); err != nil {

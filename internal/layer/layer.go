@@ -125,6 +125,10 @@ type Query struct {
 	// its features: a web map that draws every H3 cell at the zooms a
 	// territory is seen whole at, in a tile of bounded size.
 	FullUpTo int
+	// ID, when not empty, keeps the one feature of that id (at full
+	// detail): a layer whose FindsID is set looks it up without walking
+	// the others; Iterate filters the others.
+	ID string
 }
 
 // HasBound reports whether q filters by a box.
@@ -149,15 +153,30 @@ type Layer struct {
 	Each func(q Query, fn func(*Feature) error) error
 	// Skips says Each honours Query.Skip itself.
 	Skips bool
+	// FindsID says Each honours Query.ID itself.
+	FindsID bool
 }
 
 // ErrStop returned by an Each callback ends the iteration; Each then
 // returns nil.
 var ErrStop = errors.New("layer: stop")
 
-// Iterate is l.Each with ErrStop turned into nil, and q.Skip applied for a
-// layer whose Each does not.
+// Iterate is l.Each with ErrStop turned into nil, and q.Skip and q.ID
+// applied for a layer whose Each does not.
 func (l *Layer) Iterate(q Query, fn func(*Feature) error) error {
+	if q.ID != "" && !l.FindsID {
+		id, inner := q.ID, fn
+		q.ID = ""
+		fn = func(f *Feature) error {
+			if f.ID != id {
+				return nil
+			}
+			if err := inner(f); err != nil {
+				return err
+			}
+			return ErrStop // ids are unique: nothing after it
+		}
+	}
 	if q.Skip > 0 && !l.Skips {
 		skip, inner := q.Skip, fn
 		q.Skip = 0

@@ -328,3 +328,30 @@ func TestIterateSkip(t *testing.T) {
 		t.Fatalf("skip 2: %v", got)
 	}
 }
+
+// TestIterateID: a layer that does not find ids itself gets the one
+// feature of the id, and its walk stops there; an unknown id gets none.
+func TestIterateID(t *testing.T) {
+	l := testLayer()
+	each, walked := l.Each, 0
+	l.Each = func(q Query, fn func(*Feature) error) error {
+		if q.ID != "" {
+			t.Fatalf("Each got Query.ID %q, which it does not honour", q.ID)
+		}
+		return each(q, func(f *Feature) error { walked++; return fn(f) })
+	}
+	for _, tc := range []struct {
+		id     string
+		want   string
+		walked int
+	}{{"b", "b", 2}, {"d", "d", 4}, {"zz", "", 4}} {
+		walked = 0
+		var got []string
+		if err := l.Iterate(Query{ID: tc.id}, func(f *Feature) error { got = append(got, f.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, ",") != tc.want || walked != tc.walked {
+			t.Errorf("id %q: got %v after walking %d features, want %q after %d", tc.id, got, walked, tc.want, tc.walked)
+		}
+	}
+}

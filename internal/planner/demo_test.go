@@ -322,3 +322,66 @@ func TestHexLayerFullUpTo(t *testing.T) {
 	}
 	t.Logf("%d cells in the box, %d parents at zoom 8", len(full), len(coarse))
 }
+
+// TestHexLayerFindsID checks Query.ID on the H3 layers, found by binary
+// search, against a walk over every feature: the same feature for the
+// first, middle and last cells, none for ids that are not a feature (a
+// parent cell, a cell the profile leaves out, a malformed id, an id in
+// capitals), and none when the box leaves the cell out.
+func TestHexLayerFindsID(t *testing.T) {
+	p := demoPlanner(t)
+	cells := p.Territory().Cells
+	for _, id := range []string{"cells", "coverage-france-services-30min-car"} {
+		l, err := p.Layer(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !l.FindsID {
+			t.Fatalf("%s does not find ids by itself", id)
+		}
+		walk := map[string][]any{}
+		if err := l.Iterate(layer.Query{}, func(f *layer.Feature) error {
+			walk[f.ID] = slices.Clone(f.Values)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		parent, _ := cells[0].H3.Parent(7)
+		missing := ""
+		for i := range cells {
+			if _, ok := walk[cells[i].H3.String()]; !ok {
+				missing = cells[i].H3.String() // a cell the layer leaves out
+				break
+			}
+		}
+		ids := []string{cells[0].H3.String(), cells[len(cells)/2].H3.String(), cells[len(cells)-1].H3.String(),
+			parent.String(), missing, "nope", strings.ToUpper(cells[1].H3.String())}
+		for _, fid := range ids {
+			if fid == "" {
+				continue
+			}
+			var got [][]any
+			if err := l.Iterate(layer.Query{ID: fid}, func(f *layer.Feature) error {
+				got = append(got, slices.Clone(f.Values))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			want, ok := walk[fid]
+			switch {
+			case !ok && len(got) != 0:
+				t.Errorf("%s: id %q is no feature, found %v", id, fid, got)
+			case ok && (len(got) != 1 || !slices.Equal(got[0], want)):
+				t.Errorf("%s: id %q: found %v, the walk has %v", id, fid, got, want)
+			}
+		}
+		// The box still applies.
+		c := cells[0].Center
+		far := orb.Bound{Min: orb.Point{c[0] + 1, c[1] + 1}, Max: orb.Point{c[0] + 1.1, c[1] + 1.1}}
+		n := 0
+		l.Iterate(layer.Query{ID: cells[0].H3.String(), Bound: far}, func(*layer.Feature) error { n++; return nil })
+		if n != 0 {
+			t.Errorf("%s: the cell found outside the box", id)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -137,7 +138,7 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 	l := &layer.Layer{
 		ID: spec.id, Title: spec.title, Description: spec.desc,
 		Geometry: layer.Polygon, Fields: fields, Bound: p.cellBound(),
-		MinZoom: 0, MaxZoom: 16, Skips: true,
+		MinZoom: 0, MaxZoom: 16, Skips: true, FindsID: true,
 	}
 	var poly orb.Polygon // the outline of the cell being emitted
 	geom := func() (orb.Geometry, error) { return poly, nil }
@@ -178,6 +179,9 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 				z = 0
 			}
 			res = tileResolution(z, t.Resolution)
+		}
+		if q.ID != "" {
+			res = t.Resolution // ids are full-detail cells
 		}
 		if res < t.Resolution && q.FullUpTo > 0 && q.HasBound() && p.centredIn(q.Bound, q.FullUpTo) <= q.FullUpTo {
 			res = t.Resolution
@@ -232,6 +236,16 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 			}
 			emit(f, c.H3, c.Commune, v, outline)
 			return fn(f)
+		}
+		if q.ID != "" {
+			// An id is a cell of the territory's resolution: found by
+			// binary search, the cells being sorted by H3 index.
+			c := h3.Cell(h3.IndexFromString(q.ID))
+			i, ok := slices.BinarySearchFunc(t.Cells, c, func(x maillage.Cell, c h3.Cell) int { return cmp.Compare(x.H3, c) })
+			if !ok || c.String() != q.ID || skip > 0 {
+				return nil
+			}
+			return visit(i)
 		}
 		if !q.HasBound() {
 			for i := range t.Cells {

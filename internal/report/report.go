@@ -58,17 +58,19 @@ func Write(w io.Writer, p *planner.Planner, opt Options) error {
 
 type data struct {
 	Title, Territory, Date, ProfileLabel, ProfileRule string
-	Fictional                                         bool
-	Notes                                             []string
-	Scenario                                          *scenario.Scenario
-	Profiles                                          []profileRow
-	Total                                             scenario.RowDelta
-	Communes                                          []scenario.RowDelta
-	Changes                                           []changeRow
-	Map                                               template.HTML
-	Sources                                           []source
-	Method                                            []string
-	Warnings                                          []string
+	// FictionNote says the territory is made up, in the subtitle: unless
+	// its name already does (the demo's: « Département fictif — … »).
+	FictionNote bool
+	Notes       []string
+	Scenario    *scenario.Scenario
+	Profiles    []profileRow
+	Total       scenario.RowDelta
+	Communes    []scenario.RowDelta
+	Changes     []changeRow
+	Map         template.HTML
+	Sources     []source
+	Method      []string
+	Warnings    []string
 }
 
 type profileRow struct {
@@ -96,7 +98,7 @@ func build(p *planner.Planner, opt Options) (*data, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	d := &data{Territory: t.Name, Fictional: t.Fictional, Notes: opt.Notes, Scenario: sc,
+	d := &data{Territory: t.Name, FictionNote: t.Fictional && !strings.Contains(strings.ToLower(t.Name), "fictif"), Notes: opt.Notes, Scenario: sc,
 		Date: frenchDate(opt.Now), Title: sc.Name}
 	if opt.Scenario == nil {
 		d.Scenario = nil
