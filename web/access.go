@@ -124,11 +124,11 @@ func (s *Server) requireKey(c *gin.Context) {
 	key = strings.TrimSpace(key)
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || key == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="maillage"`)
-		s.fail(c, &reqError{ErrUnauthorized, "this write needs an API key: send Authorization: Bearer KEY"})
+		s.fail(c, reqErrorf(ErrUnauthorized, "this write needs an API key: send Authorization: Bearer KEY"))
 		return
 	}
 	if !s.cfg.APIKeys.Check(key) {
-		s.fail(c, &reqError{ErrForbidden, "this API key is not accepted"})
+		s.fail(c, reqErrorf(ErrForbidden, "this API key is not accepted"))
 		return
 	}
 	c.Next()

@@ -108,7 +108,7 @@ func (s *Server) handleLabels(c *gin.Context) {
 func langParam(c *gin.Context) (labels.Lang, error) {
 	lang, err := labels.ParseLang(c.Query("lang"))
 	if err != nil {
-		return lang, &reqError{ErrInvalid, fmt.Sprintf("lang %q: want fr or en", c.Query("lang"))}
+		return lang, reqErrorf(ErrInvalid, "lang %q: want fr or en", c.Query("lang"))
 	}
 	return lang, nil
 }
@@ -127,7 +127,7 @@ func (s *Server) knownProfiles() string {
 func (s *Server) profileParam(c *gin.Context) (string, error) {
 	name := c.Query("profile")
 	if name == "" {
-		return "", &reqError{ErrInvalid, "profile: missing: want profile=NAME (known: " + s.knownProfiles() + ")"}
+		return "", reqErrorf(ErrInvalid, "profile: missing: want profile=NAME (known: %s)", s.knownProfiles())
 	}
 	return name, nil
 }
@@ -140,7 +140,7 @@ func formatParam(c *gin.Context, def string, allowed ...string) (string, error) 
 			return f, nil
 		}
 	}
-	return "", &reqError{ErrInvalid, fmt.Sprintf("format %q: want one of %s", f, strings.Join(allowed, ", "))}
+	return "", reqErrorf(ErrInvalid, "format %q: want one of %s", f, strings.Join(allowed, ", "))
 }
 
 // writeTo answers with what write writes, buffered so that an error can
@@ -192,7 +192,7 @@ func ParseNonNegative(name, v string) (float64, error) {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
-		return 0, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not a finite number ≥ 0", name, v)}
+		return 0, reqErrorf(ErrInvalid, "%s: %q is not a finite number ≥ 0", name, v)
 	}
 	return f, nil
 }
@@ -278,17 +278,17 @@ func DecodeProposal(r io.Reader) (planner.ProposeRequest, error) {
 		if errors.As(err, &mb) {
 			return planner.ProposeRequest{}, err
 		}
-		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: " + strings.TrimPrefix(err.Error(), "json: ")}
+		return planner.ProposeRequest{}, reqErrorf(ErrInvalid, "proposal: %v", errors.New(strings.TrimPrefix(err.Error(), "json: ")))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
 			return planner.ProposeRequest{}, err
 		}
-		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: data after the JSON object"}
+		return planner.ProposeRequest{}, reqErrorf(ErrInvalid, "proposal: data after the JSON object")
 	}
 	bad := func(format string, a ...any) (planner.ProposeRequest, error) {
-		return planner.ProposeRequest{}, &reqError{ErrInvalid, "proposal: " + fmt.Sprintf(format, a...)}
+		return planner.ProposeRequest{}, reqErrorf(ErrInvalid, "proposal: %v", labels.Msg(format, a...))
 	}
 	req := planner.ProposeRequest{Profiles: pr.Profiles, Mix: pr.Mix, K: pr.K, Target: pr.Target,
 		Hours: pr.Hours, PerHour: pr.PerHour}
@@ -337,7 +337,7 @@ func (s *Server) handleProposals(c *gin.Context) {
 		return
 	}
 	var prop *propose.Proposal
-	err = s.expensive(c, "proposal", func(ctx context.Context) error {
+	err = s.expensive(c, labels.Msg("proposal"), func(ctx context.Context) error {
 		var err error
 		prop, err = timed(s.metrics.proposals, func() (*propose.Proposal, error) { return s.p.ProposeContext(ctx, req) })
 		return err
@@ -412,7 +412,7 @@ func (s *Server) streamProposal(c *gin.Context, req planner.ProposeRequest) {
 		line(ProposalEvent{Progress: &ProposalProgress{Done: done, Total: total}})
 	}
 	var prop *propose.Proposal
-	err := s.expensive(c, "proposal", func(ctx context.Context) error {
+	err := s.expensive(c, labels.Msg("proposal"), func(ctx context.Context) error {
 		var err error
 		prop, err = timed(s.metrics.proposals, func() (*propose.Proposal, error) { return s.p.ProposeProgress(ctx, req, progress) })
 		return err
@@ -435,7 +435,7 @@ func (s *Server) streamProposal(c *gin.Context, req planner.ProposeRequest) {
 // ErrInvalid and name the parameter.
 func ParseLatLon(name, v string) (orb.Point, error) {
 	bad := func() (orb.Point, error) {
-		return orb.Point{}, &reqError{ErrInvalid, fmt.Sprintf("%s: %q: want LAT,LON in degrees (latitude -90..90, longitude -180..180)", name, v)}
+		return orb.Point{}, reqErrorf(ErrInvalid, "%s: %q: want LAT,LON in degrees (latitude -90..90, longitude -180..180)", name, v)
 	}
 	lat, lon, ok := strings.Cut(v, ",")
 	if !ok {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // memoized answers with the planner's memoised answer of this request (see
@@ -19,7 +21,7 @@ import (
 func (s *Server) memoized(c *gin.Context, contentType string, write func(io.Writer) error) {
 	key := c.FullPath() + "?" + c.Request.URL.Query().Encode()
 	s.memoizedAs(c, key, contentType, func(w io.Writer) error {
-		return s.expensive(c, "computing "+c.FullPath(), func(context.Context) error { return write(w) })
+		return s.expensive(c, labels.Msg("computing %s", c.FullPath()), func(context.Context) error { return write(w) })
 	})
 }
 

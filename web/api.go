@@ -2,13 +2,13 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/paulmach/orb"
 )
@@ -19,7 +19,7 @@ import (
 // wrap ErrInvalid (or ErrTooLarge for the area) and read well as they are.
 func ParseBBox(s string, maxArea float64) (orb.Bound, error) {
 	bad := func(format string, a ...any) (orb.Bound, error) {
-		return orb.Bound{}, &reqError{ErrInvalid, "bbox: " + fmt.Sprintf(format, a...)}
+		return orb.Bound{}, reqErrorf(ErrInvalid, "bbox: %v", labels.Msg(format, a...))
 	}
 	if s == "" {
 		return bad("missing: want bbox=minLon,minLat,maxLon,maxLat")
@@ -48,7 +48,7 @@ func ParseBBox(s string, maxArea float64) (orb.Bound, error) {
 		return bad("min must be less than max on both axes")
 	}
 	if a := (v[2] - v[0]) * (v[3] - v[1]); a > maxArea {
-		return orb.Bound{}, &reqError{ErrTooLarge, fmt.Sprintf("bbox: area %.3g square degrees exceeds %g: zoom in", a, maxArea)}
+		return orb.Bound{}, reqErrorf(ErrTooLarge, "bbox: area %.3g square degrees exceeds %g: zoom in", a, maxArea)
 	}
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
@@ -74,7 +74,7 @@ func (s *Server) handleCells(c *gin.Context) {
 		return
 	}
 	if n > s.cfg.MaxFeatures {
-		s.fail(c, &reqError{ErrTooLarge, fmt.Sprintf("more than %d cells in this bbox: zoom in", s.cfg.MaxFeatures)})
+		s.fail(c, reqErrorf(ErrTooLarge, "more than %d cells in this bbox: zoom in", s.cfg.MaxFeatures))
 		return
 	}
 	c.Data(http.StatusOK, geoJSONType, body)

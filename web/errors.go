@@ -2,9 +2,9 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +16,7 @@ import (
 	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/geo/travel"
+	"github.com/maillage/maillage/internal/errtext"
 	"github.com/maillage/maillage/internal/gpkg"
 	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/layer"
@@ -186,17 +187,22 @@ func (s *Server) fail(c *gin.Context, err error) {
 // errorAnswer is the status and body of err's answer (what fail sends, and
 // a streamed answer's error line): the problems of a scenario, the limit
 // of a body too large, Retry-After on a 429 or 503, and an internal error
-// logged and shown as "internal error".
+// logged and shown as "internal error". The texts are in the request's
+// error language (errorLang): English, err's own text, unless the client
+// asks for French; the problems' fields are JSON paths and stay as they
+// are, their reasons are translated.
 func (s *Server) errorAnswer(c *gin.Context, err error) (int, errorBody) {
 	status := statusOf(err)
-	body := errorBody{Error: err.Error()}
+	lang := errorLang(c)
+	c.Writer.Header().Add("Vary", "Accept-Language")
+	body := errorBody{Error: errtext.Text(err, lang)}
 	var ve *scenario.ValidationError
 	if errors.As(err, &ve) {
-		body.Problems = ve.Problems
+		body.Problems = errtext.Problems(ve.Problems, lang)
 	}
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
-		body.Error = fmt.Sprintf("request body larger than the limit of %d bytes", mb.Limit)
+		body.Error = labels.Msg("request body larger than the limit of %d bytes", mb.Limit).In(lang)
 	}
 	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && !errors.Is(err, ErrUnavailable)) &&
 		c.Writer.Header().Get("Retry-After") == "" {
@@ -204,17 +210,96 @@ func (s *Server) errorAnswer(c *gin.Context, err error) (int, errorBody) {
 	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
-		body = errorBody{Error: "internal error"}
+		body = errorBody{Error: labels.Msg("internal error").In(lang)}
 	}
 	return status, body
 }
 
-// reqError is an error whose message is meant for the client as it is, of
-// one of the kinds above.
-type reqError struct {
-	kind error
-	msg  string
+// errorLang is the language of c's error answers: ?lang= when it names one
+// (fr or en), else the first of fr and en that the Accept-Language header
+// prefers, else English (scripts and GIS clients send no header, and keep
+// the errors' own English text).
+func errorLang(c *gin.Context) labels.Lang {
+	if q := c.Query("lang"); q != "" {
+		if l, err := labels.ParseLang(q); err == nil {
+			return l
+		}
+	}
+	return acceptLang(c.GetHeader("Accept-Language"))
 }
 
-func (e *reqError) Error() string { return e.msg }
+// acceptLang negotiates French or English from an Accept-Language header
+// (RFC 9110 §12.5.4): the language whose tags (fr, fr-FR…; en, en-GB…) have
+// the highest q-value, the earlier one on a tie; q=0 refuses a language; a
+// wildcard or any other language counts for neither. English when the
+// header names neither.
+func acceptLang(h string) labels.Lang {
+	best, bestQ := labels.EN, 0.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		var l labels.Lang
+		switch primary {
+		case "fr":
+			l = labels.FR
+		case "en":
+			l = labels.EN
+		default:
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0 // a malformed weight: not a preference
+				}
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}
+
+// reqError is an error whose message is meant for the client as it is, of
+// one of the kinds above: a catalogue message (English, its key in
+// internal/labels/messages_fr.go), said in French when the client asks
+// (errtext.Texter). Its arguments may be errors or messages themselves,
+// rendered in the same language.
+type reqError struct {
+	kind error
+	msg  labels.Message
+}
+
+// reqErrorf returns a reqError of kind with the message of format and args.
+func reqErrorf(kind error, format string, args ...any) *reqError {
+	return &reqError{kind: kind, msg: labels.Msg(format, args...)}
+}
+
+func (e *reqError) Error() string { return e.msg.String() }
 func (e *reqError) Unwrap() error { return e.kind }
+
+// TextIn says e in l (errtext.Texter).
+func (e *reqError) TextIn(l labels.Lang, text func(error) string) string {
+	return sayIn(e.msg, l, text)
+}
+
+// sayIn renders m in l, its arguments that are errors or messages too.
+func sayIn(m labels.Message, l labels.Lang, text func(error) string) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		switch a := a.(type) {
+		case labels.Message:
+			args[i] = sayIn(a, l, text)
+		case error:
+			args[i] = text(a)
+		default:
+			args[i] = a
+		}
+	}
+	return labels.Msg(m.Format, args...).In(l)
+}

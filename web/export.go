@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/maillage/maillage/internal/gpkg"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) handleExportGPKG(c *gin.Context) {
 	path := filepath.Join(dir, "territoire.gpkg")
 	// Writing every layer (and computing the proposals on a first export)
 	// is heavy work: it takes a slot of the pool and its deadline.
-	err = s.expensive(c, "export", func(ctx context.Context) error {
+	err = s.expensive(c, labels.Msg("export"), func(ctx context.Context) error {
 		_, err := gpkg.Write(ctx, path, layers)
 		return err
 	})

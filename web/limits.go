@@ -14,6 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
+
+	"github.com/maillage/maillage/internal/labels"
 )
 
 // Limits that protect the server from slow, abusive or simply too many
@@ -197,8 +199,8 @@ func (s *Server) limitRate(c *gin.Context) {
 	if !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(max(1, secs)))
-		s.fail(c, &reqError{ErrTooManyRequests, fmt.Sprintf("too many requests from %s: at most %g a second (burst %d); retry in %d s",
-			clientKey(c), float64(s.rate.limit), s.rate.burst, max(1, secs))})
+		s.fail(c, reqErrorf(ErrTooManyRequests, "too many requests from %s: at most %g a second (burst %d); retry in %d s",
+			clientKey(c), float64(s.rate.limit), s.rate.burst, max(1, secs)))
 		return
 	}
 	c.Next()
@@ -244,10 +246,10 @@ func (p *pool) acquire(ctx context.Context) bool {
 // bounded by the pool's deadline and cancelled when the client goes away.
 // A pool still full after its wait is a 503 with Retry-After; running past
 // the deadline is a 503 saying so.
-func (s *Server) expensive(c *gin.Context, what string, work func(ctx context.Context) error) error {
+func (s *Server) expensive(c *gin.Context, what labels.Message, work func(ctx context.Context) error) error {
 	if !s.pool.acquire(c.Request.Context()) {
 		c.Header("Retry-After", strconv.Itoa(retryBusy))
-		return &reqError{ErrBusy, fmt.Sprintf("%s: the server is computing %d already; retry in %d s", what, cap(s.pool.slots), retryBusy)}
+		return reqErrorf(ErrBusy, "%s: the server is computing %d already; retry in %d s", what, cap(s.pool.slots), retryBusy)
 	}
 	defer func() { <-s.pool.slots }()
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.pool.timeout)
@@ -258,9 +260,9 @@ func (s *Server) expensive(c *gin.Context, what string, work func(ctx context.Co
 		return nil
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && c.Request.Context().Err() == nil:
 		c.Header("Retry-After", strconv.Itoa(retryBusy))
-		return &reqError{ErrBusy, fmt.Sprintf("%s: stopped after %v, the limit for one request: ask for less (fewer sites, fewer candidates)", what, s.pool.timeout)}
+		return reqErrorf(ErrBusy, "%s: stopped after %v, the limit for one request: ask for less (fewer sites, fewer candidates)", what, s.pool.timeout)
 	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
-		return &reqError{ErrClientGone, what + ": the client went away"}
+		return reqErrorf(ErrClientGone, "%v: the client went away", what)
 	}
 	return err
 }

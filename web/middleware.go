@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -125,7 +124,7 @@ func (s *Server) requireJSON(c *gin.Context) {
 		if ct == "" {
 			ct = "none"
 		}
-		s.fail(c, &reqError{ErrUnsupportedMedia, fmt.Sprintf("Content-Type %s: this endpoint takes application/json", ct)})
+		s.fail(c, reqErrorf(ErrUnsupportedMedia, "Content-Type %s: this endpoint takes application/json", ct))
 		return
 	}
 	c.Next()
@@ -139,7 +138,7 @@ func (s *Server) noMethod(c *gin.Context) {
 		allow = append(allow, http.MethodHead)
 	}
 	c.Header("Allow", strings.Join(allow, ", "))
-	s.fail(c, &reqError{ErrMethod, fmt.Sprintf("%s %s: method not allowed (allowed: %s)", method(c), c.Request.URL.Path, strings.Join(allow, ", "))})
+	s.fail(c, reqErrorf(ErrMethod, "%s %s: method not allowed (allowed: %s)", method(c), c.Request.URL.Path, strings.Join(allow, ", ")))
 }
 
 // readBody reads the whole request body. A body over the cap is an
@@ -152,7 +151,7 @@ func readBody(c *gin.Context) ([]byte, error) {
 		if errors.As(err, &mb) {
 			return nil, err
 		}
-		return nil, &reqError{ErrInvalid, "request body: cut short or unreadable (" + err.Error() + ")"}
+		return nil, reqErrorf(ErrInvalid, "request body: cut short or unreadable (%v)", err)
 	}
 	return raw, nil
 }

@@ -67,7 +67,7 @@ func wantHTML(c *gin.Context) (bool, error) {
 		return false, nil
 	case "":
 	default:
-		return false, &reqError{ErrInvalid, fmt.Sprintf("f=%q: want json or html", f)}
+		return false, reqErrorf(ErrInvalid, "f=%q: want json or html", f)
 	}
 	acc := c.GetHeader("Accept")
 	h := strings.Index(acc, "text/html")
@@ -89,7 +89,7 @@ func onlyParams(c *gin.Context, allowed ...string) error {
 			}
 		}
 		if !ok {
-			return &reqError{ErrInvalid, fmt.Sprintf("unknown parameter %q (allowed here: %s)", k, strings.Join(allowed, ", "))}
+			return reqErrorf(ErrInvalid, "unknown parameter %q (allowed here: %s)", k, strings.Join(allowed, ", "))
 		}
 	}
 	return nil
@@ -305,7 +305,7 @@ type ItemsQuery struct {
 func ParseItemsQuery(l *layer.Layer, q url.Values) (ItemsQuery, error) {
 	iq := ItemsQuery{Limit: ItemsDefaultLimit, Filters: map[int]string{}}
 	bad := func(format string, a ...any) (ItemsQuery, error) {
-		return ItemsQuery{}, &reqError{ErrInvalid, fmt.Sprintf(format, a...)}
+		return ItemsQuery{}, reqErrorf(ErrInvalid, format, a...)
 	}
 	for k, vs := range q {
 		if len(vs) != 1 {
@@ -365,7 +365,7 @@ func ParseItemsQuery(l *layer.Layer, q url.Values) (ItemsQuery, error) {
 // are refused with a message saying so.
 func parseItemsBBox(v string) (orb.Bound, error) {
 	bad := func(format string, a ...any) (orb.Bound, error) {
-		return orb.Bound{}, &reqError{ErrInvalid, "bbox: " + fmt.Sprintf(format, a...)}
+		return orb.Bound{}, reqErrorf(ErrInvalid, "bbox: %v", labels.Msg(format, a...))
 	}
 	parts := strings.Split(v, ",")
 	if len(parts) == 6 {
@@ -605,7 +605,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		return
 	}
 	if !found {
-		s.fail(c, &reqError{ErrNotFound, fmt.Sprintf("collection %s has no feature %q", l.ID, fid)})
+		s.fail(c, reqErrorf(ErrNotFound, "collection %s has no feature %q", l.ID, fid))
 		return
 	}
 	links := append(s.selfAlt(c, html, nil, geoJSONType),
@@ -780,15 +780,15 @@ func (s *Server) scenarioLayer(c *gin.Context, id string) (*layer.Layer, error) 
 	profile, results := strings.CutPrefix(rest, "results-")
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 || (planner.ScenarioLayerID(n) != id && (!results || planner.ScenarioResultsID(n, profile) != id)) {
-		return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q (scenario collections are scenario-{id}-places and scenario-{id}-results-{profile})", id)}
+		return nil, reqErrorf(ErrNotFound, "no collection %q (scenario collections are scenario-{id}-places and scenario-{id}-results-{profile})", id)
 	}
 	if results {
 		if _, err := s.p.Profile(profile); err != nil {
-			return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q: %v", id, err)}
+			return nil, reqErrorf(ErrNotFound, "no collection %q: %v", id, err)
 		}
 	}
 	if s.store == nil {
-		return nil, &reqError{ErrNotFound, fmt.Sprintf("no collection %q: the server has no scenario store", id)}
+		return nil, reqErrorf(ErrNotFound, "no collection %q: the server has no scenario store", id)
 	}
 	sc, err := s.store.Get(c.Request.Context(), n)
 	if err != nil {

@@ -16,13 +16,14 @@ import (
 
 	"github.com/maillage/maillage/coverage/propose"
 	"github.com/maillage/maillage/coverage/scenario"
+	"github.com/maillage/maillage/internal/labels"
 	"github.com/maillage/maillage/internal/planner"
 )
 
 // needStore answers 503 when the server has no scenario store.
 func (s *Server) needStore(c *gin.Context) {
 	if s.store == nil {
-		s.fail(c, &reqError{ErrUnavailable, "scenarios: no scenario store configured (start `maillage serve` with --db FILE)"})
+		s.fail(c, reqErrorf(ErrUnavailable, "scenarios: no scenario store configured (start `maillage serve` with --db FILE)"))
 		return
 	}
 	c.Next()
@@ -33,7 +34,7 @@ func (s *Server) needStore(c *gin.Context) {
 func ParseID(name, v string, min int64) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id < min {
-		return 0, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not a scenario id (an integer ≥ %d)", name, v, min)}
+		return 0, reqErrorf(ErrInvalid, "%s: %q is not a scenario id (an integer ≥ %d)", name, v, min)
 	}
 	return id, nil
 }
@@ -78,7 +79,7 @@ type SavedProposal struct {
 func (s *Server) handleScenarioFromProposal(c *gin.Context) {
 	name := strings.TrimSpace(c.Query("name"))
 	if name == "" {
-		s.fail(c, &reqError{ErrInvalid, "name: missing: want name=NAME, the scenario's name"})
+		s.fail(c, reqErrorf(ErrInvalid, "name: missing: want name=NAME, the scenario's name"))
 		return
 	}
 	req, err := DecodeProposal(c.Request.Body)
@@ -87,7 +88,7 @@ func (s *Server) handleScenarioFromProposal(c *gin.Context) {
 		return
 	}
 	var prop *propose.Proposal
-	err = s.expensive(c, "proposal", func(ctx context.Context) error {
+	err = s.expensive(c, labels.Msg("proposal"), func(ctx context.Context) error {
 		var err error
 		prop, err = s.p.ProposeContext(ctx, req)
 		return err
@@ -131,7 +132,7 @@ func (s *Server) handleScenarioList(c *gin.Context) {
 		}
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 0 {
-			s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("%s: %q is not an integer ≥ 0", p.name, q)})
+			s.fail(c, reqErrorf(ErrInvalid, "%s: %q is not an integer ≥ 0", p.name, q))
 			return
 		}
 		*p.v = n
@@ -276,7 +277,7 @@ func (s *Server) handleScenarioDiff(c *gin.Context) {
 		return d, err
 	})
 	if errors.Is(err, planner.ErrNoStore) {
-		err = &reqError{ErrUnavailable, err.Error() + "; start `maillage serve` with --db FILE"}
+		err = reqErrorf(ErrUnavailable, "%v; start `maillage serve` with --db FILE", err)
 	}
 	if err != nil {
 		s.fail(c, err)

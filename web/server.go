@@ -300,7 +300,7 @@ func (s *Server) router() *gin.Engine {
 	e.GET("/styles/:profile", s.handleStyle)
 	s.routePage(e)
 	e.NoRoute(func(c *gin.Context) {
-		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path})
+		s.fail(c, reqErrorf(ErrNotFound, "no such endpoint: %s", c.Request.URL.Path))
 	})
 	return e
 }

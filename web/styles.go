@@ -17,11 +17,11 @@ type styleLayer map[string]any
 func (s *Server) handleStyle(c *gin.Context) {
 	name, ok := strings.CutSuffix(c.Param("profile"), ".json")
 	if !ok {
-		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path + " (want /styles/{profile}.json)"})
+		s.fail(c, reqErrorf(ErrNotFound, "no such endpoint: %s (want /styles/{profile}.json)", c.Request.URL.Path))
 		return
 	}
 	if _, err := s.p.Profile(name); err != nil {
-		s.fail(c, &reqError{ErrNotFound, err.Error()})
+		s.fail(c, reqErrorf(ErrNotFound, "%v", err))
 		return
 	}
 	body, err := json.Marshal(s.style(c, name))

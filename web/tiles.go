@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"io"
 	"net/http"
@@ -31,7 +30,7 @@ const tileCacheControl = "public, max-age=300"
 func (s *Server) layerOf(id string) (*layer.Layer, error) {
 	l, err := s.p.Layer(id)
 	if errors.Is(err, planner.ErrUnknownLayer) {
-		return nil, &reqError{ErrNotFound, err.Error()}
+		return nil, reqErrorf(ErrNotFound, "%v", err)
 	}
 	return l, err
 }
@@ -104,12 +103,12 @@ func ParseTile(zs, xs, ys string) (z, x, y int, err error) {
 	for i, p := range [3]string{zs, xs, ys} {
 		n, perr := strconv.Atoi(p)
 		if perr != nil || len(p) > 9 {
-			return 0, 0, 0, &reqError{ErrInvalid, fmt.Sprintf("tile: %q is not a tile number (want /tiles/{layer}/{z}/{x}/{y}.pbf)", p)}
+			return 0, 0, 0, reqErrorf(ErrInvalid, "tile: %q is not a tile number (want /tiles/{layer}/{z}/{x}/{y}.pbf)", p)
 		}
 		v[i] = n
 	}
 	if _, err := layer.CheckTile(v[0], v[1], v[2]); err != nil {
-		return 0, 0, 0, &reqError{ErrInvalid, err.Error()}
+		return 0, 0, 0, reqErrorf(ErrInvalid, "%v", err)
 	}
 	return v[0], v[1], v[2], nil
 }
@@ -131,7 +130,7 @@ func (s *Server) handleTile(c *gin.Context) {
 	case d == "full":
 		opt.Full = true
 	default:
-		s.fail(c, &reqError{ErrInvalid, fmt.Sprintf("tile: detail %q is not understood (want detail=full, or no detail)", d)})
+		s.fail(c, reqErrorf(ErrInvalid, "tile: detail %q is not understood (want detail=full, or no detail)", d))
 		return
 	}
 	t, _ := layer.CheckTile(z, x, y)
@@ -218,7 +217,7 @@ func (s *Server) attribution() string {
 func (s *Server) handleTileIndex(c *gin.Context) {
 	id, ok := strings.CutSuffix(c.Param("layer"), ".json")
 	if !ok {
-		s.fail(c, &reqError{ErrNotFound, "no such endpoint: " + c.Request.URL.Path + " (want /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.pbf)"})
+		s.fail(c, reqErrorf(ErrNotFound, "no such endpoint: %s (want /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.pbf)", c.Request.URL.Path))
 		return
 	}
 	l, err := s.layerOf(id)

@@ -238,12 +238,12 @@ func TestStatusOf(t *testing.T) {
 		err  error
 		want int
 	}{
-		{&reqError{ErrInvalid, "x"}, 400},
-		{&reqError{ErrTooLarge, "x"}, 413},
-		{&reqError{ErrNotFound, "x"}, 404},
+		{reqErrorf(ErrInvalid, "x"), 400},
+		{reqErrorf(ErrTooLarge, "x"), 413},
+		{reqErrorf(ErrNotFound, "x"), 404},
 		{errors.New("disk on fire"), 500},
-		{&reqError{ErrUnavailable, "x"}, 503},
-		{&reqError{ErrUnprocessable, "x"}, 422},
+		{reqErrorf(ErrUnavailable, "x"), 503},
+		{reqErrorf(ErrUnprocessable, "x"), 422},
 		{fmt.Errorf("x: %w", scenario.ErrNotFound), 404},
 		{fmt.Errorf("x: %w", scenario.ErrConflict), 409},
 		{&scenario.ValidationError{}, 400},

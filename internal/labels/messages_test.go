@@ -23,7 +23,7 @@ func TestMessagesCatalogue(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "shared" || d.Name() == "testdata" || d.Name() == "web") {
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "shared" || d.Name() == "testdata" || d.Name() == "static" || d.Name() == "ui") {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.HasPrefix(d.Name(), "messages_fr") {

@@ -14,7 +14,7 @@ export class APIError extends Error {
 }
 
 async function send(method, path, body, signal, onLine) {
-  const headers = {};
+  const headers = { 'Accept-Language': 'fr' }; // the server's error texts in French
   if (onLine) headers.Accept = 'application/x-ndjson';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key && method !== 'GET') headers.Authorization = 'Bearer ' + key;
@@ -56,7 +56,7 @@ async function lines(res, onLine) {
     }
     if (done) break;
   }
-  if (!last || last.error) throw new APIError(500, last?.error || { error: 'réponse interrompue' });
+  if (!last || last.error) throw new APIError(500, last?.error ? last : { error: 'réponse interrompue' });
   return last;
 }
 
