@@ -55,6 +55,8 @@ func TestErrorsInFrench(t *testing.T) {
 			fr: []string{`tuile : "x" n'est pas un numéro de tuile`}, en: []string{`tile: "x" is not a tile number`}},
 		{name: "unknown profile", method: "GET", target: "/api/v1/coverage?profile=aucun", status: 400,
 			fr: []string{`profil inconnu "aucun" (profils connus : [`}, en: []string{`unknown profile "aucun" (known: [`}},
+		{name: "unknown layer", method: "GET", target: "/tiles/nope/7/1/1.pbf", status: 404,
+			fr: []string{`couche inconnue "nope" (couches : venues, cells, `}, en: []string{`unknown layer "nope" (layers: venues, cells, `}},
 		{name: "profile missing", method: "GET", target: "/api/v1/gaps", status: 400,
 			fr: []string{"profile : manquant", "(profils connus : "}, en: []string{"profile: missing: want profile=NAME"}},
 		{name: "bad lang", method: "GET", target: "/api/v1/labels?lang=de", status: 400,

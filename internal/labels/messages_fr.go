@@ -196,6 +196,7 @@ var messagesFR = merge(stdFR, flagsFR, map[string]string{
 	"road: cannot read the OSM PBF data":             "impossible de lire les données OSM PBF",
 	"travel: point is off the road network":          "le point est hors du réseau routier",
 	"planner: unknown layer":                         "couche inconnue",
+	"%w %q (layers: %s)":                             "%w %q (couches : %s)",
 	"planner: unknown format (want geojson or csv)":  "format inconnu (geojson ou csv attendu)",
 	"layer: invalid":                                 "requête de couche invalide",
 	"gpkg: geometry":                                 "géométrie GeoPackage",

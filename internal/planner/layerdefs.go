@@ -148,7 +148,7 @@ func (p *Planner) Layer(id string) (*layer.Layer, error) {
 		}
 	}
 	if l == nil {
-		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownLayer, id, strings.Join(p.LayerIDs(), ", "))
+		return nil, fmt.Errorf("%w %q (layers: %s)", ErrUnknownLayer, id, strings.Join(p.LayerIDs(), ", "))
 	}
 	if p.layers == nil {
 		p.layers = map[string]*layer.Layer{}
