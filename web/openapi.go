@@ -200,7 +200,7 @@ func openAPI() obj {
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "Maillage", "version": "1",
-			"description": "L'API de Maillage : l'API JSON /api/v1, OGC API - Features sous /ogc, les tuiles vectorielles et les styles."},
+			"description": "L'API de Maillage : l'API JSON /api/v1, OGC API - Features sous /ogc, les tuiles vectorielles et les styles. Les messages d'erreur ({\"error\": …, \"problems\": […]}) sont en français ou en anglais selon ?lang=fr|en, sinon l'en-tête Accept-Language (fr ou en, poids q respectés), sinon en anglais."},
 		"paths": paths,
 		"components": obj{
 			"parameters": obj{
