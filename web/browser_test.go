@@ -693,9 +693,11 @@ func TestBrowserDemo(t *testing.T) {
 	b.do(t, chromedp.WaitVisible(chromedp.CSS(`#lieu-oh`)), chromedp.SetValue(chromedp.CSS(`#lieu-oh`), "Lundi 9h-12h"),
 		chromedp.Click(chromedp.CSS(`#lieu button[type=submit]`)))
 	b.settle(t)
-	if txt := b.text(t, "#delta"); !strings.Contains(txt, "horaires mal écrits") || strings.Contains(txt, "opening hours") || !strings.Contains(txt, "refuse") {
-		t.Errorf("rejected scenario: the panel shows %q, want the server's error text in French", txt)
+	if txt := b.text(t, "#delta"); !strings.Contains(txt, "horaires mal écrits") || strings.Contains(txt, "opening hours") || !strings.Contains(txt, "refuse") ||
+		!strings.Contains(txt, ", horaires :") || strings.Contains(txt, "changes[") || strings.Count(txt, "horaires mal écrits") != 1 {
+		t.Errorf("rejected scenario: the panel shows %q, want the server's error text in French, once, placed by change and field", txt)
 	}
+	b.screenshot(t, out, "demo-refus.png")
 	b.noErrors(t, "status of 400") // the refused evaluation is logged by the browser as a failed request
 
 	// 7. An unknown profile and scenario in the URL fall back with a message.

@@ -241,12 +241,23 @@ async function evaluate() {
   } catch (e) {
     if (mine !== seq) return;
     clearFlips();
-    el.innerHTML = `<div class="alerte" role="alert"><strong>Le serveur refuse ce scénario :</strong> ${esc(e.message)}` +
-      (e.body?.problems?.length ? '<ul>' + e.body.problems.map(p => `<li>${p.change >= 0 ? `changement ${p.change + 1}, ` : ''}${esc(p.field)} : ${esc(p.reason)}</li>`).join('') + '</ul>' : '') +
+    // Each problem once, by the change and the field it is about; the
+    // server's whole sentence when it gives no list.
+    const problems = e.body?.problems || [];
+    el.innerHTML = `<div class="alerte" role="alert"><strong>Le serveur refuse ce scénario :</strong> ` +
+      (problems.length ? '<ul>' + problems.map(p => `<li>${esc(problemPlace(p))} : ${esc(p.reason)}</li>`).join('') + '</ul>' : esc(e.message)) +
       '<p>Corrigez ou annulez le changement en cause ci-dessous.</p></div>';
   } finally {
     ctx.setBusy(-1);
   }
+}
+
+/** Where a problem of a refused scenario is: « changement 3, horaires » (the field's JSON path when it has no name here). */
+function problemPlace(p) {
+  const names = { opening_hours: 'horaires', hours: 'horaires', services: 'services', name: 'nom', lat: 'position', lon: 'position', venue_id: 'lieu', op: 'opération' };
+  const key = (p.field || '').replace(/^changes\[\d+\]\.?/, '').split(/[.[]/)[0];
+  const what = names[key] || p.field;
+  return p.change >= 0 ? `changement ${p.change + 1}${what ? ', ' + what : ''}` : what;
 }
 
 function body() {
