@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -329,6 +331,35 @@ func TestBrowserAPIKey(t *testing.T) {
 		t.Errorf("%d scenarios stored after saving with the key, want 1", list.Total)
 	}
 	b.noErrors(t, "status of 401", "status of 403")
+}
+
+// TestBrowserBaseMap: with an outside base map configured (here a style
+// served by another local server, with a layer of its own), the page draws
+// the base map's layer first, then the cells over it (added once the style
+// is loaded, under the page's other layers), every cell in view.
+func TestBrowserBaseMap(t *testing.T) {
+	style := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"version":8,"sources":{},"layers":[{"id":"fond-externe","type":"background","paint":{"background-color":"#fafaf0"}}]}`)
+	}))
+	t.Cleanup(style.Close)
+	b := newBrowser(t)
+	p := mustPlanner(t)
+	base := liveServerConfig(t, p, Config{BaseMapStyle: style.URL + "/style.json"})
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitReady(t)
+	order := eval[[]string](t, b, `window.maillage.map.getStyle().layers.map(l => l.id)`)
+	at := func(id string) int { return slices.Index(order, id) }
+	if at("fond-externe") != 0 || at("cellules") != 1 || at("population") < at("cellules") || at("lieux") < at("cellules") {
+		t.Errorf("layers in order %v: want the base map's first, then the cells, under the others", order)
+	}
+	var access featureCollection
+	getJSON(t, base+"/api/v1/access?profile=seniors-20min-walk", &access)
+	if n := eval[int](t, b, `new Set(window.maillage.map.queryRenderedFeatures({layers: ['cellules']}).map(f => f.properties.h3)).size`); n != len(access.Features) {
+		t.Errorf("%d cells drawn over the base map, the API has %d (all in view)", n, len(access.Features))
+	}
+	b.noErrors(t)
 }
 
 // clickToAdd zooms on the most populous uncovered cell of access, clicks
