@@ -26,7 +26,7 @@ var layers = map[string]int{
 
 	"coverage": 4, "coverage/propose": 4, "coverage/scenario": 4, "coverage/scenario/sqlite": 4,
 
-	"internal/planner": 5, "internal/report": 5,
+	"internal/planner": 5, "internal/report": 5, "internal/errtext": 5,
 
 	"web": 6, "cmd/maillage": 6,
 }
