@@ -5,12 +5,14 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/maillage/maillage"
 	"github.com/maillage/maillage/coverage"
 	"github.com/maillage/maillage/coverage/scenario"
 	"github.com/maillage/maillage/data/demo"
+	"github.com/maillage/maillage/geo"
 	"github.com/maillage/maillage/geo/road"
 	"github.com/maillage/maillage/internal/layer"
 	"github.com/maillage/maillage/internal/planner"
@@ -382,6 +384,46 @@ func TestHexLayerFindsID(t *testing.T) {
 		l.Iterate(layer.Query{ID: cells[0].H3.String(), Bound: far}, func(*layer.Feature) error { n++; return nil })
 		if n != 0 {
 			t.Errorf("%s: the cell found outside the box", id)
+		}
+	}
+}
+
+// TestHexLayerConcurrent iterates one H3 layer from several goroutines at
+// once, as parallel tile requests do: every feature's geometry is its own
+// cell's hexagon (a geometry shared between the iterations would give some
+// feature another cell's; the race detector flags the sharing itself).
+func TestHexLayerConcurrent(t *testing.T) {
+	p := demoPlanner(t)
+	l, err := p.Layer("coverage-seniors-20min-walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.Territory().Communes[0].Center
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Aggregated (zoom 8) and full-detail cells, in boxes that cut hexagons.
+			q := layer.Query{Zoom: 8 + 3*(g%2), Bound: orb.Bound{Min: orb.Point{b[0] - 0.2, b[1] - 0.15}, Max: orb.Point{b[0] + 0.01*float64(g), b[1] + 0.15}}}
+			errs <- l.Iterate(q, func(f *layer.Feature) error {
+				g, err := f.Geometry()
+				if err != nil {
+					return err
+				}
+				if want := geo.CellPolygon(h3.Cell(f.NumID)).Bound(); g.Bound() != want {
+					return fmt.Errorf("feature %s: geometry %v, its hexagon %v", f.ID, g.Bound(), want)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -140,35 +140,37 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 		Geometry: layer.Polygon, Fields: fields, Bound: p.cellBound(),
 		MinZoom: 0, MaxZoom: 16, Skips: true, FindsID: true,
 	}
-	var poly orb.Polygon // the outline of the cell being emitted
-	geom := func() (orb.Geometry, error) { return poly, nil }
-	emit := func(f *layer.Feature, c h3.Cell, commune int32, v []float64, outline orb.Polygon) {
-		f.ID = c.String()
-		f.NumID = uint64(c)
-		f.Values[0] = f.ID
-		p.communeValues(f.Values[1:1+nc], commune)
-		for k, col := range spec.cols {
-			x := v[k]
-			var out any
-			switch {
-			case math.IsNaN(x) || math.IsInf(x, 0):
-				out = nil
-			case col.f.Kind == layer.Boolean:
-				out = x >= 0.5
-			case col.f.Kind == layer.Integer:
-				out = int(math.Round(x))
-			default:
-				out = layer.Round(x, col.dec)
-			}
-			f.Values[1+nc+k] = out
-		}
-		f.Geom, poly = nil, outline
-		f.GeomFunc = geom
-		if outline == nil {
-			f.GeomFunc = func() (orb.Geometry, error) { return hexPolygon(c), nil }
-		}
-	}
 	l.Each = func(q layer.Query, fn func(*layer.Feature) error) error {
+		// Per call: Each runs in several goroutines at once (tiles asked in
+		// parallel), and a feature's geometry is read before the next is emitted.
+		var poly orb.Polygon // the outline of the cell being emitted
+		geom := func() (orb.Geometry, error) { return poly, nil }
+		emit := func(f *layer.Feature, c h3.Cell, commune int32, v []float64, outline orb.Polygon) {
+			f.ID = c.String()
+			f.NumID = uint64(c)
+			f.Values[0] = f.ID
+			p.communeValues(f.Values[1:1+nc], commune)
+			for k, col := range spec.cols {
+				x := v[k]
+				var out any
+				switch {
+				case math.IsNaN(x) || math.IsInf(x, 0):
+					out = nil
+				case col.f.Kind == layer.Boolean:
+					out = x >= 0.5
+				case col.f.Kind == layer.Integer:
+					out = int(math.Round(x))
+				default:
+					out = layer.Round(x, col.dec)
+				}
+				f.Values[1+nc+k] = out
+			}
+			f.Geom, poly = nil, outline
+			f.GeomFunc = geom
+			if outline == nil {
+				f.GeomFunc = func() (orb.Geometry, error) { return hexPolygon(c), nil }
+			}
+		}
 		f := &layer.Feature{Values: make([]any, len(fields))}
 		v := make([]float64, len(spec.cols))
 		skip := q.Skip // features passed over before the first emitted
