@@ -318,6 +318,11 @@ func TestHexLayerFullUpTo(t *testing.T) {
 	if got := feats(layer.Query{Bound: box, Zoom: 8, FullUpTo: 10 * len(full)}); !slices.Equal(got, full) {
 		t.Errorf("zoom 8, full up to %d: %d features, want the %d cells", 10*len(full), len(got), len(full))
 	}
+	// Zoomed out so far that the cells would be specks: aggregated anyway.
+	far := feats(layer.Query{Bound: box, Zoom: 4})
+	if got := feats(layer.Query{Bound: box, Zoom: 4, FullUpTo: 10 * len(full)}); !slices.Equal(got, far) || len(far) >= len(full) {
+		t.Errorf("zoom 4, full up to %d: %d features, want the %d parents", 10*len(full), len(got), len(far))
+	}
 	// Too many cells in the box: aggregated as without FullUpTo.
 	if got := feats(layer.Query{Bound: box, Zoom: 8, FullUpTo: len(full) / 2}); !slices.Equal(got, coarse) {
 		t.Errorf("zoom 8, full up to %d: %d features, want the %d parents", len(full)/2, len(got), len(coarse))

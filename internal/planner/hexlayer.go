@@ -185,7 +185,11 @@ func (p *Planner) hexLayer(spec hexSpec) *layer.Layer {
 		if q.ID != "" {
 			res = t.Resolution // ids are full-detail cells
 		}
-		if res < t.Resolution && q.FullUpTo > 0 && q.HasBound() && p.centredIn(q.Bound, q.FullUpTo) <= q.FullUpTo {
+		// Full detail on request, down to hexagons about half a pixel wide
+		// (the 6-pixel rule four zooms deeper): below, they would round to
+		// nothing in the tile anyway.
+		if res < t.Resolution && q.FullUpTo > 0 && q.HasBound() && tileResolution(q.Zoom+4, t.Resolution) == t.Resolution &&
+			p.centredIn(q.Bound, q.FullUpTo) <= q.FullUpTo {
 			res = t.Resolution
 		}
 		if res < t.Resolution && len(t.Cells) > 0 {

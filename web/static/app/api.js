@@ -14,7 +14,10 @@ export class APIError extends Error {
 }
 
 async function send(method, path, body, signal, onLine) {
-  const headers = { 'Accept-Language': 'fr' }; // the server's error texts in French
+  // The server's error texts in French for what the page sends (scenarios,
+  // evaluations, proposals); reads go without it, so that the preloads of
+  // index.html (which carry no such header) are used.
+  const headers = method === 'GET' ? {} : { 'Accept-Language': 'fr' };
   if (onLine) headers.Accept = 'application/x-ndjson';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key && method !== 'GET') headers.Authorization = 'Bearer ' + key;
@@ -56,7 +59,7 @@ async function lines(res, onLine) {
     }
     if (done) break;
   }
-  if (!last || last.error) throw new APIError(500, last?.error ? last : { error: 'réponse interrompue' });
+  if (!last || last.error) throw new APIError(500, last?.error || { error: 'réponse interrompue' });
   return last;
 }
 

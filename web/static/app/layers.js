@@ -43,7 +43,7 @@ export function baseStyle(cfg, profile, mode) {
  * tiles are drawn larger, not asked again.
  */
 function cellSource(cfg, profile) {
-  const b = cfg.bounds, pad = 0.01;
+  const b = cfg.bounds, pad = 0.05; // the centres' box, widened past a hexagon's reach (0.023° at resolution 7)
   return {
     type: 'vector', maxzoom: 12, bounds: [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad],
     tiles: [`${location.origin}/tiles/coverage-${encodeURIComponent(profile.name)}/{z}/{x}/{y}.pbf?detail=full`],

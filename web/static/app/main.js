@@ -206,8 +206,10 @@ async function repaint() {
     ctx.cells = await get(`/api/v1/cells?bbox=${b[0] - pad},${b[1] - pad},${b[2] + pad},${b[3] + pad}`);
     ctx.map.getSource('population').setData(layers.slim(ctx.cells, layers.populationKeys));
   }
-  const access = ctx.mode === 'acces' ? await ctx.accessData() : null;
-  document.getElementById('legende').innerHTML = layers.paint(ctx.map, ctx.mode, ctx.profile, access, ctx.cells);
+  const profile = ctx.profile, mode = ctx.mode;
+  const access = mode === 'acces' ? await ctx.accessData() : null;
+  if (ctx.profile !== profile || ctx.mode !== mode) return; // chosen again meanwhile: that repaint draws
+  document.getElementById('legende').innerHTML = layers.paint(ctx.map, mode, profile, access, ctx.cells);
 }
 
 /** Greys the places the draft removes or moves (feature state: no redraw of the data, drawn once by layers.install). */

@@ -217,7 +217,13 @@ function clearFlips() {
 /** Highlights the cells the draft flips (cells: [{h3, covered}]), drawn from the profile's cells. */
 async function showFlips(cells, mine = seq) {
   if (!cells.length && !lastFlips.length) return;
-  const access = cells.length ? await ctx.accessData() : null;
+  let access = null;
+  try {
+    if (cells.length) access = await ctx.accessData();
+  } catch (e) {
+    ctx.message('Hexagones qui changent non affichés : ' + e.message, 'erreur'); // the figures stay shown
+    return;
+  }
   if (mine !== seq) return;
   drawFlips(ctx.map, access, cells);
   lastFlips = cells;
